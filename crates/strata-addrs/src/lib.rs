@@ -1,0 +1,18 @@
+//! Typed addresses. Every address is an immutable value that prints in HCL syntax
+//! (`module.etl.emr_cluster.analytics["a"]`), so nothing passes addresses around as strings.
+//!
+//! Main types: [`ResourceAddr`] (a resource block in a module), [`AbsResourceAddr`] (in a module
+//! path), [`ResourceInstanceAddr`] (one `count`/`for_each` instance), and [`Referenceable`]
+//! (what an expression can refer to).
+
+mod instance_key;
+mod module_path;
+mod provider;
+mod referenceable;
+mod resource;
+
+pub use instance_key::InstanceKey;
+pub use module_path::ModulePath;
+pub use provider::ProviderConfigAddr;
+pub use referenceable::Referenceable;
+pub use resource::{AbsResourceAddr, ResourceAddr, ResourceInstanceAddr, ResourceMode};

@@ -1,0 +1,256 @@
+//! The dependency graph of a configuration's declarations, built from references.
+//!
+//! Nodes are declarations (variables, locals, outputs, resources, module calls) in every
+//! module; an edge `a → b` means `a` refers to `b`. Validation reads its cycles; `strata graph`
+//! prints it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use strata_addrs::{AbsResourceAddr, ModulePath, ResourceAddr, ResourceMode};
+use strata_diagnostics::Span;
+use strata_eval::RawReference;
+
+use crate::{Config, Expr, ModuleNode};
+
+/// A declaration in some module.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GraphNode {
+    Variable(ModulePath, String),
+    Local(ModulePath, String),
+    Output(ModulePath, String),
+    Resource(AbsResourceAddr),
+    ModuleCall(ModulePath, String),
+}
+
+impl GraphNode {
+    pub fn is_resource(&self) -> bool {
+        matches!(self, GraphNode::Resource(_))
+    }
+}
+
+impl fmt::Display for GraphNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix =
+            |f: &mut fmt::Formatter<'_>, path: &ModulePath| if path.is_root() { Ok(()) } else { write!(f, "{path}.") };
+        match self {
+            GraphNode::Variable(path, name) => prefix(f, path).and_then(|_| write!(f, "var.{name}")),
+            GraphNode::Local(path, name) => prefix(f, path).and_then(|_| write!(f, "local.{name}")),
+            GraphNode::Output(path, name) => prefix(f, path).and_then(|_| write!(f, "output.{name}")),
+            GraphNode::Resource(addr) => write!(f, "{addr}"),
+            GraphNode::ModuleCall(path, name) => prefix(f, path).and_then(|_| write!(f, "module.{name}")),
+        }
+    }
+}
+
+/// Declarations and who refers to whom.
+#[derive(Debug, Default)]
+pub struct DependencyGraph {
+    pub graph: DiGraph<GraphNode, ()>,
+    index: HashMap<GraphNode, NodeIndex>,
+    /// Where each node is declared, for diagnostics.
+    pub spans: HashMap<GraphNode, Option<Span>>,
+}
+
+impl DependencyGraph {
+    fn node(&mut self, node: GraphNode, span: Option<Span>) -> NodeIndex {
+        if let Some(&i) = self.index.get(&node) {
+            return i;
+        }
+        let i = self.graph.add_node(node.clone());
+        self.index.insert(node.clone(), i);
+        self.spans.insert(node, span);
+        i
+    }
+
+    fn edge(&mut self, from: &GraphNode, to: &GraphNode) {
+        if let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) {
+            self.graph.update_edge(a, b, ());
+        }
+    }
+
+    pub fn get(&self, node: &GraphNode) -> Option<NodeIndex> {
+        self.index.get(node).copied()
+    }
+
+    /// Groups of declarations that refer to each other in a circle, each in cycle order.
+    pub fn cycles(&self) -> Vec<Vec<GraphNode>> {
+        let mut out = Vec::new();
+        for component in petgraph::algo::tarjan_scc(&self.graph) {
+            let self_loop = component.len() == 1 && self.graph.contains_edge(component[0], component[0]);
+            if component.len() > 1 || self_loop {
+                out.push(self.cycle_path(&component));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// A path through one strongly connected component, starting at its smallest node.
+    fn cycle_path(&self, component: &[NodeIndex]) -> Vec<GraphNode> {
+        let members: BTreeSet<NodeIndex> = component.iter().copied().collect();
+        let start = *component.iter().min_by_key(|i| self.graph[**i].clone()).unwrap_or(&component[0]);
+        let mut path = vec![start];
+        let mut current = start;
+        // Follow edges inside the component until we return to the start (bounded by its size).
+        for _ in 0..component.len() {
+            let mut next: Vec<NodeIndex> = self.graph.neighbors(current).filter(|n| members.contains(n)).collect();
+            next.sort_by_key(|n| (*n != start, !path.contains(n), self.graph[*n].clone()));
+            let Some(&n) = next.iter().find(|n| **n == start || !path.contains(n)) else { break };
+            if n == start {
+                break;
+            }
+            path.push(n);
+            current = n;
+        }
+        path.into_iter().map(|i| self.graph[i].clone()).collect()
+    }
+
+    /// DOT text. With `resources_only`, other declarations are collapsed into the edges
+    /// between resources (what `terraform graph` shows by default).
+    pub fn to_dot(&self, resources_only: bool) -> String {
+        let mut nodes: Vec<&GraphNode> =
+            self.graph.node_weights().filter(|n| !resources_only || n.is_resource()).collect();
+        nodes.sort();
+        let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
+        for &node in &nodes {
+            let Some(start) = self.get(node) else { continue };
+            for target in self.targets(start, resources_only) {
+                edges.insert((node.to_string(), self.graph[target].to_string()));
+            }
+        }
+        let mut out = String::from("digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  subgraph \"root\" {\n");
+        for node in nodes {
+            out.push_str(&format!("    \"{node}\" [label=\"{node}\"]\n"));
+        }
+        for (from, to) in edges {
+            out.push_str(&format!("    \"{from}\" -> \"{to}\"\n"));
+        }
+        out.push_str("  }\n}\n");
+        out
+    }
+
+    /// Direct targets, or with `resources_only` the nearest resources reachable through
+    /// non-resource nodes.
+    fn targets(&self, start: NodeIndex, resources_only: bool) -> BTreeSet<NodeIndex> {
+        let mut found = BTreeSet::new();
+        let mut stack: Vec<NodeIndex> = self.graph.neighbors(start).collect();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            if !resources_only || self.graph[n].is_resource() {
+                found.insert(n);
+            } else {
+                stack.extend(self.graph.neighbors(n));
+            }
+        }
+        found
+    }
+}
+
+/// Builds the graph of the whole configuration.
+pub fn dependency_graph(config: &Config) -> DependencyGraph {
+    let mut graph = DependencyGraph::default();
+    let modules = config.root.walk();
+    for node in &modules {
+        add_nodes(&mut graph, node);
+    }
+    for node in &modules {
+        add_edges(&mut graph, node);
+    }
+    graph
+}
+
+fn add_nodes(graph: &mut DependencyGraph, node: &ModuleNode) {
+    let path = &node.path;
+    let module = &node.module;
+    for (name, v) in &module.variables {
+        graph.node(GraphNode::Variable(path.clone(), name.clone()), v.decl_span);
+    }
+    for (name, l) in &module.locals {
+        graph.node(GraphNode::Local(path.clone(), name.clone()), l.name_span);
+    }
+    for (name, o) in &module.outputs {
+        graph.node(GraphNode::Output(path.clone(), name.clone()), o.decl_span);
+    }
+    for (addr, r) in &module.resources {
+        graph.node(GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() }), r.decl_span);
+    }
+    for (name, c) in &module.module_calls {
+        graph.node(GraphNode::ModuleCall(path.clone(), name.clone()), c.decl_span);
+    }
+}
+
+fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
+    let path = &node.path;
+    let module = &node.module;
+    let add = |graph: &mut DependencyGraph, from: GraphNode, exprs: Vec<&Expr>| {
+        for expr in exprs {
+            for reference in expr.references() {
+                if let Some(to) = target(path, &reference) {
+                    graph.edge(&from, &to);
+                }
+            }
+        }
+    };
+    for (name, local) in &module.locals {
+        add(graph, GraphNode::Local(path.clone(), name.clone()), vec![&local.expr]);
+    }
+    for (name, output) in &module.outputs {
+        let mut exprs = vec![&output.value];
+        exprs.extend(&output.depends_on);
+        add(graph, GraphNode::Output(path.clone(), name.clone()), exprs);
+    }
+    for (addr, resource) in &module.resources {
+        let from = GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() });
+        let mut exprs: Vec<&Expr> =
+            resource.count.iter().chain(&resource.for_each).chain(&resource.depends_on).collect();
+        let body_exprs = crate::validate::body_expressions(resource);
+        exprs.extend(body_exprs.iter());
+        add(graph, from, exprs);
+    }
+    for (name, call) in &module.module_calls {
+        let from = GraphNode::ModuleCall(path.clone(), name.clone());
+        let exprs: Vec<&Expr> = call
+            .inputs
+            .values()
+            .map(|(e, _)| e)
+            .chain(&call.count)
+            .chain(&call.for_each)
+            .chain(&call.depends_on)
+            .collect();
+        add(graph, from.clone(), exprs);
+        // The child's variables take the call's inputs; the call's value is its outputs.
+        let child = path.child(name);
+        for input in call.inputs.keys() {
+            graph.edge(&GraphNode::Variable(child.clone(), input.clone()), &from);
+        }
+        if let Some(child_node) = node.children.get(name) {
+            for output in child_node.module.outputs.keys() {
+                graph.edge(&from, &GraphNode::Output(child.clone(), output.clone()));
+            }
+        }
+    }
+}
+
+/// The declaration a reference names, if it names one.
+fn target(path: &ModulePath, reference: &RawReference) -> Option<GraphNode> {
+    let first = reference.step(0)?.to_owned();
+    Some(match reference.root.as_str() {
+        "var" => GraphNode::Variable(path.clone(), first),
+        "local" => GraphNode::Local(path.clone(), first),
+        "module" => GraphNode::ModuleCall(path.clone(), first),
+        "data" => GraphNode::Resource(AbsResourceAddr {
+            module: path.clone(),
+            resource: ResourceAddr { mode: ResourceMode::Data, type_name: first, name: reference.step(1)?.to_owned() },
+        }),
+        "count" | "each" | "path" | "self" => return None,
+        type_name => GraphNode::Resource(AbsResourceAddr {
+            module: path.clone(),
+            resource: ResourceAddr::managed(type_name, first),
+        }),
+    })
+}

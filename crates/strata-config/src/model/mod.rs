@@ -1,0 +1,19 @@
+//! What a module declares, as decoded from its files.
+
+mod lifecycle;
+mod module;
+mod module_call;
+mod output;
+mod provider;
+mod resource;
+mod settings;
+mod variable;
+
+pub use lifecycle::Lifecycle;
+pub use module::{Local, Module};
+pub use module_call::ModuleCall;
+pub use output::Output;
+pub use provider::ProviderConfig;
+pub use resource::{Resource, ResourceBody};
+pub use settings::{BackendConfig, Settings};
+pub use variable::{Validation, Variable};

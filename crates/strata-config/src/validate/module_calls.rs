@@ -1,0 +1,89 @@
+//! Module call inputs must match the called module's variables.
+
+use std::collections::BTreeMap;
+
+use strata_diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use strata_value::Value;
+
+use super::count::{check_count, check_for_each};
+use crate::scope::ModuleScope;
+use crate::{ModuleCall, ModuleNode};
+
+/// Checks one call and returns the values its inputs give the child's variables.
+pub(crate) fn check(
+    parent: &ModuleNode,
+    call: &ModuleCall,
+    child: &ModuleNode,
+    scope: &ModuleScope,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Option<Value>> {
+    if let Some(expr) = &call.count {
+        check_count(expr, &parent.module, scope, diags);
+    }
+    if let Some(expr) = &call.for_each {
+        check_for_each(expr, &parent.module, scope, diags);
+    }
+    let variables = &child.module.variables;
+    let mut values = BTreeMap::new();
+    for (name, (expr, name_span)) in &call.inputs {
+        let Some(variable) = variables.get(name) else {
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!("The module \"{}\" has no variable named \"{name}\".", call.name),
+                )
+                .with_subject(*name_span)
+                .with_optional_hint(did_you_mean(name, variables.keys().map(String::as_str))),
+            );
+            continue;
+        };
+        let mut context = scope.context(expr.file);
+        if call.count.is_some() {
+            context
+                .extra
+                .insert("count".into(), Value::map([("index".into(), Value::Unknown(strata_value::Type::Number))]));
+        }
+        if call.for_each.is_some() {
+            context.extra.insert(
+                "each".into(),
+                Value::map([("key".into(), Value::unknown()), ("value".into(), Value::unknown())]),
+            );
+        }
+        let value = match context.eval(&expr.expr) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match strata_value::convert(&value, &variable.ty) {
+            Ok(v) => {
+                values.insert(name.clone(), Some(v));
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    "Invalid value for input variable",
+                    format!("The value for \"{name}\" does not fit the variable's type {}: {e}.", variable.ty),
+                )
+                .with_subject(expr.span()),
+            ),
+        }
+    }
+    for (name, variable) in variables {
+        if call.inputs.contains_key(name) {
+            continue;
+        }
+        if variable.is_required() {
+            diags.push(
+                Diagnostic::error(
+                    "Missing required argument",
+                    format!("The module \"{}\" requires a value for its variable \"{name}\".", call.name),
+                )
+                .with_subject(call.decl_span)
+                .with_hint(format!("add {name} = ... to the module block")),
+            );
+        }
+        values.insert(name.clone(), variable.default.clone());
+    }
+    values
+}
