@@ -223,15 +223,12 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
             .chain(&call.depends_on)
             .collect();
         add(graph, from.clone(), exprs);
-        // The child's variables take the call's inputs; the call's value is its outputs.
+        // The child's variables take the call's inputs. References to the child's outputs
+        // point at the outputs themselves (see `target`), so a child output that depends on a
+        // child input is not mistaken for a cycle through the call.
         let child = path.child(name);
         for input in call.inputs.keys() {
             graph.edge(&GraphNode::Variable(child.clone(), input.clone()), &from);
-        }
-        if let Some(child_node) = node.children.get(name) {
-            for output in child_node.module.outputs.keys() {
-                graph.edge(&from, &GraphNode::Output(child.clone(), output.clone()));
-            }
         }
     }
 }
@@ -242,7 +239,14 @@ fn target(path: &ModulePath, reference: &RawReference) -> Option<GraphNode> {
     Some(match reference.root.as_str() {
         "var" => GraphNode::Variable(path.clone(), first),
         "local" => GraphNode::Local(path.clone(), first),
-        "module" => GraphNode::ModuleCall(path.clone(), first),
+        "module" => {
+            // module.NAME.OUTPUT, or module.NAME[KEY].OUTPUT with count/for_each.
+            let output = reference.steps[1..].iter().take(2).find(|s| s.is_attribute());
+            match output {
+                Some(output) => GraphNode::Output(path.child(&first), output.name().to_owned()),
+                None => GraphNode::ModuleCall(path.clone(), first),
+            }
+        }
         "data" => GraphNode::Resource(AbsResourceAddr {
             module: path.clone(),
             resource: ResourceAddr { mode: ResourceMode::Data, type_name: first, name: reference.step(1)?.to_owned() },

@@ -68,21 +68,14 @@ impl Evaluator<'_> {
             Some(s) => d.with_hint(format!("the function is called as {s}")),
             None => d,
         };
-        match error {
+        match error.clone() {
             FunctionError::Unknown { name } => {
                 self.error(call, "Call to unknown function", format!("There is no function named \"{name}\"."))
             }
-            FunctionError::Arity { name, expected, got } => {
-                let summary = if got < minimum(expected) {
-                    "Not enough function arguments"
-                } else {
-                    "Too many function arguments"
-                };
-                with_signature(self.error(
-                    call,
-                    summary,
-                    format!("Function \"{name}\" expects {}, but {got} were given.", describe_arity(expected)),
-                ))
+            FunctionError::Arity { expected, got, .. } => {
+                let summary = if got < minimum(expected) { "Not enough function arguments" } else { "Too many function arguments" };
+                let detail = error.to_string();
+                with_signature(self.error(call, summary, detail))
             }
             FunctionError::Argument { index, message, .. } => with_signature(self.error_at_optional(
                 args.get(index).copied(),
@@ -197,14 +190,5 @@ impl Evaluator<'_> {
 fn minimum(arity: Arity) -> usize {
     match arity {
         Arity::Exact(n) | Arity::AtLeast(n) | Arity::Range(n, _) => n,
-    }
-}
-
-fn describe_arity(arity: Arity) -> String {
-    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
-    match arity {
-        Arity::Exact(n) => format!("{n} {}", plural(n)),
-        Arity::AtLeast(n) => format!("at least {n} {}", plural(n)),
-        Arity::Range(a, b) => format!("{a} to {b} arguments"),
     }
 }

@@ -140,13 +140,20 @@ pub(crate) fn transpose(args: &Args) -> Result<Value, FunctionError> {
     let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (key, list) in args.mapping(0)? {
         let items = list.as_sequence().ok_or_else(|| {
-            args.invalid(0, format!("the value of key {key:?} must be a list of strings, but is {}", describe(list)))
+            args.invalid(
+                0,
+                format!("the value of key {} must be a list of strings, but is {}", args.quote(0, key), describe(list)),
+            )
         })?;
         for item in items {
             match convert_primitive(item, &Type::String) {
                 Some(Value::String(s)) => out.entry(s).or_default().push(Value::from(key.as_str())),
                 _ => {
-                    let message = format!("the list under key {key:?} must hold strings, but has {}", describe(item));
+                    let message = format!(
+                        "the list under key {} must hold strings, but has {}",
+                        args.quote(0, key),
+                        describe(item)
+                    );
                     return Err(args.invalid(0, message));
                 }
             }

@@ -3,7 +3,7 @@
 //! (with `/` separators, like Terraform on Unix).
 
 use std::io::ErrorKind;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -16,17 +16,22 @@ fn resolve(args: &Args) -> Result<PathBuf, FunctionError> {
     Ok(args.ctx.base_dir.join(args.string(0)?))
 }
 
+/// The path for messages, quoted, unless it came from a sensitive argument.
+fn shown(args: &Args, path: &Path) -> String {
+    args.quote(0, &path.display().to_string())
+}
+
 fn read(args: &Args) -> Result<(PathBuf, Vec<u8>), FunctionError> {
     let path = resolve(args)?;
     match std::fs::read(&path) {
         Ok(bytes) => Ok((path, bytes)),
         Err(error) if error.kind() == ErrorKind::NotFound => Err(args.failed(format!(
-            "no file exists at \"{}\"; this function works only with files that are distributed as part of the \
+            "no file exists at {}; this function works only with files that are distributed as part of the \
              configuration source code, so if this file will be created by a resource in this configuration you \
              must instead obtain this result from an attribute of that resource",
-            path.display()
+            shown(args, &path)
         ))),
-        Err(error) => Err(args.failed(format!("cannot read \"{}\": {error}", path.display()))),
+        Err(error) => Err(args.failed(format!("cannot read {}: {error}", shown(args, &path)))),
     }
 }
 
@@ -34,8 +39,8 @@ pub(crate) fn file(args: &Args) -> Result<Value, FunctionError> {
     let (path, bytes) = read(args)?;
     String::from_utf8(bytes).map(Value::String).map_err(|_| {
         args.failed(format!(
-            "the contents of \"{}\" are not valid UTF-8; use the filebase64 function to read binary files",
-            path.display()
+            "the contents of {} are not valid UTF-8; use the filebase64 function to read binary files",
+            shown(args, &path)
         ))
     })
 }
@@ -50,11 +55,11 @@ pub(crate) fn fileexists(args: &Args) -> Result<Value, FunctionError> {
     let path = resolve(args)?;
     match std::fs::metadata(&path) {
         Ok(metadata) if metadata.is_dir() => {
-            Err(args.failed(format!("\"{}\" is a directory, not a file", path.display())))
+            Err(args.failed(format!("{} is a directory, not a file", shown(args, &path))))
         }
         Ok(_) => Ok(Value::Bool(true)),
         Err(error) if error.kind() == ErrorKind::NotFound => Ok(Value::Bool(false)),
-        Err(error) => Err(args.failed(format!("cannot read the metadata of \"{}\": {error}", path.display()))),
+        Err(error) => Err(args.failed(format!("cannot read the metadata of {}: {error}", shown(args, &path)))),
     }
 }
 

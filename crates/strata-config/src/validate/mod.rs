@@ -50,14 +50,32 @@ fn validate_module(
     values: BTreeMap<String, Option<Value>>,
     diags: &mut Diagnostics,
 ) {
-    references::check_module(node, schemas, diags);
-    let scope: ModuleScope = build_scope(node, &values, schemas, diags);
-    variables::check(node, &scope, &values, diags);
-    resources::check(node, schemas, &scope, diags);
-    outputs::check(node, &scope, diags);
+    let mut reference_diags = Diagnostics::new();
+    references::check_module(node, schemas, &mut reference_diags);
+
+    let mut evaluation_diags = Diagnostics::new();
+    let scope: ModuleScope = build_scope(node, &values, schemas, &mut evaluation_diags);
+    variables::check(node, &scope, &values, &mut evaluation_diags);
+    resources::check(node, schemas, &scope, &mut evaluation_diags);
+    outputs::check(node, &scope, &mut evaluation_diags);
+    let mut child_values = BTreeMap::new();
     for (name, child) in &node.children {
-        let Some(call) = node.module.module_calls.get(name) else { continue };
-        let child_values = module_calls::check(node, call, child, &scope, diags);
-        validate_module(child, schemas, child_values, diags);
+        if let Some(call) = node.module.module_calls.get(name) {
+            child_values.insert(name, module_calls::check(node, call, child, &scope, &mut evaluation_diags));
+        }
+    }
+
+    // A bad reference also fails when evaluated; the reference check said it better, so
+    // evaluation errors inside a reported reference are dropped.
+    let reported: Vec<_> = reference_diags.iter().filter_map(|d| d.subject).collect();
+    diags.extend(reference_diags.clone());
+    diags.extend(evaluation_diags.into_iter().filter(|d| {
+        !d.subject.is_some_and(|s| reported.iter().any(|r| r.file == s.file && r.start <= s.start && s.end <= r.end))
+    }));
+
+    for (name, child) in &node.children {
+        if let Some(values) = child_values.remove(name) {
+            validate_module(child, schemas, values, diags);
+        }
     }
 }

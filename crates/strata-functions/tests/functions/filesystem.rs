@@ -28,12 +28,16 @@ fn files() {
         "Call to function \"file\" failed: the contents of \"{root}/binary.bin\" are not valid UTF-8; use the \
          filebase64 function to read binary files."
     );
+    let redacted = "Call to function \"file\" failed: no file exists at (sensitive value); this function works only with \
+         files that are distributed as part of the configuration source code, so if this file will be created by a \
+         resource in this configuration you must instead obtain this result from an attribute of that resource.";
     let directory = format!("Call to function \"fileexists\" failed: \"{root}/sub\" is a directory, not a file.");
     let cases: Vec<(&str, Vec<Value>, Result<Value, &str>)> = vec![
         ("file", vec![s("hello.txt")], Ok(s("Hello World\n"))),
         ("file", vec![s(&absolute)], Ok(s("Hello World\n"))),
         ("file", vec![s("missing.txt")], Err(&missing)),
         ("file", vec![s("binary.bin")], Err(&binary)),
+        ("file", vec![secret(s("missing.txt"))], Err(redacted)),
         ("file", vec![list([])], Err("Invalid value for \"path\": a string is required, but have a list.")),
         ("file", vec![unknown(Type::String)], Ok(unknown(Type::String))),
         ("file", vec![secret(s("hello.txt"))], Ok(secret(s("Hello World\n")))),
