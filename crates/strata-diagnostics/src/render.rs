@@ -66,7 +66,7 @@ impl miette::Diagnostic for Rendered {
         )];
         if let Some(context) = self.diagnostic.context.filter(|c| c.file == subject.file && *c != subject) {
             labels.push(LabeledSpan::new_with_span(
-                Some("in this".to_owned()),
+                Some("related".to_owned()),
                 (context.start, context.end.saturating_sub(context.start)),
             ));
         }

@@ -35,7 +35,7 @@ pub fn run(args: &FmtArgs, printer: &Printer) -> u8 {
         let source = match std::fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) => {
-                printer.error(&format!("reading {}: {e}", path.display()));
+                printer.error(&format!("reading {}: {e}", display(&path)));
                 failed = true;
                 continue;
             }
@@ -43,7 +43,7 @@ pub fn run(args: &FmtArgs, printer: &Printer) -> u8 {
         let formatted = match strata_fmt::format_source(&source) {
             Ok(f) => f,
             Err(e) => {
-                printer.error(&format!("{}: {e}", path.display()));
+                printer.error(&format!("{}: {e}", display(&path)));
                 failed = true;
                 continue;
             }
