@@ -12,11 +12,11 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let printer = printer::Printer::new(cli.no_color);
-    if let Some(dir) = &cli.chdir {
-        if let Err(e) = std::env::set_current_dir(dir) {
-            printer.error(&format!("cannot change to directory {}: {e}", dir.display()));
-            return ExitCode::from(1);
-        }
+    if let Some(dir) = &cli.chdir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        printer.error(&format!("cannot change to directory {}: {e}", dir.display()));
+        return ExitCode::from(1);
     }
     let code = commands::run(cli.command, &printer);
     ExitCode::from(code)

@@ -11,7 +11,7 @@ fn repo() -> PathBuf {
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
     command.current_dir(dir).args(args).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
-    for (k, v) in std::env::vars() {
+    for (k, _v) in std::env::vars() {
         if k.starts_with("STRATA_VAR_") {
             command.env_remove(k);
         }
@@ -52,7 +52,11 @@ fn validate_json() {
 fn validate_with_chdir_and_variables() {
     let repo = repo();
     insta::assert_snapshot!(run(&repo, &["--chdir", "examples/local-spark", "validate", "--var", "workers=20"], &[]));
-    insta::assert_snapshot!(run(&repo, &["--chdir", "examples/local-spark", "validate"], &[("STRATA_VAR_workers", "many")]));
+    insta::assert_snapshot!(run(
+        &repo,
+        &["--chdir", "examples/local-spark", "validate"],
+        &[("STRATA_VAR_workers", "many")]
+    ));
     insta::assert_snapshot!(run(&repo, &["--chdir", "examples/local-spark", "validate", "--var", "wokers=3"], &[]));
 }
 
@@ -69,7 +73,11 @@ fn graph_of_example() {
 #[test]
 fn fmt_check_diff_and_write() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.hcl"), "resource \"strata_data\" \"a\" {\ninput=1\n  triggers_replace = [1]\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.hcl"),
+        "resource \"strata_data\" \"a\" {\ninput=1\n  triggers_replace = [1]\n}\n",
+    )
+    .unwrap();
     insta::assert_snapshot!("fmt_check", run(dir.path(), &["fmt", "--check", "--diff"], &[]));
     insta::assert_snapshot!("fmt_write", run(dir.path(), &["fmt"], &[]));
     insta::assert_snapshot!("fmt_after", std::fs::read_to_string(dir.path().join("main.hcl")).unwrap());

@@ -150,21 +150,19 @@ impl BodyEvaluator {
                 return Value::Unknown(schema.ty.clone());
             }
         };
-        if !schema.allowed_values.is_empty() {
-            if let Some(text) = value.as_str() {
-                if !schema.allowed_values.iter().any(|a| a == text) {
-                    let allowed =
-                        schema.allowed_values.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-                    diags.push(
-                        Diagnostic::error(
-                            "Invalid attribute value",
-                            format!("\"{text}\" is not a valid value for \"{name}\"; it must be one of {allowed}."),
-                        )
-                        .with_subject(span_of(self.file, &attribute.value))
-                        .with_optional_hint(did_you_mean(text, schema.allowed_values.iter().map(String::as_str))),
-                    );
-                }
-            }
+        if !schema.allowed_values.is_empty()
+            && let Some(text) = value.as_str()
+            && !schema.allowed_values.iter().any(|a| a == text)
+        {
+            let allowed = schema.allowed_values.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+            diags.push(
+                Diagnostic::error(
+                    "Invalid attribute value",
+                    format!("\"{text}\" is not a valid value for \"{name}\"; it must be one of {allowed}."),
+                )
+                .with_subject(span_of(self.file, &attribute.value))
+                .with_optional_hint(did_you_mean(text, schema.allowed_values.iter().map(String::as_str))),
+            );
         }
         value.with_sensitive(schema.sensitive)
     }
@@ -212,16 +210,13 @@ impl BodyEvaluator {
                 .with_hint(format!("add a {name} block")),
             );
         }
-        if let Some(max) = nested.max_items.filter(|max| count > *max) {
-            if let Some(extra) = instances.get(max) {
-                diags.push(
-                    Diagnostic::error(
-                        "Too many blocks",
-                        format!("No more than {max} \"{name}\" block(s) are allowed."),
-                    )
+        if let Some(max) = nested.max_items.filter(|max| count > *max)
+            && let Some(extra) = instances.get(max)
+        {
+            diags.push(
+                Diagnostic::error("Too many blocks", format!("No more than {max} \"{name}\" block(s) are allowed."))
                     .with_subject(span_of(self.file, &extra.block.ident)),
-                );
-            }
+            );
         }
         match nested.nesting {
             Nesting::Single => instances.into_iter().next().map_or(Value::Null, |i| i.value),

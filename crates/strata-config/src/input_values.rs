@@ -186,7 +186,9 @@ fn convert_input(
     let value = match raw {
         RawValue::Value(v) => v.clone(),
         // Text for a primitive type converts like a string would ("3" → 3, "true" → true).
-        RawValue::Text(text) if matches!(variable.ty, Type::String | Type::Number | Type::Bool) => Value::String(text.clone()),
+        RawValue::Text(text) if matches!(variable.ty, Type::String | Type::Number | Type::Bool) => {
+            Value::String(text.clone())
+        }
         RawValue::Text(text) => match hcl::edit::parser::parse_expr(text) {
             Ok(expr) => {
                 let context =
@@ -232,7 +234,11 @@ fn invalid_value(variable: &Variable, source: &VariableSource, problem: &str) ->
     };
     Diagnostic::error(
         "Invalid value for input variable",
-        format!("The value for variable \"{}\" from {from} is not valid: {}.", variable.name, problem.trim_end_matches('.')),
+        format!(
+            "The value for variable \"{}\" from {from} is not valid: {}.",
+            variable.name,
+            problem.trim_end_matches('.')
+        ),
     )
     .with_subject(subject)
     .with_hint(format!("variable \"{}\" takes a {}", variable.name, variable.ty))

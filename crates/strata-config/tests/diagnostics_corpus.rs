@@ -61,7 +61,8 @@ fn check(path: &Path) -> Result<(), String> {
     }
     let missing: Vec<_> = want.difference(&got).collect();
     let extra: Vec<_> = got.difference(&want).collect();
-    let details: Vec<String> = diags.iter().map(|d| format!("    {}: {} {:?}", d.summary, d.detail, d.subject)).collect();
+    let details: Vec<String> =
+        diags.iter().map(|d| format!("    {}: {} {:?}", d.summary, d.detail, d.subject)).collect();
     Err(format!("{name}:\n  missing: {missing:?}\n  unexpected: {extra:?}\n  all diagnostics:\n{}", details.join("\n")))
 }
 

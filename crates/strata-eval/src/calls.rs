@@ -73,7 +73,11 @@ impl Evaluator<'_> {
                 self.error(call, "Call to unknown function", format!("There is no function named \"{name}\"."))
             }
             FunctionError::Arity { expected, got, .. } => {
-                let summary = if got < minimum(expected) { "Not enough function arguments" } else { "Too many function arguments" };
+                let summary = if got < minimum(expected) {
+                    "Not enough function arguments"
+                } else {
+                    "Too many function arguments"
+                };
                 let detail = error.to_string();
                 with_signature(self.error(call, summary, detail))
             }

@@ -34,12 +34,11 @@ impl Evaluator<'_> {
         let (lhs, lhs_sensitive) = lhs.unmark_deep();
 
         // `&&` and `||` decide from a known left side alone, so `x != null && x.y` works.
-        if matches!(operator, And | Or) {
-            if let Some(Value::Bool(b)) = self.operand(&op.lhs_expr, lhs.clone(), &Type::Bool, "left operand")? {
-                if (operator == And && !b) || (operator == Or && b) {
-                    return Ok(Value::Bool(b).with_sensitive(lhs_sensitive));
-                }
-            }
+        if matches!(operator, And | Or)
+            && let Some(Value::Bool(b)) = self.operand(&op.lhs_expr, lhs.clone(), &Type::Bool, "left operand")?
+            && ((operator == And && !b) || (operator == Or && b))
+        {
+            return Ok(Value::Bool(b).with_sensitive(lhs_sensitive));
         }
 
         let rhs = self.eval(&op.rhs_expr)?;

@@ -214,7 +214,8 @@ fn function_calls() {
 fn templatefile_renders_with_only_its_variables() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.tpl"), "%{ for h in hosts ~}\n${h} ${port}\n%{ endfor ~}\n").unwrap();
-    let expr = hcl::edit::parser::parse_expr("templatefile(\"t.tpl\", { hosts = [\"a\", \"b\"], port = var.n })").unwrap();
+    let expr =
+        hcl::edit::parser::parse_expr("templatefile(\"t.tpl\", { hosts = [\"a\", \"b\"], port = var.n })").unwrap();
     let context = EvalContext {
         file: FileId(0),
         scope: Arc::new(scope()),
@@ -232,8 +233,14 @@ fn templatefile_renders_with_only_its_variables() {
 
 #[test]
 fn references_skip_bound_names() {
-    let expr = hcl::edit::parser::parse_expr("[for x in var.list : x.id if local.keep] ++ [res.a.b[0].c, res.many[*].id]")
-        .map_or_else(|_| hcl::edit::parser::parse_expr("concat([for x in var.list : x.id if local.keep], [res.a.b[0].c, res.many[*].id])").unwrap(), |e| e);
+    let expr =
+        hcl::edit::parser::parse_expr("[for x in var.list : x.id if local.keep] ++ [res.a.b[0].c, res.many[*].id]")
+            .unwrap_or_else(|_| {
+                hcl::edit::parser::parse_expr(
+                    "concat([for x in var.list : x.id if local.keep], [res.a.b[0].c, res.many[*].id])",
+                )
+                .unwrap()
+            });
     let found: Vec<String> = strata_eval::references(&expr, FileId(0))
         .into_iter()
         .map(|r| format!("{}{}", r.root, r.steps.iter().map(|s| format!(".{}", s.name())).collect::<String>()))

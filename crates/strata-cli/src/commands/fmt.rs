@@ -57,11 +57,11 @@ pub fn run(args: &FmtArgs, printer: &Printer) -> u8 {
         if args.diff {
             printer.data(&unified_diff(&name, &source, &formatted));
         }
-        if !args.check {
-            if let Err(e) = write_atomically(&path, &formatted) {
-                printer.error(&format!("writing {}: {e}", path.display()));
-                failed = true;
-            }
+        if !args.check
+            && let Err(e) = write_atomically(&path, &formatted)
+        {
+            printer.error(&format!("writing {}: {e}", path.display()));
+            failed = true;
         }
     }
     if failed {

@@ -50,19 +50,19 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, diags: &m
         settings.backend =
             Some(BackendConfig { kind: kind.to_owned(), settings: settings_map, span: span_of(file, &inner.ident) });
     }
-    if let (Some(version), Some(span)) = (&settings.required_version, settings.required_version_span) {
-        if !version_satisfied(version) {
-            diags.push(
-                Diagnostic::error(
-                    "Unsupported Strata version",
-                    format!(
-                        "This configuration requires Strata {version}, but this is Strata {}.",
-                        env!("CARGO_PKG_VERSION")
-                    ),
-                )
-                .with_subject(span),
-            );
-        }
+    if let (Some(version), Some(span)) = (&settings.required_version, settings.required_version_span)
+        && !version_satisfied(version)
+    {
+        diags.push(
+            Diagnostic::error(
+                "Unsupported Strata version",
+                format!(
+                    "This configuration requires Strata {version}, but this is Strata {}.",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            )
+            .with_subject(span),
+        );
     }
     module.settings = Some(settings);
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Bounded fuzzing of Strata's "load + validate" pipeline and of the formatter.
+#
+# Usage: .ci/fuzz.sh [SECONDS]     (default 60: the total, split evenly across the targets)
+#
+# Targets (fuzz/fuzz_targets/):
+#   load_validate  text -> strata_config::load_files -> InputValues::resolve -> validate,
+#                  every diagnostic rendered as JsonDiagnostic; must never panic.
+#   fmt            strata_fmt::format_source; formatting its own output changes nothing.
+#
+# Each target starts from the committed seeds in fuzz/seeds/TARGET and keeps what it finds
+# in fuzz/corpus/TARGET (git-ignored scratch, reused by later runs on the same machine).
+# Exits non-zero if any target crashes, panics, times out (-timeout, per input) or runs
+# out of memory; the artifact path and its content (escaped) are printed.
+#
+# Stable toolchain: cargo-fuzz's default AddressSanitizer build passes `-Zsanitizer=address`,
+# which stable rustc rejects ("the option `Z` is only accepted on the nightly compiler").
+# Everything else cargo-fuzz passes (`-Cpasses=sancov-module`, `-Cllvm-args=-sanitizer-coverage-*`,
+# `--cfg fuzzing`) is stable, so `--sanitizer none` builds coverage-guided libFuzzer
+# binaries on stable with no RUSTC_BOOTSTRAP at all. ASan would add little here: every
+# Strata crate has `unsafe_code = "forbid"`, so the bugs to find are panics, stack
+# overflows, hangs and blow-ups, which libFuzzer catches by itself; and it halves the
+# speed. To try ASan anyway, FUZZ_SANITIZER=address sets RUSTC_BOOTSTRAP=1, which lets
+# stable rustc take -Z flags (the ASan runtime ships with the stable rust-std).
+# Debug assertions and overflow checks stay on (cargo-fuzz's default without -O).
+#
+# Reproduce or minimize a crash with the same flags, e.g.:
+#   cd fuzz && cargo fuzz run --sanitizer none load_validate artifacts/load_validate/crash-...
+#   cd fuzz && cargo fuzz tmin --sanitizer none load_validate artifacts/load_validate/crash-...
+set -euo pipefail
+
+total_seconds="${1:-60}"
+targets=(load_validate fmt)
+per_target=$(( total_seconds / ${#targets[@]} ))
+(( per_target >= 1 )) || per_target=1
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root/fuzz"
+
+sanitizer="${FUZZ_SANITIZER:-none}"
+if [[ "$sanitizer" != none ]]; then
+    export RUSTC_BOOTSTRAP=1
+fi
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "fuzz: installing cargo-fuzz" >&2
+    cargo install cargo-fuzz --locked
+fi
+
+cargo fuzz build --sanitizer "$sanitizer"
+
+print_input() {
+    if command -v python3 >/dev/null; then
+        python3 -c 'import sys; print(repr(open(sys.argv[1], "rb").read()))' "$1"
+    else
+        od -An -c "$1"
+    fi
+}
+
+stamp="$(mktemp)"
+trap 'rm -f "$stamp"' EXIT
+failed=()
+for target in "${targets[@]}"; do
+    mkdir -p "corpus/$target" "artifacts/$target"
+    echo "fuzz: $target for ${per_target}s" >&2
+    if ! cargo fuzz run --sanitizer "$sanitizer" "$target" "corpus/$target" "seeds/$target" -- \
+        -max_total_time="$per_target" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1; then
+        failed+=("$target")
+    fi
+done
+
+found=0
+while IFS= read -r artifact; do
+    found=1
+    echo "fuzz: artifact $root/fuzz/$artifact" >&2
+    echo -n "fuzz: input " >&2
+    print_input "$artifact" >&2
+done < <(find artifacts -type f -newer "$stamp" | sort)
+
+if (( ${#failed[@]} > 0 || found )); then
+    echo "fuzz: FAILED: ${failed[*]:-(artifacts written)}" >&2
+    exit 1
+fi
+echo "fuzz: ${#targets[@]} targets, ${per_target}s each, no crash" >&2
