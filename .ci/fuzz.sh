@@ -11,7 +11,9 @@
 # Each target starts from the committed seeds in fuzz/seeds/TARGET and keeps what it finds
 # in fuzz/corpus/TARGET (git-ignored scratch, reused by later runs on the same machine).
 # Exits non-zero if any target crashes, panics, times out (-timeout, per input) or runs
-# out of memory; the artifact path and its content (escaped) are printed.
+# out of memory; the artifact path and its content (escaped) are printed. libFuzzer stops
+# a target at its first crash; FUZZ_KEEP_GOING=1 runs it in fork mode instead and keeps
+# fuzzing for the whole time, writing every crash it finds to fuzz/artifacts/TARGET.
 #
 # Stable toolchain: cargo-fuzz's default AddressSanitizer build passes `-Zsanitizer=address`,
 # which stable rustc rejects ("the option `Z` is only accepted on the nightly compiler").
@@ -57,6 +59,11 @@ print_input() {
     fi
 }
 
+keep_going=()
+if [[ "${FUZZ_KEEP_GOING:-0}" == 1 ]]; then
+    keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+fi
+
 stamp="$(mktemp)"
 trap 'rm -f "$stamp"' EXIT
 failed=()
@@ -64,7 +71,7 @@ for target in "${targets[@]}"; do
     mkdir -p "corpus/$target" "artifacts/$target"
     echo "fuzz: $target for ${per_target}s" >&2
     if ! cargo fuzz run --sanitizer "$sanitizer" "$target" "corpus/$target" "seeds/$target" -- \
-        -max_total_time="$per_target" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1; then
+        -max_total_time="$per_target" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${keep_going[@]}"; then
         failed+=("$target")
     fi
 done

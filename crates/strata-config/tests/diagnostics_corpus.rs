@@ -78,3 +78,28 @@ fn diagnostics_corpus() {
     let failures: Vec<String> = paths.iter().filter_map(|p| check(p).err()).collect();
     assert!(failures.is_empty(), "{} of {} corpus files failed:\n{}", failures.len(), paths.len(), failures.join("\n"));
 }
+
+/// Inputs the fuzzer once broke (`testdata/fuzz-regressions/`, all but the formatter's `fmt_*`
+/// cases): loading and validating them must finish without panicking, and every diagnostic
+/// must render.
+#[test]
+fn fuzz_regressions_load_and_validate() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fuzz-regressions");
+    let empty = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("fmt_") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let mut files = SourceFiles::new();
+        let mut diags = Diagnostics::new();
+        let config = load_files(empty.path(), vec![(name, text)], &mut files, &mut diags);
+        let values = InputValues::default().resolve(&config.root.module.variables, &mut diags);
+        diags.extend(validate(&config, &strata_schema::builtin_catalog(), &values));
+        for d in &diags {
+            strata_diagnostics::JsonDiagnostic::new(d, &files);
+        }
+    }
+}

@@ -76,7 +76,10 @@ impl<'a> Lexer<'a> {
     }
 
     /// Length of template literal text before the next sequence, `"` (when
-    /// `quoted`) or, for heredocs, through the next newline.
+    /// `quoted`) or, for heredocs, through the next newline. A quoted literal
+    /// may hold a raw newline (hcl-edit accepts one after a directive, as in
+    /// `"%{if v}\n%{endif}"`); it stays literal text, byte for byte, because
+    /// spacing rules applied to it would change the string.
     fn literal_length(&self, quoted: bool) -> usize {
         let rest = self.rest();
         let mut index = 0;
@@ -88,7 +91,7 @@ impl<'a> Lexer<'a> {
                 break;
             } else if quoted && tail.starts_with('\\') {
                 index += 1 + tail[1..].chars().next().map_or(0, char::len_utf8);
-            } else if quoted && (tail.starts_with('"') || tail.starts_with('\n')) {
+            } else if quoted && tail.starts_with('"') {
                 break;
             } else if tail.starts_with('\n') {
                 index += 1;
@@ -106,7 +109,7 @@ impl<'a> Lexer<'a> {
             self.modes.pop();
         } else if !self.template_open() {
             match self.literal_length(true) {
-                // A newline cannot occur in a quoted template; leave the mode
+                // Nothing to take (e.g. at the end of the input); leave the mode
                 // rather than loop, so odd input is still printed back.
                 0 => {
                     self.modes.pop();

@@ -1,0 +1,4 @@
+strata {
+  backend "s3" { # ERROR: Unsupported backend type
+  }
+}

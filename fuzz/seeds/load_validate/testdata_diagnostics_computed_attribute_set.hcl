@@ -1,0 +1,3 @@
+resource "strata_data" "a" {
+  id = "fixed" # ERROR: Value for unconfigurable attribute
+}

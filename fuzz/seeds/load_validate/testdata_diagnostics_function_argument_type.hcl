@@ -1,0 +1,3 @@
+output "a" {
+  value = upper(["a"]) # ERROR: Invalid function argument
+}

@@ -1,0 +1,5 @@
+locals { region = "cn-hangzhou" }
+
+output "r" {
+  value = local.regoin # ERROR: Reference to undeclared local value
+}

@@ -1,0 +1,2 @@
+resorce "strata_data" "a" { # ERROR: Unsupported block type
+}

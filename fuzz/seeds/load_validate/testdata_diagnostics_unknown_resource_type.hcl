@@ -1,0 +1,2 @@
+resource "emr_clustr" "a" { # ERROR: Invalid resource type
+}
