@@ -11,11 +11,11 @@ use strata_config::InputValues;
 use strata_diagnostics::{Diagnostics, JsonDiagnostic, SourceFiles};
 use strata_schema::Catalog;
 
-/// An empty directory, made once, a few levels below a fresh one so that module sources
+/// An empty directory, made once, a few levels below one of its own so that module sources
 /// like `../` or `../../` find no `*.hcl` files either: every module call fails to load.
+/// Nothing is ever written there, so fuzzing processes share it.
 static ROOT_DIR: LazyLock<PathBuf> = LazyLock::new(|| {
-    let base = std::env::temp_dir().join(format!("strata-fuzz-{}", std::process::id()));
-    let dir = base.join("a/b/c/d/root");
+    let dir = std::env::temp_dir().join("strata-fuzz/a/b/c/d/root");
     std::fs::create_dir_all(&dir).expect("create the fuzz root directory");
     dir
 });

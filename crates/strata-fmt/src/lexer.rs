@@ -16,8 +16,10 @@ enum Mode {
     Brace,
     /// An interpolation `${` or directive `%{`; its `}` is a template sequence end.
     Interp,
-    /// A quoted template `"..."`.
-    Quoted,
+    /// A quoted template `"..."`; `directives` counts the `%{if}`/`%{for}` directives open
+    /// in it. hcl-edit reads a `"` inside such a directive's body as text, not as the end
+    /// of the string, so the lexer must too.
+    Quoted { directives: usize },
     /// A heredoc body, ended by a line holding only `marker`.
     Heredoc { marker: String, at_line_start: bool },
 }
@@ -29,7 +31,7 @@ pub(crate) fn lex(source: &str, bare_labels: &HashSet<usize>) -> Vec<Token> {
     let mut lexer = Lexer { source, position: 0, modes: Vec::new(), tokens: Vec::new(), bare_labels };
     while lexer.position < source.len() {
         match lexer.modes.last() {
-            Some(Mode::Quoted) => lexer.quoted_part(),
+            Some(Mode::Quoted { .. }) => lexer.quoted_part(),
             Some(Mode::Heredoc { .. }) => lexer.heredoc_part(),
             _ => lexer.expression_token(),
         }
@@ -70,6 +72,17 @@ impl<'a> Lexer<'a> {
         } else {
             return false;
         };
+        if kind == TokenKind::TemplateControl {
+            // hcl-edit takes the keyword as a prefix (`%{ifr}` is `%{if r}`), so match prefixes.
+            let body = rest[length..].trim_start();
+            if let Some(Mode::Quoted { directives }) = self.modes.last_mut() {
+                if body.starts_with("endif") || body.starts_with("endfor") {
+                    *directives = directives.saturating_sub(1);
+                } else if body.starts_with("if") || body.starts_with("for") {
+                    *directives += 1;
+                }
+            }
+        }
         self.push(kind, length);
         self.modes.push(Mode::Interp);
         true
@@ -81,6 +94,7 @@ impl<'a> Lexer<'a> {
     /// `"%{if v}\n%{endif}"`); it stays literal text, byte for byte, because
     /// spacing rules applied to it would change the string.
     fn literal_length(&self, quoted: bool) -> usize {
+        let in_directive = matches!(self.modes.last(), Some(Mode::Quoted { directives }) if *directives > 0);
         let rest = self.rest();
         let mut index = 0;
         while index < rest.len() {
@@ -91,7 +105,7 @@ impl<'a> Lexer<'a> {
                 break;
             } else if quoted && tail.starts_with('\\') {
                 index += 1 + tail[1..].chars().next().map_or(0, char::len_utf8);
-            } else if quoted && tail.starts_with('"') {
+            } else if quoted && tail.starts_with('"') && !in_directive {
                 break;
             } else if tail.starts_with('\n') {
                 index += 1;
@@ -104,7 +118,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn quoted_part(&mut self) {
-        if self.rest().starts_with('"') {
+        let in_directive = matches!(self.modes.last(), Some(Mode::Quoted { directives }) if *directives > 0);
+        if self.rest().starts_with('"') && !in_directive {
             self.push(TokenKind::CQuote, 1);
             self.modes.pop();
         } else if !self.template_open() {
@@ -162,7 +177,7 @@ impl<'a> Lexer<'a> {
             }
             ('"', _) => {
                 self.push(TokenKind::OQuote, 1);
-                self.modes.push(Mode::Quoted);
+                self.modes.push(Mode::Quoted { directives: 0 });
             }
             ('<', Some('<')) if self.heredoc_open() => {}
             ('{', _) => {

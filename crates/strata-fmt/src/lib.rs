@@ -45,7 +45,15 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
     indent::apply(&mut tokens, &lines);
     spacing::apply(&mut tokens, &lines);
     align::apply(&mut tokens, &lines);
-    Ok(render::render(&tokens, newline_style(source)))
+    let formatted = render::render(&tokens, newline_style(source));
+    // Never hand back text that no longer parses: the token passes do not understand every
+    // corner hcl-edit accepts (a raw `"` inside a template directive, say). The caller then
+    // leaves the file as it was.
+    if let Err(error) = hcl::edit::parser::parse_body(&formatted) {
+        let location = error.location();
+        return Err(FormatError::Unsupported { line: location.line(), column: location.column() });
+    }
+    Ok(formatted)
 }
 
 /// Files written with CRLF keep it: the newline tokens are copied as they

@@ -35,7 +35,10 @@ pub(crate) fn split_lines(tokens: &[Token]) -> Vec<Line> {
 
 fn cells(tokens: &[Token], mut lead: Range<usize>) -> Line {
     let mut comment = None;
-    if lead.len() > 1 && tokens[lead.end - 1].kind == TokenKind::Comment {
+    // Only `#` and `//` comments are aligned, as by `terraform fmt`; a trailing `/* */` keeps
+    // its single space (and must not become a cell only when it happens to end the file).
+    let last = &tokens[lead.end - 1];
+    if lead.len() > 1 && last.kind == TokenKind::Comment && !last.text.starts_with("/*") {
         comment = Some(lead.end - 1..lead.end);
         lead.end -= 1;
     }

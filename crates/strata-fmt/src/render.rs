@@ -32,7 +32,10 @@ fn push_trimmed_lines(output: &mut String, text: &str) {
             Some(content) => (content, "\r\n"),
             None => line.strip_suffix('\n').map_or((line, ""), |content| (content, "\n")),
         };
-        output.push_str(content.trim_end_matches([' ', '\t']));
+        let trimmed = content.trim_end_matches([' ', '\t']);
+        // A lone carriage return before the removed blanks would join the `\n` into a `\r\n`
+        // and change the file's newline style on the next run; keep such a line as it is.
+        output.push_str(if trimmed.ends_with('\r') { content } else { trimmed });
         output.push_str(ending);
     }
 }

@@ -98,7 +98,16 @@ impl Token {
     }
 }
 
-/// Total width of a run of tokens on one line.
+/// Width of a run of tokens on screen, from the start of the line the run ends on: a
+/// multi-line token (a block comment) restarts the count after its last newline, so the
+/// width does not depend on text on earlier lines (which later passes may still trim).
 pub(crate) fn columns(tokens: &[Token]) -> usize {
-    tokens.iter().map(Token::columns).sum()
+    let mut width = 0;
+    for token in tokens {
+        match token.text.rfind('\n') {
+            Some(last) => width = token.text[last + 1..].chars().count(),
+            None => width += token.columns(),
+        }
+    }
+    width
 }

@@ -8,8 +8,18 @@ fn check(source: &str, line: usize, column: usize) {
             assert_eq!((actual_line, actual_column), (line, column), "message: {message}");
             assert!(!message.is_empty());
         }
-        Ok(output) => panic!("expected a parse error, got output {output:?}"),
+        other => panic!("expected a parse error, got {other:?}"),
     }
+}
+
+/// Valid input the token passes cannot lay out (an identifier ending in a combining mark,
+/// which hcl-edit accepts and our lexer splits) is refused rather than turned into text that
+/// no longer parses.
+#[test]
+fn unsupported_constructs_are_refused_not_broken() {
+    let source = "s = v\u{5a3}\n";
+    assert!(hcl::edit::parser::parse_body(source).is_ok());
+    assert!(matches!(format_source(source), Err(FormatError::Unsupported { .. })));
 }
 
 #[test]
@@ -36,4 +46,12 @@ fn stray_token_points_at_it() {
 fn error_message_names_the_position() {
     let error = format_source("a = \n").expect_err("invalid input");
     assert!(error.to_string().starts_with("syntax error at line 1, column 5"), "{error}");
+}
+
+/// A `"` inside a template directive's body is text to hcl-edit; it stays text.
+#[test]
+fn quotes_inside_template_directives_are_kept() {
+    let source = "g = \"%{if a}\"! ==\"%{endif}\"\n";
+    assert!(hcl::edit::parser::parse_body(source).is_ok());
+    assert_eq!(format_source(source).unwrap(), source);
 }

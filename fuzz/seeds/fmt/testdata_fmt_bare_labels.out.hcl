@@ -1,9 +1,0 @@
-resource "emr_cluster" "analytics" {
-  name = "analytics"
-}
-provider "strata" {
-  region = "local"
-}
-module "mixed" {
-  source = "./mixed"
-}

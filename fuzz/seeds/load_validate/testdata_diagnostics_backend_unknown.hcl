@@ -1,4 +1,0 @@
-strata {
-  backend "s3" { # ERROR: Unsupported backend type
-  }
-}

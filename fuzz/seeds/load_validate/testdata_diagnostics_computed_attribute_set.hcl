@@ -1,3 +1,0 @@
-resource "strata_data" "a" {
-  id = "fixed" # ERROR: Value for unconfigurable attribute
-}

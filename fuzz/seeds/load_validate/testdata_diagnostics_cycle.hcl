@@ -1,4 +1,0 @@
-locals {
-  a = local.b # ERROR: Cycle in references
-  b = local.a
-}

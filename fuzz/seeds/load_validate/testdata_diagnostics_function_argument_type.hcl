@@ -1,3 +1,0 @@
-output "a" {
-  value = upper(["a"]) # ERROR: Invalid function argument
-}

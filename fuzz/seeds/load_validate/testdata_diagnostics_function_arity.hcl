@@ -1,7 +1,0 @@
-output "a" {
-  value = join(",") # ERROR: Not enough function arguments
-}
-
-output "b" {
-  value = upper("a", "b") # ERROR: Too many function arguments
-}

@@ -1,1 +1,0 @@
-name = "x" # ERROR: Unsupported argument

@@ -1,5 +1,0 @@
-locals { region = "cn-hangzhou" }
-
-output "r" {
-  value = local.regoin # ERROR: Reference to undeclared local value
-}

@@ -1,2 +1,0 @@
-resorce "strata_data" "a" { # ERROR: Unsupported block type
-}

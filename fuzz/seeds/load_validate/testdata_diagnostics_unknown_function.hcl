@@ -1,3 +1,0 @@
-output "a" {
-  value = lenght([1, 2]) # ERROR: Call to unknown function
-}

@@ -1,2 +1,0 @@
-resource "emr_clustr" "a" { # ERROR: Invalid resource type
-}
