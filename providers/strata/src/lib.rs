@@ -1,0 +1,1 @@
+//! The built-in `strata` provider (being written).
