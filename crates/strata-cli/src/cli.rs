@@ -25,6 +25,96 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Print the resource dependency graph in DOT.
     Graph(GraphArgs),
+    /// Show what apply would change.
+    Plan(PlanArgs),
+    /// Make the changes: plan, confirm (unless --auto-approve), apply.
+    Apply(ApplyArgs),
+    /// Destroy everything this configuration manages (plan --destroy, then apply).
+    Destroy(ApplyArgs),
+    /// Print root module outputs from the state.
+    Output(OutputArgs),
+    /// Inspect the state.
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Remove a stale state lock left by a crashed run.
+    ForceUnlock(ForceUnlockArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Only find drift: what changed outside Strata.
+    #[arg(long)]
+    pub refresh_only: bool,
+    /// Plan to destroy everything.
+    #[arg(long)]
+    pub destroy: bool,
+    /// Print the plan as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// Skip the interactive confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Only record drift in state (apply of plan --refresh-only).
+    #[arg(long)]
+    pub refresh_only: bool,
+    /// Operations in flight at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// What plan and apply share.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Read objects from providers before planning (--refresh=false skips it).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub refresh: bool,
+    /// Replace this instance even if nothing changed (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub replace: Vec<String>,
+    /// How long to wait for the state lock, e.g. 10s (default: fail at once).
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub lock_timeout: String,
+    #[command(flatten)]
+    pub variables: VariableArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// One output; all when omitted.
+    pub name: Option<String>,
+    /// As JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// A string output's raw text.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StateCommand {
+    /// List resource instances in the state.
+    List,
+    /// Show one instance's attributes (sensitive values redacted).
+    Show { address: String },
+    /// Print the whole state file (raw JSON, as stored: it may contain sensitive values).
+    Pull,
+}
+
+#[derive(Args, Debug)]
+pub struct ForceUnlockArgs {
+    /// The lock id printed by the failing command.
+    pub lock_id: String,
 }
 
 /// Variable values, as for plan and apply.

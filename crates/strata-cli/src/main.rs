@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod printer;
+mod views;
 
 use std::process::ExitCode;
 

@@ -26,6 +26,6 @@ pub use graph::{DependencyGraph, GraphNode, dependency_graph};
 pub use input_values::{InputValues, VariableSource};
 pub use load::{load, load_files};
 pub use model::*;
-pub use validate::validate;
+pub use validate::{body_expressions, validate};
 
 pub use strata_diagnostics::Diagnostics;

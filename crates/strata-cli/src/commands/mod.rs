@@ -1,13 +1,21 @@
 //! One file per command; each returns its exit code.
 
+mod apply;
 mod fmt;
+mod force_unlock;
 mod graph;
+mod output;
+mod plan;
+mod run;
+mod state;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use strata_config::{Config, InputValues};
 use strata_diagnostics::{Diagnostics, SourceFiles};
+use strata_value::Value;
 
 use crate::cli::{Command, VariableArgs};
 use crate::printer::Printer;
@@ -17,16 +25,30 @@ pub fn run(command: Command, printer: &Printer) -> u8 {
         Command::Validate(args) => validate::run(&args, printer),
         Command::Fmt(args) => fmt::run(&args, printer),
         Command::Graph(args) => graph::run(&args, printer),
+        Command::Plan(args) => plan::run(&args, printer),
+        Command::Apply(args) => apply::run(&args, false, printer),
+        Command::Destroy(args) => apply::run(&args, true, printer),
+        Command::Output(args) => output::run(&args, printer),
+        Command::State(command) => state::run(&command, printer),
+        Command::ForceUnlock(args) => force_unlock::run(&args, printer),
     }
 }
 
 /// Loads the configuration in the working directory and validates it with the given
 /// variable values. Every problem is in the returned diagnostics.
 pub(crate) fn load_and_validate(variables: &VariableArgs) -> (Option<Config>, SourceFiles, Diagnostics) {
+    let (config, files, diags, _) = load_validate_and_resolve(variables);
+    (config, files, diags)
+}
+
+/// Like [`load_and_validate`], also returning the root variables' values (`None`: no value).
+pub(crate) fn load_validate_and_resolve(
+    variables: &VariableArgs,
+) -> (Option<Config>, SourceFiles, Diagnostics, BTreeMap<String, Option<Value>>) {
     let mut files = SourceFiles::new();
     let dir = Path::new(".");
     let (config, mut diags) = strata_config::load(dir, &mut files);
-    let Some(config) = config else { return (None, files, diags) };
+    let Some(config) = config else { return (None, files, diags, BTreeMap::new()) };
 
     let mut inputs = InputValues::discover(dir, std::env::vars(), &mut files, &mut diags);
     for path in &variables.var_files {
@@ -41,5 +63,30 @@ pub(crate) fn load_and_validate(variables: &VariableArgs) -> (Option<Config>, So
         diags.extend(strata_config::validate(&config, &catalog, &values));
     }
     diags.sort_and_dedup();
-    (Some(config), files, diags)
+    (Some(config), files, diags, values)
+}
+
+/// The runtime for commands that talk to providers.
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
+        // Without a runtime nothing can run; this only fails when the OS refuses threads.
+        panic!("cannot start the async runtime: {e}")
+    })
+}
+
+/// `--replace` addresses.
+pub(crate) fn parse_addresses(
+    texts: &[String],
+) -> Result<Vec<strata_addrs::ResourceInstanceAddr>, strata_diagnostics::Diagnostic> {
+    texts
+        .iter()
+        .map(|t| {
+            t.parse().map_err(|e| {
+                strata_diagnostics::Diagnostic::error(
+                    "Invalid resource address",
+                    format!("\"{t}\" is not a resource instance address: {e}."),
+                )
+            })
+        })
+        .collect()
 }

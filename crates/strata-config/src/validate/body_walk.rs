@@ -41,7 +41,7 @@ pub(crate) fn walk_body(file: FileId, body: &Body, iterators: &mut Vec<String>, 
 }
 
 /// Every expression a resource's arguments and lifecycle hold (not count/for_each/depends_on).
-pub(crate) fn body_expressions(resource: &Resource) -> Vec<Expr> {
+pub fn body_expressions(resource: &Resource) -> Vec<Expr> {
     let mut out = Vec::new();
     walk_body(resource.body.file, &resource.body.body, &mut Vec::new(), &mut |expr, _| out.push(expr));
     let lifecycle = &resource.lifecycle;

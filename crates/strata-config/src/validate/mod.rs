@@ -17,7 +17,8 @@ use strata_value::Value;
 use crate::scope::{ModuleScope, build_scope};
 use crate::{Config, ModuleNode};
 
-pub(crate) use body_walk::{body_expressions, walk_body};
+pub use body_walk::body_expressions;
+pub(crate) use body_walk::walk_body;
 
 /// Checks the whole configuration. `root_values` are the root module's variable values
 /// (`None`: no value given, treated as unknown as `terraform validate` does).

@@ -1,0 +1,121 @@
+//! `strata apply` and `strata destroy`: plan, confirm, apply; state persisted as each
+//! change completes. Ctrl-C once: start nothing new, finish what runs; twice: abandon it.
+
+use std::io::{BufRead, IsTerminal};
+
+use strata_engine::{ApplyOptions, NoHook, PlanOptions};
+use strata_plan::PlanMode;
+use tokio::sync::watch;
+
+use super::run as prepare;
+use crate::cli::ApplyArgs;
+use crate::printer::Printer;
+use crate::views::apply_progress::ApplyProgress;
+
+pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
+    let (run, warnings) = match prepare::prepare(&args.run) {
+        Ok(prepared) => prepared,
+        Err((files, diags)) => {
+            printer.diagnostics(&diags, &files);
+            return 1;
+        }
+    };
+    printer.diagnostics(&warnings, &run.files);
+    let mode = if destroy {
+        PlanMode::Destroy
+    } else if args.refresh_only {
+        PlanMode::RefreshOnly
+    } else {
+        PlanMode::Normal
+    };
+    let operation = if destroy { "destroy" } else { "apply" };
+    let runtime = super::runtime();
+    let _lock = match prepare::lock(&run.state_path, operation, &args.run.lock_timeout) {
+        Ok(lock) => lock,
+        Err(d) => {
+            printer.diagnostics(&d.into(), &run.files);
+            return 1;
+        }
+    };
+    let replace = match super::parse_addresses(&args.run.replace) {
+        Ok(r) => r,
+        Err(d) => {
+            printer.diagnostics(&d.into(), &run.files);
+            return 1;
+        }
+    };
+    let catalog = strata_schema::builtin_catalog();
+    runtime.block_on(async {
+        let (store, mut state, _warnings) = match strata_state::StateStore::open(&run.state_path).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                printer.error(&e.to_string());
+                return 1;
+            }
+        };
+        let providers = match prepare::providers(&run.config).await {
+            Ok(p) => p,
+            Err(d) => {
+                printer.diagnostics(&d.into(), &run.files);
+                return 1;
+            }
+        };
+        let options = PlanOptions { mode, refresh: args.run.refresh, replace };
+        let (plan, diags) =
+            strata_engine::plan(&run.config, &catalog, &state, run.variables.clone(), &providers, &options, &NoHook)
+                .await;
+        printer.diagnostics(&diags, &run.files);
+        let Some(plan) = plan else { return 1 };
+        printer.data(&crate::views::plan_view::render(&plan));
+        if !plan.has_changes() {
+            return 0;
+        }
+        if !args.auto_approve && !confirm(printer, destroy) {
+            printer.status("Apply cancelled.");
+            return 1;
+        }
+        let (stop_sender, stop) = watch::channel(0u8);
+        tokio::spawn(async move {
+            // Two Ctrl-C presses at most matter; the loop is bounded by that.
+            for level in 1..=2u8 {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    return;
+                }
+                let _ = stop_sender.send(level);
+            }
+        });
+        let progress = ApplyProgress::new(printer);
+        let options = ApplyOptions { parallelism: args.parallelism, stop };
+        let diags = strata_engine::apply(
+            &run.config,
+            &catalog,
+            &plan,
+            run.variables.clone(),
+            &providers,
+            &store,
+            &mut state,
+            options,
+            &progress,
+        )
+        .await;
+        printer.diagnostics(&diags, &run.files);
+        if diags.has_errors() {
+            return 1;
+        }
+        let (add, change, destroyed) = plan.counts();
+        printer.status(&format!("\nApply complete! Resources: {add} added, {change} changed, {destroyed} destroyed."));
+        0
+    })
+}
+
+/// Asks on the terminal; without one (CI, pipes) apply needs --auto-approve.
+fn confirm(printer: &Printer, destroy: bool) -> bool {
+    if !std::io::stdin().is_terminal() {
+        printer.error("apply needs confirmation, but there is no terminal; pass --auto-approve");
+        return false;
+    }
+    let what = if destroy { "destroy all resources" } else { "perform these actions" };
+    printer.status(&format!("\nDo you want to {what}? Only 'yes' will be accepted.\n  Enter a value: "));
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
+}

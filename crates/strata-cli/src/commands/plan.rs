@@ -1,0 +1,88 @@
+//! `strata plan`: show what apply would change. With `--detailed-exitcode`: 0 no changes,
+//! 1 error, 2 changes (drift detection in CI depends on this being exact).
+
+use strata_engine::{NoHook, PlanOptions};
+use strata_plan::PlanMode;
+
+use super::run::{self, Run};
+use crate::cli::PlanArgs;
+use crate::printer::Printer;
+
+pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
+    let (run, warnings) = match run::prepare(&args.run) {
+        Ok(prepared) => prepared,
+        Err((files, diags)) => {
+            printer.diagnostics(&diags, &files);
+            return 1;
+        }
+    };
+    printer.diagnostics(&warnings, &run.files);
+    let mode = if args.destroy {
+        PlanMode::Destroy
+    } else if args.refresh_only {
+        PlanMode::RefreshOnly
+    } else {
+        PlanMode::Normal
+    };
+    let Some(plan) = make_plan(&run, &args.run, mode, "plan", printer) else { return 1 };
+    if args.json {
+        let text = serde_json::to_string_pretty(&strata_plan::json::to_json(&plan)).unwrap_or_default();
+        printer.data(&format!("{text}\n"));
+    } else {
+        printer.data(&crate::views::plan_view::render(&plan));
+    }
+    match (args.detailed_exitcode, plan.has_changes()) {
+        (true, true) => 2,
+        _ => 0,
+    }
+}
+
+/// Locks the state, reads it and plans; prints diagnostics and returns `None` on error.
+pub(crate) fn make_plan(
+    run: &Run,
+    args: &crate::cli::RunArgs,
+    mode: PlanMode,
+    operation: &str,
+    printer: &Printer,
+) -> Option<strata_plan::Plan> {
+    let runtime = super::runtime();
+    let _lock = match run::lock(&run.state_path, operation, &args.lock_timeout) {
+        Ok(lock) => lock,
+        Err(d) => {
+            printer.diagnostics(&d.into(), &run.files);
+            return None;
+        }
+    };
+    let state = match strata_state::load(&run.state_path) {
+        Ok((state, _warnings)) => state,
+        // No state yet: everything is to be created.
+        Err(e) if e.is_not_found() => strata_state::State::new(),
+        Err(e) => {
+            printer.error(&e.to_string());
+            return None;
+        }
+    };
+    let replace = match super::parse_addresses(&args.replace) {
+        Ok(r) => r,
+        Err(d) => {
+            printer.diagnostics(&d.into(), &run.files);
+            return None;
+        }
+    };
+    let options = PlanOptions { mode, refresh: args.refresh, replace };
+    let catalog = strata_schema::builtin_catalog();
+    runtime.block_on(async {
+        let providers = match run::providers(&run.config).await {
+            Ok(p) => p,
+            Err(d) => {
+                printer.diagnostics(&d.into(), &run.files);
+                return None;
+            }
+        };
+        let (plan, diags) =
+            strata_engine::plan(&run.config, &catalog, &state, run.variables.clone(), &providers, &options, &NoHook)
+                .await;
+        printer.diagnostics(&diags, &run.files);
+        plan
+    })
+}

@@ -1,0 +1,126 @@
+//! What plan, apply and destroy share: load and validate, providers, state and its lock.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use strata_addrs::ProviderConfigAddr;
+use strata_config::Config;
+use strata_diagnostics::{Diagnostic, Diagnostics, SourceFiles};
+use strata_engine::ProviderSet;
+use strata_state::{LockError, LockInfo, StateLock};
+use strata_value::Value;
+
+use crate::cli::RunArgs;
+
+/// A loaded, valid configuration with everything a run needs.
+pub struct Run {
+    pub config: Config,
+    pub files: SourceFiles,
+    pub variables: BTreeMap<String, Value>,
+    pub state_path: PathBuf,
+}
+
+/// Loads, validates and resolves variables; `Err` carries the diagnostics to print.
+pub fn prepare(args: &RunArgs) -> Result<(Run, Diagnostics), (SourceFiles, Diagnostics)> {
+    let (config, files, mut diags, values) = super::load_validate_and_resolve(&args.variables);
+    let Some(config) = config.filter(|_| !diags.has_errors()) else { return Err((files, diags)) };
+    let mut variables = BTreeMap::new();
+    for (name, variable) in &config.root.module.variables {
+        match values.get(name).cloned().flatten() {
+            Some(value) => {
+                variables.insert(name.clone(), value);
+            }
+            None => diags.push(
+                Diagnostic::error(
+                    "No value for required variable",
+                    format!("The root variable \"{name}\" has no default and no value was given."),
+                )
+                .with_subject(variable.decl_span)
+                .with_hint(format!("pass --var {name}=VALUE, set STRATA_VAR_{name}, or add it to strata.hclvars")),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        return Err((files, diags));
+    }
+    let state_path = state_path(&config);
+    Ok((Run { config, files, variables, state_path }, diags))
+}
+
+fn state_path(config: &Config) -> PathBuf {
+    config
+        .root
+        .module
+        .settings
+        .as_ref()
+        .and_then(|s| s.backend.as_ref())
+        .filter(|b| b.kind == "local")
+        .and_then(|b| b.settings.get("path"))
+        .and_then(|v| v.as_str().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("strata.state.json"))
+}
+
+/// The providers Strata has today: the built-in `strata` provider, configured.
+pub async fn providers(config: &Config) -> Result<ProviderSet, Diagnostic> {
+    let mut set = ProviderSet::new();
+    let addr = ProviderConfigAddr::default_for("strata");
+    let provider = Arc::new(strata_provider_strata::StrataProvider::new());
+    let block = config.root.module.providers.iter().find(|p| p.addr == addr);
+    let _ = block; // the strata provider takes no settings
+    strata_provider::Provider::configure(provider.as_ref(), Value::Map(BTreeMap::new()))
+        .await
+        .map_err(|e| Diagnostic::error("Failed to configure provider", format!("provider.strata: {}", e.message)))?;
+    set.insert(addr, provider);
+    Ok(set)
+}
+
+/// Takes the state lock, naming the holder when someone else has it.
+pub fn lock(path: &std::path::Path, operation: &str, timeout: &str) -> Result<StateLock, Diagnostic> {
+    let timeout = parse_duration(timeout).ok_or_else(|| {
+        Diagnostic::error(
+            "Invalid --lock-timeout",
+            format!("\"{timeout}\" is not a duration; write it like 0s, 30s, 5m."),
+        )
+    })?;
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let info = LockInfo::new(operation, who);
+    StateLock::acquire(path, info, timeout).map_err(|e| match e {
+        LockError::Held { holder: Some(holder), .. } => Diagnostic::error(
+            "Error acquiring the state lock",
+            format!(
+                "The state at {} is locked by another run: pid {} on {}, operation \"{}\", since {} (lock id {}).",
+                path.display(),
+                holder.pid,
+                holder.host,
+                holder.operation,
+                holder.created,
+                holder.id
+            ),
+        )
+        .with_hint(format!(
+            "wait for it to finish, pass --lock-timeout, or if it crashed: strata force-unlock {}",
+            holder.id
+        )),
+        other => Diagnostic::error("Error acquiring the state lock", other.to_string()),
+    })
+}
+
+/// `30s`, `5m`, `1h`, `250ms`, `0`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text == "0" {
+        return Some(Duration::ZERO);
+    }
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    Some(match unit {
+        "ms" => Duration::from_millis(number),
+        "s" => Duration::from_secs(number),
+        "m" => Duration::from_secs(number * 60),
+        "h" => Duration::from_secs(number * 3600),
+        _ => return None,
+    })
+}

@@ -1,0 +1,54 @@
+//! Progress while applying: one line when an operation starts and when it ends, with elapsed
+//! time and an overall `done/total` counter. Plain lines on every terminal (a progress bar
+//! is future work), so CI logs and terminals read the same.
+
+use std::sync::Mutex;
+
+use strata_engine::{Event, Hook};
+use strata_plan::Action;
+
+use crate::printer::Printer;
+
+pub struct ApplyProgress<'a> {
+    printer: &'a Printer,
+    lock: Mutex<()>,
+}
+
+impl<'a> ApplyProgress<'a> {
+    pub fn new(printer: &'a Printer) -> ApplyProgress<'a> {
+        ApplyProgress { printer, lock: Mutex::new(()) }
+    }
+}
+
+fn verbs(action: Action) -> (&'static str, &'static str) {
+    match action {
+        Action::Create => ("Creating...", "Creation complete"),
+        Action::Update => ("Modifying...", "Modifications complete"),
+        Action::Delete => ("Destroying...", "Destruction complete"),
+        Action::Read => ("Reading...", "Read complete"),
+        Action::DeleteThenCreate | Action::CreateThenDelete => ("Replacing...", "Replacement step complete"),
+        Action::NoOp => ("", ""),
+    }
+}
+
+impl Hook for ApplyProgress<'_> {
+    fn event(&self, event: Event) {
+        let _guard = self.lock.lock();
+        match event {
+            Event::ApplyStart { addr, action } => self.printer.status(&format!("{addr}: {}", verbs(action).0)),
+            Event::ApplyDone { addr, action, elapsed, done, total } => self.printer.status(&format!(
+                "{addr}: {} after {}s [{done}/{total}]",
+                verbs(action).1,
+                elapsed.as_secs()
+            )),
+            Event::ApplyFailed { addr, message, .. } => self.printer.status(&format!("{addr}: failed: {message}")),
+            Event::Skipped { addr, because } => {
+                self.printer.status(&format!("{addr}: skipped because {because} failed"))
+            }
+            Event::Interrupted { in_flight } => {
+                self.printer.status(&format!("Interrupted: abandoning {in_flight} operation(s) in flight."))
+            }
+            Event::RefreshStart { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,665 @@
+//! Applying a plan: walk the changes as a graph, with bounded concurrency, persisting state
+//! after every completed change.
+//!
+//! Order: a create or update waits for the creates and updates of what it depends on; a
+//! delete waits for the deletes of what depends on it (reverse order); a replacement is a
+//! delete then a create, or with `create_before_destroy` a create then a delete. A failed
+//! node skips everything that depends on it and lets independent branches finish.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ResourceInstanceAddr, ResourceMode};
+use strata_config::Config;
+use strata_diagnostics::{Diagnostic, Diagnostics};
+use strata_plan::{Action, Plan, PlanMode, ResourceChange};
+use strata_provider::{ApplyRequest, PlanRequest};
+use strata_schema::SchemaSource;
+use strata_state::{InstanceState, InstanceStatus, Intent, Operation, OutputState, State, StateStore};
+use strata_value::Value;
+use tokio::sync::watch;
+
+use crate::events::{Event, Hook};
+use crate::expand::instance_context;
+use crate::plan::{key_string, missing_provider, provider_error};
+use crate::providers::ProviderSet;
+use crate::values::{Values, resource_references};
+
+/// How to stop: 0 = run, 1 = start nothing new (first Ctrl-C), 2 = abandon in-flight work
+/// (second Ctrl-C).
+pub type StopSignal = watch::Receiver<u8>;
+
+pub struct ApplyOptions {
+    pub parallelism: usize,
+    pub stop: StopSignal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Create,
+    Update,
+    Delete,
+    Read,
+}
+
+struct Node {
+    change: usize,
+    step: Step,
+    deps: Vec<usize>,
+}
+
+/// Applies `plan`. State changes go through `store` (durable before the next dependent
+/// starts) and into `state`. Returns every problem met.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    config: &Config,
+    schemas: &dyn SchemaSource,
+    plan: &Plan,
+    root_variables: BTreeMap<String, Value>,
+    providers: &ProviderSet,
+    store: &StateStore,
+    state: &mut State,
+    options: ApplyOptions,
+    hook: &dyn Hook,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let shared = Shared {
+        config,
+        schemas,
+        providers,
+        store,
+        hook,
+        state: Mutex::new(std::mem::take(state)),
+        values: Mutex::new(initial_values(config, plan, root_variables)),
+        expansions: Mutex::new(BTreeMap::new()),
+    };
+
+    if let Err(d) = shared.reconcile(plan).await {
+        diags.push(d);
+    }
+    if plan.mode == PlanMode::RefreshOnly {
+        for drift in &plan.drift {
+            if let Err(d) = shared.record_refreshed(drift).await {
+                diags.push(d);
+            }
+        }
+    } else if !diags.has_errors() {
+        let nodes = build_nodes(plan);
+        walk(&shared, plan, &nodes, options, &mut diags).await;
+    }
+    if let Err(d) = shared.record_outputs(plan).await {
+        diags.push(d);
+    }
+    *state = shared.state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Err(e) = store.compact().await {
+        diags.push(Diagnostic::error("Failed to write state", e.to_string()));
+    }
+    diags
+}
+
+fn build_nodes(plan: &Plan) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    // Per change: (create/update/read node, delete node).
+    let mut slots: Vec<(Option<usize>, Option<usize>)> = Vec::with_capacity(plan.changes.len());
+    for (i, change) in plan.changes.iter().enumerate() {
+        let mut push = |step| {
+            nodes.push(Node { change: i, step, deps: Vec::new() });
+            Some(nodes.len() - 1)
+        };
+        slots.push(match change.action {
+            Action::NoOp => (None, None),
+            Action::Create => (push(Step::Create), None),
+            Action::Update => (push(Step::Update), None),
+            Action::Read => (push(Step::Read), None),
+            Action::Delete => (None, push(Step::Delete)),
+            Action::DeleteThenCreate | Action::CreateThenDelete => {
+                let create = push(Step::Create);
+                let delete = push(Step::Delete);
+                (create, delete)
+            }
+        });
+    }
+    // Index the forward nodes of each resource, and which changes depend on which resource.
+    let mut forward_by_resource: BTreeMap<&AbsResourceAddr, Vec<usize>> = BTreeMap::new();
+    for (i, change) in plan.changes.iter().enumerate() {
+        if let Some(n) = slots[i].0 {
+            forward_by_resource.entry(&change.addr.resource).or_default().push(n);
+        }
+    }
+    for (i, change) in plan.changes.iter().enumerate() {
+        let (forward, delete) = slots[i];
+        if let Some(f) = forward {
+            for dependency in &change.dependencies {
+                for &d in forward_by_resource.get(dependency).into_iter().flatten() {
+                    nodes[f].deps.push(d);
+                }
+            }
+        }
+        if let Some(d) = delete {
+            // What depends on me is deleted first.
+            for (j, other) in plan.changes.iter().enumerate() {
+                if j != i
+                    && other.dependencies.contains(&change.addr.resource)
+                    && let Some(od) = slots[j].1
+                {
+                    nodes[d].deps.push(od);
+                }
+            }
+            match (change.action, forward) {
+                (Action::DeleteThenCreate, Some(f)) => nodes[f].deps.push(d),
+                (Action::CreateThenDelete, Some(f)) => nodes[d].deps.push(f),
+                _ => {}
+            }
+        }
+    }
+    nodes
+}
+
+/// The names (`count`, `each`) each instance of one resource sees.
+type Expansion = BTreeMap<InstanceKey, BTreeMap<String, Value>>;
+
+struct Shared<'a> {
+    config: &'a Config,
+    schemas: &'a dyn SchemaSource,
+    providers: &'a ProviderSet,
+    store: &'a StateStore,
+    hook: &'a dyn Hook,
+    state: Mutex<State>,
+    values: Mutex<Values<'a>>,
+    /// `count`/`for_each` names per instance, computed once per resource.
+    expansions: Mutex<BTreeMap<AbsResourceAddr, Expansion>>,
+}
+
+async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: ApplyOptions, diags: &mut Diagnostics) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Status {
+        Waiting,
+        Running,
+        Done,
+        Failed,
+        Skipped,
+    }
+    let total = nodes.len();
+    let mut status = vec![Status::Waiting; total];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); total];
+    for (i, node) in nodes.iter().enumerate() {
+        for &d in &node.deps {
+            dependents[d].push(i);
+        }
+    }
+    let mut running = FuturesUnordered::new();
+    let mut finished = 0;
+    let parallelism = options.parallelism.max(1);
+    loop {
+        let stop = *options.stop.borrow();
+        if stop == 0 {
+            for i in 0..total {
+                if running.len() >= parallelism {
+                    break;
+                }
+                if status[i] == Status::Waiting && nodes[i].deps.iter().all(|&d| status[d] == Status::Done) {
+                    status[i] = Status::Running;
+                    let change = &plan.changes[nodes[i].change];
+                    shared.hook.event(Event::ApplyStart { addr: change.addr.clone(), action: change.action });
+                    let step = nodes[i].step;
+                    running.push(async move {
+                        let started = Instant::now();
+                        (i, shared.run(change, step).await, started.elapsed())
+                    });
+                }
+            }
+        }
+        if running.is_empty() {
+            break;
+        }
+        let next = tokio::select! {
+            next = running.next() => next,
+            _ = options.stop.changed() => {
+                if *options.stop.borrow() >= 2 {
+                    shared.hook.event(Event::Interrupted { in_flight: running.len() });
+                    diags.push(Diagnostic::error("Apply interrupted", format!("{} operation(s) were abandoned while running; their objects may exist without being recorded. The next plan reconciles them from their intent records.", running.len())));
+                    return;
+                }
+                continue;
+            }
+        };
+        let Some((i, result, elapsed)) = next else { break };
+        finished += 1;
+        let change = &plan.changes[nodes[i].change];
+        match result {
+            Ok(()) => {
+                status[i] = Status::Done;
+                shared.hook.event(Event::ApplyDone {
+                    addr: change.addr.clone(),
+                    action: change.action,
+                    elapsed,
+                    done: finished,
+                    total,
+                });
+            }
+            Err(d) => {
+                status[i] = Status::Failed;
+                shared.hook.event(Event::ApplyFailed {
+                    addr: change.addr.clone(),
+                    action: change.action,
+                    message: d.detail.clone(),
+                });
+                diags.push(d);
+                // Skip everything downstream.
+                let mut stack = dependents[i].clone();
+                while let Some(j) = stack.pop() {
+                    if status[j] == Status::Waiting {
+                        status[j] = Status::Skipped;
+                        finished += 1;
+                        shared.hook.event(Event::Skipped {
+                            addr: plan.changes[nodes[j].change].addr.clone(),
+                            because: change.addr.clone(),
+                        });
+                        stack.extend(dependents[j].iter().copied());
+                    }
+                }
+            }
+        }
+    }
+    if *options.stop.borrow() == 1 {
+        let not_started = status.iter().filter(|s| **s == Status::Waiting).count();
+        diags.push(Diagnostic::error(
+            "Apply interrupted",
+            format!("Strata stopped starting new operations when interrupted; {not_started} change(s) were not made. Everything completed is recorded in state."),
+        ));
+    }
+}
+
+impl Shared<'_> {
+    async fn run(&self, change: &ResourceChange, step: Step) -> Result<(), Diagnostic> {
+        let provider = self
+            .providers
+            .get(&change.provider)
+            .cloned()
+            .ok_or_else(|| missing_provider(&change.provider, &change.addr))?;
+        let _permit = match self.providers.limit(&change.provider) {
+            Some(semaphore) => Some(
+                semaphore
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| Diagnostic::error("Apply interrupted", "The provider's limiter closed."))?,
+            ),
+            None => None,
+        };
+        let type_name = change.addr.resource.resource.type_name.clone();
+        match step {
+            Step::Delete => {
+                let prior = change.before.clone();
+                let request = ApplyRequest {
+                    type_name,
+                    prior,
+                    planned: None,
+                    config: Value::Null,
+                    idempotency_token: String::new(),
+                };
+                provider.apply(request).await.map_err(|e| provider_error("Failed to destroy", &change.addr, &e))?;
+                self.record(Operation::RemoveInstance { address: change.addr.clone() }).await?;
+                if step == Step::Delete && !matches!(change.action, Action::DeleteThenCreate | Action::CreateThenDelete)
+                {
+                    self.set_value(&change.addr, None);
+                }
+                Ok(())
+            }
+            Step::Read => {
+                let config = self.evaluate_config(change)?;
+                let value = provider
+                    .read_data(&type_name, config)
+                    .await
+                    .map_err(|e| provider_error("Failed to read data source", &change.addr, &e))?;
+                self.set_value(&change.addr, Some(value));
+                Ok(())
+            }
+            Step::Create | Step::Update => {
+                let config = self.evaluate_config(change)?;
+                let prior = if step == Step::Create { None } else { change.before.clone() };
+                let request =
+                    PlanRequest { type_name: type_name.clone(), prior: prior.clone(), config: config.clone() };
+                let planned = provider
+                    .plan(request)
+                    .await
+                    .map_err(|e| provider_error("Provider failed to plan", &change.addr, &e))?
+                    .planned;
+                if let Some(expected) = &change.after {
+                    check_consistent(
+                        expected,
+                        &planned,
+                        &change.addr,
+                        "Provider produced inconsistent final plan",
+                        "planned",
+                    )?;
+                }
+                let mut token = String::new();
+                if step == Step::Create {
+                    let (planned_json, _) = strata_state::encode_value(&strip_unknown(&planned))
+                        .map_err(|e| state_error(&e.to_string()))?;
+                    let intent = Intent::new(change.provider.clone(), planned_json);
+                    token = intent.token.clone();
+                    self.record(Operation::PutIntent { address: change.addr.clone(), intent }).await?;
+                }
+                let request =
+                    ApplyRequest { type_name, prior, planned: Some(planned.clone()), config, idempotency_token: token };
+                let result = provider.apply(request).await;
+                let new_state = match result {
+                    Ok(response) => response.new_state,
+                    Err(e) => {
+                        if step == Step::Create {
+                            self.record(Operation::ClearIntent { address: change.addr.clone() }).await?;
+                        }
+                        return Err(provider_error("Failed to apply", &change.addr, &e));
+                    }
+                };
+                let Some(new_state) = new_state else {
+                    return Err(Diagnostic::error(
+                        "Provider produced no object",
+                        format!("{}: the provider returned nothing after {}.", change.addr, change.action.name()),
+                    ));
+                };
+                check_consistent(
+                    &planned,
+                    &new_state,
+                    &change.addr,
+                    "Provider produced inconsistent result after apply",
+                    "applied",
+                )?;
+                let (attributes, sensitive_paths) = strata_state::encode_value(&new_state).map_err(|e| {
+                    Diagnostic::error("Provider produced invalid object", format!("{}: {e}", change.addr))
+                })?;
+                let schema_version =
+                    self.schemas.resource(&change.addr.resource.resource.type_name).map_or(0, |s| s.version);
+                let instance = InstanceState {
+                    provider: change.provider.clone(),
+                    schema_version,
+                    attributes,
+                    sensitive_paths,
+                    dependencies: change.dependencies.clone(),
+                    status: InstanceStatus::Ready,
+                    create_before_destroy: change.create_before_destroy,
+                };
+                // Recording the instance also clears its intent, in the same durable record.
+                self.record(Operation::PutInstance { address: change.addr.clone(), instance }).await?;
+                self.set_value(&change.addr, Some(new_state));
+                Ok(())
+            }
+        }
+    }
+
+    fn evaluate_config(&self, change: &ResourceChange) -> Result<Value, Diagnostic> {
+        let addr = &change.addr.resource;
+        let node = self.config.module(&addr.module).ok_or_else(|| {
+            Diagnostic::error(
+                "Resource not in configuration",
+                format!("{} is not in the configuration anymore.", change.addr),
+            )
+        })?;
+        let resource = node.module.resources.get(&addr.resource).ok_or_else(|| {
+            Diagnostic::error(
+                "Resource not in configuration",
+                format!("{} is not in the configuration anymore.", change.addr),
+            )
+        })?;
+        let schema = match addr.resource.mode {
+            ResourceMode::Managed => self.schemas.resource(&addr.resource.type_name),
+            ResourceMode::Data => self.schemas.data_source(&addr.resource.type_name),
+        }
+        .ok_or_else(|| {
+            Diagnostic::error("Invalid resource type", format!("No provider offers \"{}\".", addr.resource.type_name))
+        })?;
+        let references = resource_references(resource);
+        let context = {
+            let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+            let extra = self.instance_extra(&mut values, change, resource)?;
+            instance_context(&mut values, &addr.module, resource, &references, extra)?
+        };
+        let mut diags = Diagnostics::new();
+        let mut value =
+            strata_config::evaluate_body(&resource.body.body, &schema.block, &context, resource.decl_span, &mut diags);
+        if let Some(d) = diags.into_iter().find(Diagnostic::is_error) {
+            return Err(d);
+        }
+        if let (Some(prior), Value::Map(config)) = (&change.before, &mut value) {
+            for (name, _) in &resource.lifecycle.ignore_changes {
+                if let Some(old) = prior.as_mapping().and_then(|m| m.get(name)) {
+                    config.insert(name.clone(), old.clone());
+                }
+            }
+        }
+        Ok(value)
+    }
+
+    /// The `count`/`for_each` names of one instance (`for_each` must be known at plan time, so
+    /// expanding once per resource is enough).
+    fn instance_extra(
+        &self,
+        values: &mut Values<'_>,
+        change: &ResourceChange,
+        resource: &strata_config::Resource,
+    ) -> Result<BTreeMap<String, Value>, Diagnostic> {
+        let addr = &change.addr.resource;
+        let mut expansions = self.expansions.lock().unwrap_or_else(|e| e.into_inner());
+        if !expansions.contains_key(addr) {
+            let mut diags = Diagnostics::new();
+            let keys = crate::expand::expand(values, &addr.module, resource, &mut diags);
+            if let Some(d) = diags.into_iter().find(Diagnostic::is_error) {
+                return Err(d);
+            }
+            expansions.insert(addr.clone(), keys.unwrap_or_default().into_iter().collect());
+        }
+        Ok(expansions.get(addr).and_then(|e| e.get(&change.addr.key)).cloned().unwrap_or_default())
+    }
+
+    fn set_value(&self, addr: &ResourceInstanceAddr, value: Option<Value>) {
+        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        let module = addr.resource.module.clone();
+        let resource = addr.resource.resource.clone();
+        let current = values.resource(&module, &resource).cloned();
+        let updated = put_instance(current, &addr.key, value);
+        values.set_resource(&module, &resource, updated);
+    }
+
+    async fn record(&self, op: Operation) -> Result<(), Diagnostic> {
+        let serial = self.store.record(op.clone()).await.map_err(|e| state_error(&e.to_string()))?;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.apply(serial, op);
+        Ok(())
+    }
+
+    /// Interrupted creates: adopt what the provider found, forget the rest.
+    async fn reconcile(&self, plan: &Plan) -> Result<(), Diagnostic> {
+        for item in &plan.reconciled {
+            if let Some(found) = &item.found {
+                let (attributes, sensitive_paths) =
+                    strata_state::encode_value(found).map_err(|e| state_error(&e.to_string()))?;
+                let instance = InstanceState {
+                    provider: item.provider.clone(),
+                    schema_version: 0,
+                    attributes,
+                    sensitive_paths,
+                    dependencies: Vec::new(),
+                    status: InstanceStatus::Ready,
+                    create_before_destroy: false,
+                };
+                self.record(Operation::PutInstance { address: item.addr.clone(), instance }).await?;
+            }
+            self.record(Operation::ClearIntent { address: item.addr.clone() }).await?;
+        }
+        Ok(())
+    }
+
+    async fn record_refreshed(&self, drift: &ResourceChange) -> Result<(), Diagnostic> {
+        let Some(after) = &drift.after else {
+            return self.record(Operation::RemoveInstance { address: drift.addr.clone() }).await;
+        };
+        let existing = self.state.lock().unwrap_or_else(|e| e.into_inner()).resources.get(&drift.addr).cloned();
+        let Some(mut instance) = existing else { return Ok(()) };
+        let (attributes, sensitive_paths) =
+            strata_state::encode_value(after).map_err(|e| state_error(&e.to_string()))?;
+        instance.attributes = attributes;
+        instance.sensitive_paths = sensitive_paths;
+        self.record(Operation::PutInstance { address: drift.addr.clone(), instance }).await
+    }
+
+    async fn record_outputs(&self, plan: &Plan) -> Result<(), Diagnostic> {
+        if plan.mode == PlanMode::Destroy {
+            let names: Vec<String> =
+                self.state.lock().unwrap_or_else(|e| e.into_inner()).outputs.keys().cloned().collect();
+            for name in names {
+                self.record(Operation::RemoveOutput { name }).await?;
+            }
+            return Ok(());
+        }
+        for change in &plan.outputs {
+            if change.after.is_none() {
+                self.record(Operation::RemoveOutput { name: change.name.clone() }).await?;
+                continue;
+            }
+            let value =
+                self.values.lock().unwrap_or_else(|e| e.into_inner()).output(&ModulePath::root(), &change.name, 0);
+            let value = match value {
+                Ok(v) if v.is_wholly_known() => v,
+                // Something it depends on failed; keep the old value.
+                Ok(_) | Err(_) => continue,
+            };
+            let (json, _) = strata_state::encode_value(&value).map_err(|e| state_error(&e.to_string()))?;
+            let output = OutputState { value: json, sensitive: change.sensitive || value.contains_sensitive() };
+            self.record(Operation::PutOutput { name: change.name.clone(), output }).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The value every resource has at the start of apply: planned values (with unknowns) for
+/// what changes, prior values for what does not.
+fn initial_values<'c>(config: &'c Config, plan: &Plan, root_variables: BTreeMap<String, Value>) -> Values<'c> {
+    let mut values = Values::new(config, root_variables);
+    let mut per_resource: BTreeMap<AbsResourceAddr, Vec<(InstanceKey, Value)>> = BTreeMap::new();
+    for change in &plan.changes {
+        let value = match change.action {
+            Action::Delete => continue,
+            Action::NoOp => change.before.clone(),
+            _ => change.after.clone(),
+        };
+        per_resource
+            .entry(change.addr.resource.clone())
+            .or_default()
+            .push((change.addr.key.clone(), value.unwrap_or(Value::Null)));
+    }
+    for (addr, instances) in per_resource {
+        let mut value = None;
+        for (key, instance) in instances {
+            value = Some(put_instance(value, &key, Some(instance)));
+        }
+        values.set_resource(&addr.module, &addr.resource, value.unwrap_or(Value::Null));
+    }
+    values
+}
+
+/// Puts one instance's value into its resource's value (object, list by index, map by key).
+fn put_instance(current: Option<Value>, key: &InstanceKey, value: Option<Value>) -> Value {
+    match key {
+        InstanceKey::None => value.unwrap_or(Value::Null),
+        InstanceKey::Int(i) => {
+            let mut items = match current {
+                Some(Value::List(items)) => items,
+                _ => Vec::new(),
+            };
+            let i = *i as usize;
+            if items.len() <= i {
+                items.resize(i + 1, Value::Null);
+            }
+            items[i] = value.unwrap_or(Value::Null);
+            Value::List(items)
+        }
+        InstanceKey::String(_) => {
+            let mut entries = match current {
+                Some(Value::Map(entries)) => entries,
+                _ => BTreeMap::new(),
+            };
+            match value {
+                Some(v) => entries.insert(key_string(key), v),
+                None => entries.remove(&key_string(key)),
+            };
+            Value::Map(entries)
+        }
+    }
+}
+
+/// Every attribute known in `expected` must be equal in `actual`.
+fn check_consistent(
+    expected: &Value,
+    actual: &Value,
+    addr: &ResourceInstanceAddr,
+    summary: &str,
+    what: &str,
+) -> Result<(), Diagnostic> {
+    let mut path = String::new();
+    if let Some(bad) = first_difference(expected, actual, &mut path) {
+        return Err(Diagnostic::error(
+            summary,
+            format!(
+                "{addr}: the {what} value of \"{bad}\" differs from what the plan said. This is a bug in the provider: its answers must agree with its plan."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn first_difference(expected: &Value, actual: &Value, path: &mut String) -> Option<String> {
+    match (expected.peel(), actual.peel()) {
+        (Value::Unknown(_), _) => None,
+        (Value::Map(a), Value::Map(b)) => {
+            for (k, v) in a {
+                let len = path.len();
+                path.push_str(if path.is_empty() { "" } else { "." });
+                path.push_str(k);
+                let found = match b.get(k) {
+                    Some(w) => first_difference(v, w, path),
+                    None if v.is_null() => None,
+                    None => Some(path.clone()),
+                };
+                path.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = first_difference(x, y, path);
+                path.truncate(len);
+                found
+            })
+        }
+        (a, b) if a == b => None,
+        _ => Some(if path.is_empty() { "(the object)".into() } else { path.clone() }),
+    }
+}
+
+/// Intent records store what is known of the planned object.
+fn strip_unknown(value: &Value) -> Value {
+    match value {
+        Value::Unknown(_) => Value::Null,
+        Value::Sensitive(inner) => strip_unknown(inner).mark_sensitive(),
+        Value::List(items) => Value::List(items.iter().map(strip_unknown).collect()),
+        Value::Set(items) => Value::set(items.iter().map(strip_unknown)),
+        Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), strip_unknown(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+fn state_error(message: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Failed to persist state",
+        format!("{message}. Everything recorded before this point is safe on disk."),
+    )
+}

@@ -1,0 +1,28 @@
+//! What the engine reports while it works. The engine never prints: views render events.
+
+use std::time::Duration;
+
+use strata_addrs::ResourceInstanceAddr;
+use strata_plan::Action;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    RefreshStart { addr: ResourceInstanceAddr },
+    ApplyStart { addr: ResourceInstanceAddr, action: Action },
+    ApplyDone { addr: ResourceInstanceAddr, action: Action, elapsed: Duration, done: usize, total: usize },
+    ApplyFailed { addr: ResourceInstanceAddr, action: Action, message: String },
+    Skipped { addr: ResourceInstanceAddr, because: ResourceInstanceAddr },
+    Interrupted { in_flight: usize },
+}
+
+/// Receives events; must be cheap and must not block.
+pub trait Hook: Send + Sync {
+    fn event(&self, event: Event);
+}
+
+/// A hook that ignores everything (tests, benchmarks).
+pub struct NoHook;
+
+impl Hook for NoHook {
+    fn event(&self, _: Event) {}
+}

@@ -1,0 +1,17 @@
+//! The engine: plans changes from configuration and state ([`plan()`]) and applies them
+//! through providers ([`apply()`]), persisting state after every completed change.
+//!
+//! It knows nothing of terminals or processes: progress goes out as [`Event`]s to a [`Hook`],
+//! problems come back as diagnostics.
+
+mod apply;
+mod events;
+mod expand;
+mod plan;
+mod providers;
+mod values;
+
+pub use apply::{ApplyOptions, StopSignal, apply};
+pub use events::{Event, Hook, NoHook};
+pub use plan::{PlanOptions, plan};
+pub use providers::ProviderSet;

@@ -1,0 +1,562 @@
+//! Planning: configuration + prior state → the changes apply would make.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::algo::toposort;
+use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ProviderConfigAddr, ResourceInstanceAddr, ResourceMode};
+use strata_config::{Config, GraphNode, Resource};
+use strata_diagnostics::{Diagnostic, Diagnostics};
+use strata_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, Reconciliation, ResourceChange};
+use strata_provider::{FindRequest, PlanRequest, ReadRequest};
+use strata_schema::SchemaSource;
+use strata_state::State;
+use strata_value::{Type, Value};
+
+use crate::events::{Event, Hook};
+use crate::expand::{expand, instance_context};
+use crate::providers::ProviderSet;
+use crate::values::{Values, resource_dependencies, resource_references};
+
+#[derive(Clone, Debug)]
+pub struct PlanOptions {
+    pub mode: PlanMode,
+    /// Read every object from its provider first (`--refresh=false` turns it off).
+    pub refresh: bool,
+    /// `--replace ADDR`
+    pub replace: Vec<ResourceInstanceAddr>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> PlanOptions {
+        PlanOptions { mode: PlanMode::Normal, refresh: true, replace: Vec::new() }
+    }
+}
+
+/// Makes a plan. `root_variables` are the resolved root variable values (all known).
+pub async fn plan(
+    config: &Config,
+    schemas: &dyn SchemaSource,
+    state: &State,
+    root_variables: BTreeMap<String, Value>,
+    providers: &ProviderSet,
+    options: &PlanOptions,
+    hook: &dyn Hook,
+) -> (Option<Plan>, Diagnostics) {
+    let mut planner = Planner {
+        config,
+        schemas,
+        state,
+        providers,
+        options,
+        hook,
+        values: Values::new(config, root_variables),
+        diags: Diagnostics::new(),
+        changes: Vec::new(),
+        drift: Vec::new(),
+        visited: BTreeSet::new(),
+        actions: BTreeMap::new(),
+        priors: BTreeMap::new(),
+    };
+    let reconciled = planner.reconcile_intents().await;
+    if options.mode != PlanMode::Destroy {
+        planner.plan_configuration().await;
+    }
+    planner.plan_orphans_and_destroys();
+    let outputs = planner.outputs();
+    let Planner { mut diags, changes, drift, .. } = planner;
+    diags.sort_and_dedup();
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let changes = if options.mode == PlanMode::RefreshOnly { Vec::new() } else { changes };
+    let plan = Plan {
+        mode: options.mode,
+        prior_lineage: state.lineage.clone(),
+        prior_serial: state.serial,
+        changes,
+        drift,
+        outputs,
+        reconciled,
+    };
+    (Some(plan), diags)
+}
+
+struct Planner<'a> {
+    config: &'a Config,
+    schemas: &'a dyn SchemaSource,
+    state: &'a State,
+    providers: &'a ProviderSet,
+    options: &'a PlanOptions,
+    hook: &'a dyn Hook,
+    values: Values<'a>,
+    diags: Diagnostics,
+    changes: Vec<ResourceChange>,
+    drift: Vec<ResourceChange>,
+    /// Instances the configuration still has.
+    visited: BTreeSet<ResourceInstanceAddr>,
+    /// Planned action per resource, for `replace_triggered_by`.
+    actions: BTreeMap<AbsResourceAddr, Action>,
+    /// Prior objects after refresh and reconciliation.
+    priors: BTreeMap<ResourceInstanceAddr, Value>,
+}
+
+impl Planner<'_> {
+    /// Creates interrupted by a crash: ask the provider whether the object exists.
+    async fn reconcile_intents(&mut self) -> Vec<Reconciliation> {
+        let mut out = Vec::new();
+        for (addr, intent) in &self.state.intents {
+            if self.state.resources.contains_key(addr) {
+                // The create finished and was recorded; only the intent record is left.
+                out.push(Reconciliation { addr: addr.clone(), provider: intent.provider.clone(), found: None });
+                continue;
+            }
+            let Some(provider) = self.providers.get(&intent.provider) else {
+                self.diags.push(missing_provider(&intent.provider, addr));
+                continue;
+            };
+            let request = FindRequest {
+                type_name: addr.resource.resource.type_name.clone(),
+                idempotency_token: intent.token.clone(),
+                planned: strata_value::from_json(&intent.planned),
+            };
+            match provider.find_by_token(request).await {
+                Ok(found) => {
+                    if let Some(object) = &found {
+                        self.priors.insert(addr.clone(), object.clone());
+                    }
+                    out.push(Reconciliation { addr: addr.clone(), provider: intent.provider.clone(), found });
+                }
+                Err(e) => self.diags.push(provider_error("Failed to reconcile an interrupted create", addr, &e)),
+            }
+        }
+        out
+    }
+
+    /// Every resource of every module, dependencies first.
+    fn resource_order(&self) -> Vec<AbsResourceAddr> {
+        let graph = strata_config::dependency_graph(self.config);
+        let order = match toposort(&graph.graph, None) {
+            Ok(order) => order,
+            Err(_) => return Vec::new(), // validation reports the cycle
+        };
+        order
+            .into_iter()
+            .rev()
+            .filter_map(|i| match &graph.graph[i] {
+                GraphNode::Resource(addr) => Some(addr.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    async fn plan_configuration(&mut self) {
+        for abs in self.resource_order() {
+            let Some(node) = self.config.module(&abs.module) else { continue };
+            let Some(resource) = node.module.resources.get(&abs.resource) else { continue };
+            self.plan_resource(&abs, resource).await;
+        }
+    }
+
+    async fn plan_resource(&mut self, abs: &AbsResourceAddr, resource: &Resource) {
+        let module = abs.module.clone();
+        let references = resource_references(resource);
+        let Some(keys) = expand(&mut self.values, &module, resource, &mut self.diags) else {
+            let unknown = Value::Unknown(Type::Any);
+            self.values.set_resource(&module, &abs.resource, unknown);
+            return;
+        };
+        let schema = match abs.resource.mode {
+            ResourceMode::Managed => self.schemas.resource(&abs.resource.type_name),
+            ResourceMode::Data => self.schemas.data_source(&abs.resource.type_name),
+        };
+        let Some(schema) = schema else {
+            self.diags.push(
+                Diagnostic::error(
+                    "Invalid resource type",
+                    format!("No provider offers \"{}\".", abs.resource.type_name),
+                )
+                .with_subject(resource.type_span),
+            );
+            return;
+        };
+        let provider_addr = resource.provider_addr();
+        let Some(provider) = self.providers.get(&provider_addr).cloned() else {
+            self.diags.push(missing_provider(
+                &provider_addr,
+                &ResourceInstanceAddr { resource: abs.clone(), key: InstanceKey::None },
+            ));
+            return;
+        };
+        let dependencies: Vec<AbsResourceAddr> =
+            resource_dependencies(self.config, &module, resource).into_iter().filter(|d| d != abs).collect();
+        let mut instance_values: Vec<(InstanceKey, Value)> = Vec::new();
+        let mut resource_action = Action::NoOp;
+
+        for (key, extra) in keys {
+            let addr = ResourceInstanceAddr { resource: abs.clone(), key: key.clone() };
+            self.visited.insert(addr.clone());
+            let context = match instance_context(&mut self.values, &module, resource, &references, extra) {
+                Ok(c) => c,
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            let mut body_diags = Diagnostics::new();
+            let config_value = strata_config::evaluate_body(
+                &resource.body.body,
+                &schema.block,
+                &context,
+                resource.decl_span,
+                &mut body_diags,
+            );
+            let failed = body_diags.has_errors();
+            self.diags.extend(body_diags);
+            if failed {
+                continue;
+            }
+
+            if abs.resource.mode == ResourceMode::Data {
+                let value = if config_value.is_wholly_known() {
+                    match provider.read_data(&abs.resource.type_name, config_value.clone()).await {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.diags.push(provider_error("Failed to read data source", &addr, &e));
+                            continue;
+                        }
+                    }
+                } else {
+                    self.changes.push(change(
+                        &addr,
+                        &provider_addr,
+                        Action::Read,
+                        None,
+                        Some(config_value.clone()),
+                        &dependencies,
+                        false,
+                    ));
+                    Value::Unknown(schema.block.value_type())
+                };
+                instance_values.push((key, value));
+                continue;
+            }
+
+            let prior = self.prior(&addr, &provider_addr).await;
+            let (action, after, replace_paths, reason) =
+                match self.decide(&addr, resource, &module, &provider, prior.as_ref(), config_value).await {
+                    Some(decision) => decision,
+                    None => continue,
+                };
+            if action != Action::NoOp {
+                resource_action = Action::Update;
+            }
+            let visible = match action {
+                Action::NoOp => prior.clone().unwrap_or(Value::Null),
+                _ => after.clone().unwrap_or(Value::Null),
+            };
+            instance_values.push((key, visible));
+            let cbd = self.create_before_destroy(resource, &module);
+            let mut change = change(&addr, &provider_addr, action, prior, after, &dependencies, cbd);
+            change.replace_paths = replace_paths;
+            change.reason = reason;
+            self.changes.push(change);
+        }
+        self.actions.insert(abs.clone(), resource_action);
+        let value = if resource.count.is_some() {
+            Value::List(instance_values.into_iter().map(|(_, v)| v).collect())
+        } else if resource.for_each.is_some() {
+            Value::Map(instance_values.into_iter().map(|(k, v)| (key_string(&k), v)).collect())
+        } else {
+            instance_values.into_iter().next().map_or(Value::Null, |(_, v)| v)
+        };
+        self.values.set_resource(&module, &abs.resource, value);
+    }
+
+    /// The prior object, refreshed from the provider unless `--refresh=false`.
+    async fn prior(&mut self, addr: &ResourceInstanceAddr, provider_addr: &ProviderConfigAddr) -> Option<Value> {
+        if let Some(adopted) = self.priors.get(addr) {
+            return Some(adopted.clone());
+        }
+        let instance = self.state.resources.get(addr)?;
+        let stored = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
+        if !self.options.refresh {
+            return Some(stored);
+        }
+        let provider = self.providers.get(provider_addr)?.clone();
+        self.hook.event(Event::RefreshStart { addr: addr.clone() });
+        let request = ReadRequest { type_name: addr.resource.resource.type_name.clone(), current: stored.clone() };
+        match provider.read(request).await {
+            Ok(current) => {
+                if current.as_ref() != Some(&stored) {
+                    let action = if current.is_some() { Action::Update } else { Action::Delete };
+                    self.drift.push(change(addr, provider_addr, action, Some(stored), current.clone(), &[], false));
+                }
+                if let Some(current) = &current {
+                    self.priors.insert(addr.clone(), current.clone());
+                }
+                current
+            }
+            Err(e) => {
+                self.diags.push(provider_error("Failed to refresh", addr, &e));
+                Some(stored)
+            }
+        }
+    }
+
+    async fn decide(
+        &mut self,
+        addr: &ResourceInstanceAddr,
+        resource: &Resource,
+        module: &ModulePath,
+        provider: &std::sync::Arc<dyn strata_provider::Provider>,
+        prior: Option<&Value>,
+        mut config_value: Value,
+    ) -> Option<(Action, Option<Value>, Vec<String>, Option<ActionReason>)> {
+        let type_name = addr.resource.resource.type_name.clone();
+        if let (Some(prior), Value::Map(config)) = (prior, &mut config_value) {
+            for (name, _) in &resource.lifecycle.ignore_changes {
+                if let Some(old) = prior.as_mapping().and_then(|m| m.get(name)) {
+                    config.insert(name.clone(), old.clone());
+                }
+            }
+            if resource.lifecycle.ignore_all
+                && let Some(old) = prior.as_mapping()
+            {
+                for (name, value) in old {
+                    config.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        let request = PlanRequest { type_name: type_name.clone(), prior: prior.cloned(), config: config_value.clone() };
+        let response = match provider.plan(request).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.diags.push(provider_error("Provider failed to plan", addr, &e));
+                return None;
+            }
+        };
+        let Some(prior) = prior else {
+            return Some((Action::Create, Some(response.planned), Vec::new(), None));
+        };
+        let tainted = self.state.resources.get(addr).is_some_and(|i| i.status == strata_state::InstanceStatus::Tainted);
+        let mut reason = if tainted {
+            Some(ActionReason::Tainted)
+        } else if self.options.replace.contains(addr) {
+            Some(ActionReason::ReplaceRequested)
+        } else if !response.requires_replace.is_empty() {
+            Some(ActionReason::ReplaceBecauseCannotUpdate(response.requires_replace.clone()))
+        } else {
+            None
+        };
+        if reason.is_none() {
+            for trigger in &resource.lifecycle.replace_triggered_by {
+                for reference in trigger.references() {
+                    let Some(name) = reference.step(0) else { continue };
+                    let target = AbsResourceAddr {
+                        module: module.clone(),
+                        resource: strata_addrs::ResourceAddr::managed(&reference.root, name),
+                    };
+                    if self.actions.get(&target).is_some_and(|a| *a != Action::NoOp) {
+                        reason = Some(ActionReason::ReplaceTriggeredBy(target.to_string()));
+                    }
+                }
+            }
+        }
+        if let Some(reason) = reason {
+            if self.prevent_destroy(resource, module, addr) {
+                return None;
+            }
+            // A replacement plans the new object as a create.
+            let request = PlanRequest { type_name, prior: None, config: config_value };
+            let planned = match provider.plan(request).await {
+                Ok(r) => r.planned,
+                Err(e) => {
+                    self.diags.push(provider_error("Provider failed to plan", addr, &e));
+                    return None;
+                }
+            };
+            let action = if self.create_before_destroy(resource, module) {
+                Action::CreateThenDelete
+            } else {
+                Action::DeleteThenCreate
+            };
+            return Some((action, Some(planned), response.requires_replace, Some(reason)));
+        }
+        if &response.planned == prior {
+            return Some((Action::NoOp, Some(response.planned), Vec::new(), None));
+        }
+        Some((Action::Update, Some(response.planned), Vec::new(), None))
+    }
+
+    fn create_before_destroy(&mut self, resource: &Resource, module: &ModulePath) -> bool {
+        self.lifecycle_flag(resource.lifecycle.create_before_destroy.as_ref(), module)
+    }
+
+    /// Reports and returns true when `prevent_destroy` forbids destroying this instance.
+    fn prevent_destroy(&mut self, resource: &Resource, module: &ModulePath, addr: &ResourceInstanceAddr) -> bool {
+        let forbidden = self.lifecycle_flag(resource.lifecycle.prevent_destroy.as_ref(), module);
+        if forbidden {
+            self.diags.push(
+                Diagnostic::error(
+                    "Instance cannot be destroyed",
+                    format!("{addr} has lifecycle.prevent_destroy set, but the plan calls for it to be destroyed. To go ahead, set prevent_destroy to false (it may come from a variable) or change the plan."),
+                )
+                .with_subject(resource.lifecycle.prevent_destroy.as_ref().and_then(|e| e.span())),
+            );
+        }
+        forbidden
+    }
+
+    fn lifecycle_flag(&mut self, expr: Option<&strata_config::Expr>, module: &ModulePath) -> bool {
+        let Some(expr) = expr else { return false };
+        let value = self.values.context(module, expr, &BTreeMap::new()).and_then(|c| c.eval(&expr.expr));
+        match value {
+            Ok(v) => v.as_bool().unwrap_or(false),
+            Err(d) => {
+                self.diags.push(d);
+                false
+            }
+        }
+    }
+
+    /// Instances in state the configuration no longer has (or everything, in destroy mode).
+    fn plan_orphans_and_destroys(&mut self) {
+        let destroy = self.options.mode == PlanMode::Destroy;
+        let mut deletes = Vec::new();
+        for (addr, instance) in &self.state.resources {
+            if !destroy && self.visited.contains(addr) {
+                continue;
+            }
+            if addr.resource.resource.mode == ResourceMode::Data {
+                continue;
+            }
+            let in_config =
+                self.config.module(&addr.resource.module).and_then(|n| n.module.resources.get(&addr.resource.resource));
+            if destroy && let Some(resource) = in_config {
+                let resource = resource.clone();
+                if self.prevent_destroy(&resource, &addr.resource.module.clone(), addr) {
+                    continue;
+                }
+            }
+            let reason = if destroy {
+                ActionReason::DestroyMode
+            } else if in_config.is_some() {
+                ActionReason::NoInstanceKey
+            } else {
+                ActionReason::NoResourceConfig
+            };
+            let before = self
+                .priors
+                .get(addr)
+                .cloned()
+                .unwrap_or_else(|| strata_state::decode_value(&instance.attributes, &instance.sensitive_paths));
+            let mut change =
+                change(addr, &instance.provider, Action::Delete, Some(before), None, &instance.dependencies, false);
+            change.reason = Some(reason);
+            deletes.push(change);
+        }
+        // Adopted objects of interrupted creates that the configuration no longer wants.
+        for (addr, adopted) in &self.priors {
+            if self.state.resources.contains_key(addr) || (!destroy && self.visited.contains(addr)) {
+                continue;
+            }
+            if let Some(intent) = self.state.intents.get(addr) {
+                let mut change =
+                    change(addr, &intent.provider, Action::Delete, Some(adopted.clone()), None, &[], false);
+                change.reason = Some(ActionReason::InterruptedCreate);
+                deletes.push(change);
+            }
+        }
+        self.changes.extend(deletes);
+    }
+
+    fn outputs(&mut self) -> Vec<OutputChange> {
+        let mut out = Vec::new();
+        let names: Vec<String> = self.config.root.module.outputs.keys().cloned().collect();
+        let destroy = self.options.mode == PlanMode::Destroy;
+        for name in names {
+            let sensitive = self.config.root.module.outputs[&name].sensitive;
+            let before =
+                self.state.outputs.get(&name).map(|o| strata_value::from_json(&o.value).with_sensitive(o.sensitive));
+            let after = if destroy {
+                None
+            } else {
+                match self.values.output(&ModulePath::root(), &name, 0) {
+                    Ok(v) => Some(v),
+                    Err(d) => {
+                        self.diags.push(d);
+                        continue;
+                    }
+                }
+            };
+            let action = match (&before, &after) {
+                (None, Some(_)) => Action::Create,
+                (Some(_), None) => Action::Delete,
+                (Some(b), Some(a)) if b == a => Action::NoOp,
+                (None, None) => Action::NoOp,
+                _ => Action::Update,
+            };
+            out.push(OutputChange { name, action, before, after, sensitive });
+        }
+        if !destroy {
+            for (name, old) in &self.state.outputs {
+                if !self.config.root.module.outputs.contains_key(name) {
+                    out.push(OutputChange {
+                        name: name.clone(),
+                        action: Action::Delete,
+                        before: Some(strata_value::from_json(&old.value).with_sensitive(old.sensitive)),
+                        after: None,
+                        sensitive: old.sensitive,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+fn change(
+    addr: &ResourceInstanceAddr,
+    provider: &ProviderConfigAddr,
+    action: Action,
+    before: Option<Value>,
+    after: Option<Value>,
+    dependencies: &[AbsResourceAddr],
+    create_before_destroy: bool,
+) -> ResourceChange {
+    ResourceChange {
+        addr: addr.clone(),
+        provider: provider.clone(),
+        action,
+        before,
+        after,
+        replace_paths: Vec::new(),
+        reason: None,
+        dependencies: dependencies.to_vec(),
+        create_before_destroy,
+    }
+}
+
+pub(crate) fn key_string(key: &InstanceKey) -> String {
+    match key {
+        InstanceKey::None => String::new(),
+        InstanceKey::Int(i) => i.to_string(),
+        InstanceKey::String(s) => s.clone(),
+    }
+}
+
+pub(crate) fn missing_provider(provider: &ProviderConfigAddr, addr: &ResourceInstanceAddr) -> Diagnostic {
+    Diagnostic::error(
+        "Provider not available",
+        format!("{addr} needs {provider}, but no such provider is installed or configured."),
+    )
+}
+
+pub(crate) fn provider_error(
+    summary: &str,
+    addr: &ResourceInstanceAddr,
+    error: &strata_provider::ProviderError,
+) -> Diagnostic {
+    let attribute = error.attribute.as_ref().map(|a| format!(" (attribute \"{a}\")")).unwrap_or_default();
+    Diagnostic::error(summary, format!("{addr}{attribute}: {}", error.message))
+}

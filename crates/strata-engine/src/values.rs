@@ -1,0 +1,343 @@
+//! The values expressions see while planning and applying, and the scope built for one
+//! expression from what it refers to.
+//!
+//! Resource values are planned objects (with unknowns) during plan and applied objects during
+//! apply. Locals, module inputs and outputs are computed on demand from them, so an expression
+//! evaluated at apply time sees what apply has made so far. Scopes hold only the names an
+//! expression refers to: a module with 10,000 resources does not copy them all for each one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use strata_addrs::{ModulePath, ResourceAddr, ResourceMode};
+use strata_config::{Config, Expr, ModuleNode};
+use strata_diagnostics::Diagnostic;
+use strata_eval::{EvalContext, RawReference};
+use strata_functions::FunctionContext;
+use strata_value::Value;
+
+/// What is known about every module's declarations.
+pub(crate) struct Values<'c> {
+    pub config: &'c Config,
+    /// Root variable values, already converted and marked.
+    pub root_variables: BTreeMap<String, Value>,
+    /// Per module, per resource: an object (no count/for_each), a list (count) or a map (for_each).
+    pub resources: BTreeMap<ModulePath, BTreeMap<ResourceAddr, Value>>,
+    /// Wholly known locals, outputs and module variables, computed once.
+    memo: BTreeMap<(ModulePath, Kind, String), Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Variable,
+    Local,
+    Output,
+}
+
+/// Bounds recursion through locals/outputs (cycles are rejected by validation already).
+const MAX_DEPTH: usize = 64;
+
+impl<'c> Values<'c> {
+    pub fn new(config: &'c Config, root_variables: BTreeMap<String, Value>) -> Values<'c> {
+        Values { config, root_variables, resources: BTreeMap::new(), memo: BTreeMap::new() }
+    }
+
+    pub fn set_resource(&mut self, module: &ModulePath, addr: &ResourceAddr, value: Value) {
+        self.resources.entry(module.clone()).or_default().insert(addr.clone(), value);
+        // Memoized values are only wholly known ones, which a resource change cannot alter.
+    }
+
+    pub fn resource(&self, module: &ModulePath, addr: &ResourceAddr) -> Option<&Value> {
+        self.resources.get(module)?.get(addr)
+    }
+
+    /// A context for `expr` in `module`, holding exactly what it refers to.
+    pub fn context(
+        &mut self,
+        module: &ModulePath,
+        expr: &Expr,
+        extra: &BTreeMap<String, Value>,
+    ) -> Result<EvalContext, Diagnostic> {
+        self.context_for(module, expr.file, &expr.references(), extra, 0)
+    }
+
+    /// A context for several expressions at once (a resource body).
+    pub fn context_for(
+        &mut self,
+        module: &ModulePath,
+        file: strata_diagnostics::FileId,
+        references: &[RawReference],
+        extra: &BTreeMap<String, Value>,
+        depth: usize,
+    ) -> Result<EvalContext, Diagnostic> {
+        let node = self.node(module);
+        let mut scope: BTreeMap<String, Value> = BTreeMap::new();
+        let dir = node.module.dir.display().to_string();
+        for reference in references {
+            if extra.contains_key(&reference.root) {
+                continue;
+            }
+            let Some(first) = reference.step(0).map(str::to_owned) else { continue };
+            match reference.root.as_str() {
+                "var" => {
+                    let value = self.variable(module, &first, depth)?;
+                    insert(&mut scope, "var", &first, value);
+                }
+                "local" => {
+                    let value = self.local(module, &first, depth)?;
+                    insert(&mut scope, "local", &first, value);
+                }
+                "module" => {
+                    let outputs = self.module_outputs(module, &first, depth)?;
+                    insert(&mut scope, "module", &first, outputs);
+                }
+                "path" => {
+                    let value = match first.as_str() {
+                        "cwd" => std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+                        _ => dir.clone(),
+                    };
+                    insert(&mut scope, "path", &first, Value::from(value));
+                }
+                "count" | "each" | "self" => {}
+                "data" => {
+                    let Some(name) = reference.step(1) else { continue };
+                    let addr =
+                        ResourceAddr { mode: ResourceMode::Data, type_name: first.clone(), name: name.to_owned() };
+                    let value = self.resource(module, &addr).cloned().unwrap_or_else(Value::unknown);
+                    let data = scope.entry("data".into()).or_insert_with(|| Value::Map(BTreeMap::new()));
+                    if let Value::Map(types) = data {
+                        let table = types.entry(first.clone()).or_insert_with(|| Value::Map(BTreeMap::new()));
+                        if let Value::Map(names) = table {
+                            names.insert(name.to_owned(), value);
+                        }
+                    }
+                }
+                type_name => {
+                    let addr = ResourceAddr::managed(type_name, first.clone());
+                    if let Some(value) = self.resource(module, &addr).cloned() {
+                        insert(&mut scope, type_name, &first, value);
+                    }
+                }
+            }
+        }
+        Ok(EvalContext {
+            file,
+            scope: Arc::new(scope),
+            extra: extra.clone(),
+            functions: FunctionContext { base_dir: node.module.dir.clone() },
+        })
+    }
+
+    fn node(&self, module: &ModulePath) -> &'c ModuleNode {
+        self.config.module(module).unwrap_or(&self.config.root)
+    }
+
+    /// A variable's value: root values come from inputs; a child's from its call's argument
+    /// evaluated in the parent, or the default.
+    pub fn variable(&mut self, module: &ModulePath, name: &str, depth: usize) -> Result<Value, Diagnostic> {
+        let key = (module.clone(), Kind::Variable, name.to_owned());
+        if let Some(v) = self.memo.get(&key) {
+            return Ok(v.clone());
+        }
+        let node = self.node(module);
+        let Some(variable) = node.module.variables.get(name) else { return Ok(Value::Null) };
+        let value = if module.is_root() {
+            self.root_variables.get(name).cloned().unwrap_or(Value::Null)
+        } else {
+            let calls = module.calls();
+            let parent_path = parent(module);
+            let call_name = &calls[calls.len() - 1];
+            let parent_node = self.node(&parent_path);
+            match parent_node.module.module_calls.get(call_name).and_then(|c| c.inputs.get(name)) {
+                Some((expr, _)) => {
+                    let context = self.context_for(
+                        &parent_path,
+                        expr.file,
+                        &expr.references(),
+                        &BTreeMap::new(),
+                        deeper(depth, expr)?,
+                    )?;
+                    let value = context.eval(&expr.expr)?;
+                    strata_value::convert(&value, &variable.ty).map_err(|e| {
+                        Diagnostic::error(
+                            "Invalid value for input variable",
+                            format!("The value for \"{name}\" does not fit the variable's type: {e}."),
+                        )
+                        .with_subject(expr.span())
+                    })?
+                }
+                None => variable.default.clone().unwrap_or(Value::Null),
+            }
+        };
+        let value = value.with_sensitive(variable.sensitive);
+        self.remember(key, &value);
+        Ok(value)
+    }
+
+    pub fn local(&mut self, module: &ModulePath, name: &str, depth: usize) -> Result<Value, Diagnostic> {
+        let key = (module.clone(), Kind::Local, name.to_owned());
+        if let Some(v) = self.memo.get(&key) {
+            return Ok(v.clone());
+        }
+        let Some(local) = self.node(module).module.locals.get(name) else { return Ok(Value::unknown()) };
+        let context = self.context_for(
+            module,
+            local.expr.file,
+            &local.expr.references(),
+            &BTreeMap::new(),
+            deeper(depth, &local.expr)?,
+        )?;
+        let value = context.eval(&local.expr.expr)?;
+        self.remember(key, &value);
+        Ok(value)
+    }
+
+    pub fn output(&mut self, module: &ModulePath, name: &str, depth: usize) -> Result<Value, Diagnostic> {
+        let key = (module.clone(), Kind::Output, name.to_owned());
+        if let Some(v) = self.memo.get(&key) {
+            return Ok(v.clone());
+        }
+        let Some(output) = self.node(module).module.outputs.get(name) else { return Ok(Value::unknown()) };
+        let context = self.context_for(
+            module,
+            output.value.file,
+            &output.value.references(),
+            &BTreeMap::new(),
+            deeper(depth, &output.value)?,
+        )?;
+        let value = context.eval(&output.value.expr)?.with_sensitive(output.sensitive);
+        self.remember(key, &value);
+        Ok(value)
+    }
+
+    fn module_outputs(&mut self, module: &ModulePath, call: &str, depth: usize) -> Result<Value, Diagnostic> {
+        let child = module.child(call);
+        let Some(node) = self.config.module(&child) else { return Ok(Value::unknown()) };
+        let names: Vec<String> = node.module.outputs.keys().cloned().collect();
+        let mut outputs = BTreeMap::new();
+        for name in names {
+            outputs.insert(name.clone(), self.output(&child, &name, depth + 1)?);
+        }
+        Ok(Value::Map(outputs))
+    }
+
+    fn remember(&mut self, key: (ModulePath, Kind, String), value: &Value) {
+        if value.is_wholly_known() {
+            self.memo.insert(key, value.clone());
+        }
+    }
+}
+
+fn insert(scope: &mut BTreeMap<String, Value>, root: &str, name: &str, value: Value) {
+    let entry = scope.entry(root.to_owned()).or_insert_with(|| Value::Map(BTreeMap::new()));
+    if let Value::Map(entries) = entry {
+        entries.insert(name.to_owned(), value);
+    }
+}
+
+fn parent(module: &ModulePath) -> ModulePath {
+    let calls = module.calls();
+    let mut path = ModulePath::root();
+    for call in &calls[..calls.len().saturating_sub(1)] {
+        path = path.child(call);
+    }
+    path
+}
+
+fn deeper(depth: usize, expr: &Expr) -> Result<usize, Diagnostic> {
+    if depth >= MAX_DEPTH {
+        return Err(Diagnostic::error(
+            "Reference chain too deep",
+            "Locals, outputs and module inputs refer to each other more than 64 levels deep.",
+        )
+        .with_subject(expr.span()));
+    }
+    Ok(depth + 1)
+}
+
+/// References of a resource body, its count/for_each and lifecycle, minus dynamic iterators.
+pub(crate) fn resource_references(resource: &strata_config::Resource) -> Vec<RawReference> {
+    let mut out: Vec<RawReference> =
+        strata_config::body_expressions(resource).iter().flat_map(Expr::references).collect();
+    for expr in resource.count.iter().chain(&resource.for_each) {
+        out.extend(expr.references());
+    }
+    out
+}
+
+/// The resources (in the same module) a resource depends on directly or through locals,
+/// variables and module outputs — what it must wait for during apply.
+pub(crate) fn resource_dependencies(
+    config: &Config,
+    module: &ModulePath,
+    resource: &strata_config::Resource,
+) -> BTreeSet<strata_addrs::AbsResourceAddr> {
+    let mut exprs: Vec<Expr> = strata_config::body_expressions(resource);
+    exprs.extend(resource.count.iter().chain(&resource.for_each).chain(&resource.depends_on).cloned());
+    let mut found = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<(ModulePath, Expr)> = exprs.into_iter().map(|e| (module.clone(), e)).collect();
+    let mut steps = 0;
+    while let Some((path, expr)) = stack.pop() {
+        steps += 1;
+        if steps > 100_000 {
+            break;
+        }
+        let Some(node) = config.module(&path) else { continue };
+        for reference in expr.references() {
+            let Some(first) = reference.step(0) else { continue };
+            let key = format!("{path}|{}|{first}|{}", reference.root, reference.step(1).unwrap_or(""));
+            if !seen.insert(key) {
+                continue;
+            }
+            match reference.root.as_str() {
+                "local" => {
+                    if let Some(local) = node.module.locals.get(first) {
+                        stack.push((path.clone(), local.expr.clone()));
+                    }
+                }
+                "var" if !path.is_root() => {
+                    let parent_path = parent(&path);
+                    let call = path.calls().last().cloned().unwrap_or_default();
+                    if let Some((input, _)) = config
+                        .module(&parent_path)
+                        .and_then(|p| p.module.module_calls.get(&call))
+                        .and_then(|c| c.inputs.get(first))
+                    {
+                        stack.push((parent_path, input.clone()));
+                    }
+                }
+                "module" => {
+                    let child = path.child(first);
+                    if let Some(child_node) = config.module(&child) {
+                        for output in child_node.module.outputs.values() {
+                            stack.push((child.clone(), output.value.clone()));
+                        }
+                        for child_resource in child_node.module.resources.keys() {
+                            found.insert(strata_addrs::AbsResourceAddr {
+                                module: child.clone(),
+                                resource: child_resource.clone(),
+                            });
+                        }
+                    }
+                }
+                "data" => {
+                    if let Some(name) = reference.step(1) {
+                        let addr = ResourceAddr::data(first, name);
+                        if node.module.resources.contains_key(&addr) {
+                            found.insert(strata_addrs::AbsResourceAddr { module: path.clone(), resource: addr });
+                        }
+                    }
+                }
+                "var" | "path" | "count" | "each" | "self" => {}
+                type_name => {
+                    let addr = ResourceAddr::managed(type_name, first);
+                    if node.module.resources.contains_key(&addr) {
+                        found.insert(strata_addrs::AbsResourceAddr { module: path.clone(), resource: addr });
+                    }
+                }
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,12 @@
+//! The plan: the structured result of `strata plan`, built first and rendered second (the
+//! human view and `--json` read the same [`Plan`]).
+//!
+//! Main types: [`Plan`], [`ResourceChange`], [`Action`] (whose `Display` is the plan symbol),
+//! and [`json::to_json`], the stable machine format.
+
+mod action;
+mod change;
+pub mod json;
+
+pub use action::{Action, ActionReason};
+pub use change::{OutputChange, Plan, PlanMode, Reconciliation, ResourceChange};

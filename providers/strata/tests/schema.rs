@@ -1,0 +1,10 @@
+//! The provider serves the schema the validator already uses.
+
+use strata_provider::Provider;
+use strata_provider_strata::StrataProvider;
+
+#[test]
+fn schema_equals_the_builtin_catalog_entry() {
+    let catalog = strata_schema::builtin_catalog();
+    assert_eq!(StrataProvider::new().schema(), catalog.providers["strata"]);
+}
