@@ -68,7 +68,11 @@ pub async fn plan(
     if diags.has_errors() {
         return (None, diags);
     }
-    let changes = if options.mode == PlanMode::RefreshOnly { Vec::new() } else { changes };
+    let mut changes = if options.mode == PlanMode::RefreshOnly { Vec::new() } else { changes };
+    // Shown and stored in address order, as Terraform does; apply orders by dependencies.
+    changes.sort_by(|a, b| a.addr.cmp(&b.addr).then(a.action.cmp(&b.action)));
+    let mut drift = drift;
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     let plan = Plan {
         mode: options.mode,
         prior_lineage: state.lineage.clone(),

@@ -59,6 +59,10 @@ pub fn render(plan: &Plan) -> String {
     } else {
         let _ = writeln!(out, "\nPlan: {add} to add, {change} to change, {destroy} to destroy.");
     }
+    // Sections each start with a blank line and blocks end with one; keep just one between.
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
     out
 }
 
@@ -87,6 +91,16 @@ fn render_change(out: &mut String, change: &ResourceChange) {
     let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
     names.sort();
     names.dedup();
+    // Only attributes that are shown take part in the alignment.
+    names.retain(|n| {
+        let old = before.get(*n).filter(|v| !v.is_null());
+        let new = after.get(*n).filter(|v| !v.is_null());
+        match (old, new) {
+            (None, None) => false,
+            (Some(o), Some(n)) if o == n => !matches!(change.action, Action::Update),
+            _ => true,
+        }
+    });
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     for name in names {
         let old = before.get(name).filter(|v| !v.is_null());
@@ -112,7 +126,7 @@ fn render_change(out: &mut String, change: &ResourceChange) {
         let line = if line.ends_with(forces) { line } else { format!("{line}{forces}") };
         let _ = writeln!(out, "      {line}");
     }
-    out.push_str("    }\n");
+    out.push_str("    }\n\n");
 }
 
 fn show(value: &Value) -> String {
