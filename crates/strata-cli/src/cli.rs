@@ -82,6 +82,12 @@ pub struct RunArgs {
     /// Replace this instance even if nothing changed (repeatable).
     #[arg(long, value_name = "ADDR")]
     pub replace: Vec<String>,
+    /// Plan only this resource and what it needs (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub target: Vec<String>,
+    /// Leave this resource and what depends on it alone (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub exclude: Vec<String>,
     /// How long to wait for the state lock, e.g. 10s (default: fail at once).
     #[arg(long, default_value = "0s", value_name = "DURATION")]
     pub lock_timeout: String,

@@ -6,7 +6,8 @@ use std::process::Command;
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/plan");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     dirs
 }
@@ -19,7 +20,12 @@ fn plan(dir: &Path, json: bool) -> String {
     if json {
         args.push("--json");
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_strata")).current_dir(work.path()).args(&args).env("NO_COLOR", "1").output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .current_dir(work.path())
+        .args(&args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     let text = format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
         output.status.code().unwrap_or(-1),

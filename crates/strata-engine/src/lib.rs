@@ -9,6 +9,7 @@ mod events;
 mod expand;
 mod plan;
 mod providers;
+mod targeting;
 mod values;
 
 pub use apply::{ApplyOptions, StopSignal, apply};

@@ -24,11 +24,22 @@ pub struct PlanOptions {
     pub refresh: bool,
     /// `--replace ADDR`
     pub replace: Vec<ResourceInstanceAddr>,
+    /// `--target ADDR`: plan only these resources and what they depend on (what depends on
+    /// them, when destroying).
+    pub targets: Vec<AbsResourceAddr>,
+    /// `--exclude ADDR`: leave these resources and what depends on them alone.
+    pub excludes: Vec<AbsResourceAddr>,
 }
 
 impl Default for PlanOptions {
     fn default() -> PlanOptions {
-        PlanOptions { mode: PlanMode::Normal, refresh: true, replace: Vec::new() }
+        PlanOptions {
+            mode: PlanMode::Normal,
+            refresh: true,
+            replace: Vec::new(),
+            targets: Vec::new(),
+            excludes: Vec::new(),
+        }
     }
 }
 
@@ -56,7 +67,9 @@ pub async fn plan(
         visited: BTreeSet::new(),
         actions: BTreeMap::new(),
         priors: BTreeMap::new(),
+        included: None,
     };
+    planner.included = crate::targeting::included(config, state, options);
     let reconciled = planner.reconcile_intents().await;
     if options.mode != PlanMode::Destroy {
         planner.plan_configuration().await;
@@ -102,6 +115,8 @@ struct Planner<'a> {
     actions: BTreeMap<AbsResourceAddr, Action>,
     /// Prior objects after refresh and reconciliation.
     priors: BTreeMap<ResourceInstanceAddr, Value>,
+    /// With `--target`/`--exclude`: the resources this plan may change.
+    included: Option<BTreeSet<AbsResourceAddr>>,
 }
 
 impl Planner<'_> {
@@ -157,8 +172,37 @@ impl Planner<'_> {
         for abs in self.resource_order() {
             let Some(node) = self.config.module(&abs.module) else { continue };
             let Some(resource) = node.module.resources.get(&abs.resource) else { continue };
+            if self.included.as_ref().is_some_and(|included| !included.contains(&abs)) {
+                self.keep_as_is(&abs);
+                continue;
+            }
             self.plan_resource(&abs, resource).await;
         }
+    }
+
+    /// A resource outside `--target`/`--exclude`: its state stays, and expressions that refer
+    /// to it see the stored values.
+    fn keep_as_is(&mut self, abs: &AbsResourceAddr) {
+        let mut instances: Vec<(InstanceKey, Value)> = Vec::new();
+        for (addr, instance) in
+            self.state.resources.range(ResourceInstanceAddr { resource: abs.clone(), key: InstanceKey::None }..)
+        {
+            if &addr.resource != abs {
+                break;
+            }
+            self.visited.insert(addr.clone());
+            instances
+                .push((addr.key.clone(), strata_state::decode_value(&instance.attributes, &instance.sensitive_paths)));
+        }
+        let value = match instances.first().map(|(k, _)| k) {
+            Some(InstanceKey::Int(_)) => Value::List(instances.into_iter().map(|(_, v)| v).collect()),
+            Some(InstanceKey::String(_)) => {
+                Value::Map(instances.into_iter().map(|(k, v)| (key_string(&k), v)).collect())
+            }
+            Some(InstanceKey::None) => instances.into_iter().next().map_or(Value::Null, |(_, v)| v),
+            None => Value::Unknown(Type::Any),
+        };
+        self.values.set_resource(&abs.module, &abs.resource, value);
     }
 
     async fn plan_resource(&mut self, abs: &AbsResourceAddr, resource: &Resource) {
@@ -429,6 +473,9 @@ impl Planner<'_> {
         let mut deletes = Vec::new();
         for (addr, instance) in &self.state.resources {
             if !destroy && self.visited.contains(addr) {
+                continue;
+            }
+            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource)) {
                 continue;
             }
             if addr.resource.resource.mode == ResourceMode::Data {

@@ -44,6 +44,14 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             return 1;
         }
     };
+    let (targets, excludes) =
+        match (super::resource_addresses(&args.run.target), super::resource_addresses(&args.run.exclude)) {
+            (Ok(t), Ok(e)) => (t, e),
+            (Err(d), _) | (_, Err(d)) => {
+                printer.diagnostics(&d.into(), &run.files);
+                return 1;
+            }
+        };
     let catalog = strata_schema::builtin_catalog();
     runtime.block_on(async {
         let (store, mut state, _warnings) = match strata_state::StateStore::open(&run.state_path).await {
@@ -60,7 +68,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 return 1;
             }
         };
-        let options = PlanOptions { mode, refresh: args.run.refresh, replace };
+        let options = PlanOptions { mode, refresh: args.run.refresh, replace, targets, excludes };
         let (plan, diags) =
             strata_engine::plan(&run.config, &catalog, &state, run.variables.clone(), &providers, &options, &NoHook)
                 .await;

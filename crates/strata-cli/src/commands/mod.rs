@@ -90,3 +90,21 @@ pub(crate) fn parse_addresses(
         })
         .collect()
 }
+
+/// `--target`/`--exclude` addresses: a resource, or one of its instances (which stands for the
+/// whole resource; per-instance targeting is not implemented).
+pub(crate) fn resource_addresses(
+    texts: &[String],
+) -> Result<Vec<strata_addrs::AbsResourceAddr>, strata_diagnostics::Diagnostic> {
+    texts
+        .iter()
+        .map(|t| {
+            t.parse::<strata_addrs::ResourceInstanceAddr>().map(|a| a.resource).map_err(|e| {
+                strata_diagnostics::Diagnostic::error(
+                    "Invalid resource address",
+                    format!("\"{t}\" is not a resource address: {e}."),
+                )
+            })
+        })
+        .collect()
+}

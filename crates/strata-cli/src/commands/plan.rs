@@ -69,7 +69,15 @@ pub(crate) fn make_plan(
             return None;
         }
     };
-    let options = PlanOptions { mode, refresh: args.refresh, replace };
+    let (targets, excludes) = match (super::resource_addresses(&args.target), super::resource_addresses(&args.exclude))
+    {
+        (Ok(t), Ok(e)) => (t, e),
+        (Err(d), _) | (_, Err(d)) => {
+            printer.diagnostics(&d.into(), &run.files);
+            return None;
+        }
+    };
+    let options = PlanOptions { mode, refresh: args.refresh, replace, targets, excludes };
     let catalog = strata_schema::builtin_catalog();
     runtime.block_on(async {
         let providers = match run::providers(&run.config).await {
