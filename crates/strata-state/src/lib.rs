@@ -15,6 +15,7 @@
 //! Files on disk for a state at `PATH`: `PATH` (snapshot), `PATH.journal` (operations since
 //! the snapshot), `PATH.tmp` (a snapshot being written), `PATH.lock` (lock and holder info).
 
+mod backend;
 mod error;
 mod format;
 mod fs_util;
@@ -31,6 +32,7 @@ mod store;
 mod value_codec;
 mod warning;
 
+pub use backend::StateBackend;
 pub use error::StateError;
 pub use format::{
     FORMAT_NAME, FORMAT_VERSION, read_state_file, state_from_bytes, state_to_bytes, write_state_atomically,
