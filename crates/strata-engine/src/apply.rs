@@ -18,7 +18,7 @@ use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_plan::{Action, Plan, PlanMode, ResourceChange};
 use strata_provider::{ApplyRequest, PlanRequest};
 use strata_schema::SchemaSource;
-use strata_state::{InstanceState, InstanceStatus, Intent, Operation, OutputState, State, StateStore};
+use strata_state::{InstanceState, InstanceStatus, Intent, Operation, OutputState, State, StateBackend};
 use strata_value::Value;
 use tokio::sync::watch;
 
