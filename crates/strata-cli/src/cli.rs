@@ -33,6 +33,8 @@ pub enum Command {
     Destroy(ApplyArgs),
     /// Print root module outputs from the state.
     Output(OutputArgs),
+    /// Show a saved plan, or the state when no file is given.
+    Show(ShowArgs),
     /// Inspect the state.
     #[command(subcommand)]
     State(StateCommand),
@@ -54,12 +56,18 @@ pub struct PlanArgs {
     /// Print the plan as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Save the plan to FILE for `strata apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct ApplyArgs {
+    /// A plan saved with `strata plan --out FILE`; applied exactly, or refused if the state,
+    /// configuration or variables changed since.
+    pub plan_file: Option<std::path::PathBuf>,
     /// Skip the interactive confirmation.
     #[arg(long)]
     pub auto_approve: bool,
@@ -93,6 +101,15 @@ pub struct RunArgs {
     pub lock_timeout: String,
     #[command(flatten)]
     pub variables: VariableArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// A saved plan file.
+    pub file: Option<std::path::PathBuf>,
+    /// As JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

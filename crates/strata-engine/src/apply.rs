@@ -66,6 +66,7 @@ pub async fn apply(
     hook: &dyn Hook,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
+    let initial = initial_values(config, plan, state, root_variables);
     let shared = Shared {
         config,
         schemas,
@@ -73,7 +74,7 @@ pub async fn apply(
         store,
         hook,
         state: Mutex::new(std::mem::take(state)),
-        values: Mutex::new(initial_values(config, plan, root_variables)),
+        values: Mutex::new(initial),
         expansions: Mutex::new(BTreeMap::new()),
     };
 
@@ -537,13 +538,24 @@ impl Shared<'_> {
 
 /// The value every resource has at the start of apply: planned values (with unknowns) for
 /// what changes, prior values for what does not.
-fn initial_values<'c>(config: &'c Config, plan: &Plan, root_variables: BTreeMap<String, Value>) -> Values<'c> {
+///
+/// Unchanged objects are read from the state rather than the plan, because a saved plan file
+/// does not hold sensitive values.
+fn initial_values<'c>(
+    config: &'c Config,
+    plan: &Plan,
+    state: &State,
+    root_variables: BTreeMap<String, Value>,
+) -> Values<'c> {
     let mut values = Values::new(config, root_variables);
     let mut per_resource: BTreeMap<AbsResourceAddr, Vec<(InstanceKey, Value)>> = BTreeMap::new();
     for change in &plan.changes {
         let value = match change.action {
             Action::Delete => continue,
-            Action::NoOp => change.before.clone(),
+            Action::NoOp => match state.resources.get(&change.addr) {
+                Some(instance) => Some(strata_state::decode_value(&instance.attributes, &instance.sensitive_paths)),
+                None => change.before.clone(),
+            },
             _ => change.after.clone(),
         };
         per_resource

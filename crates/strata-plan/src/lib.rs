@@ -6,6 +6,7 @@
 
 mod action;
 mod change;
+pub mod file;
 pub mod json;
 
 pub use action::{Action, ActionReason};

@@ -68,17 +68,37 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 return 1;
             }
         };
-        let options = PlanOptions { mode, refresh: args.run.refresh, replace, targets, excludes };
-        let (plan, diags) =
-            strata_engine::plan(&run.config, &catalog, &state, run.variables.clone(), &providers, &options, &NoHook)
+        let (plan, saved) = match &args.plan_file {
+            Some(path) => match saved_plan(path, &run, &state) {
+                Ok(plan) => (plan, true),
+                Err(message) => {
+                    printer.error(&message);
+                    return 1;
+                }
+            },
+            None => {
+                let options = PlanOptions { mode, refresh: args.run.refresh, replace, targets, excludes };
+                let (plan, diags) = strata_engine::plan(
+                    &run.config,
+                    &catalog,
+                    &state,
+                    run.variables.clone(),
+                    &providers,
+                    &options,
+                    &NoHook,
+                )
                 .await;
-        printer.diagnostics(&diags, &run.files);
-        let Some(plan) = plan else { return 1 };
+                printer.diagnostics(&diags, &run.files);
+                let Some(plan) = plan else { return 1 };
+                (plan, false)
+            }
+        };
         printer.data(&crate::views::plan_view::render(&plan));
         if !plan.has_changes() {
             return 0;
         }
-        if !args.auto_approve && !confirm(printer, destroy) {
+        // A saved plan was reviewed when it was made; applying it is the approval.
+        if !saved && !args.auto_approve && !confirm(printer, destroy) {
             printer.status("Apply cancelled.");
             return 1;
         }
@@ -114,6 +134,43 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         printer.status(&format!("\nApply complete! Resources: {add} added, {change} changed, {destroyed} destroyed."));
         0
     })
+}
+
+/// Reads a saved plan and checks it still fits: same state (lineage and serial), same
+/// configuration, same variable values.
+fn saved_plan(
+    path: &std::path::Path,
+    run: &prepare::Run,
+    state: &strata_state::State,
+) -> Result<strata_plan::Plan, String> {
+    let file = strata_plan::file::read(path).map_err(|e| e.to_string())?;
+    let made_without_state = file.plan.prior_lineage.is_empty() && state.serial == 0 && state.resources.is_empty();
+    if !made_without_state && (file.plan.prior_lineage != state.lineage || file.plan.prior_serial != state.serial) {
+        let made_against = if file.plan.prior_lineage.is_empty() {
+            "no state".to_owned()
+        } else {
+            format!("state {} serial {}", file.plan.prior_lineage, file.plan.prior_serial)
+        };
+        return Err(format!(
+            "the saved plan {} is stale: it was made against {made_against}, but the state is now {} serial {}; make a new plan",
+            path.display(),
+            state.lineage,
+            state.serial
+        ));
+    }
+    if file.config_digest != prepare::config_digest(&run.files) {
+        return Err(format!("the configuration changed since the plan {} was made; make a new plan", path.display()));
+    }
+    let digests = prepare::variable_digests(&run.variables);
+    if let Some(name) =
+        digests.keys().chain(file.variable_digests.keys()).find(|n| digests.get(*n) != file.variable_digests.get(*n))
+    {
+        return Err(format!(
+            "the value of variable \"{name}\" differs from the one the plan {} was made with; pass the same values or make a new plan",
+            path.display()
+        ));
+    }
+    Ok(file.plan)
 }
 
 /// Asks on the terminal; without one (CI, pipes) apply needs --auto-approve.

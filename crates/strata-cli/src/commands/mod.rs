@@ -7,6 +7,7 @@ mod graph;
 mod output;
 mod plan;
 mod run;
+mod show;
 mod state;
 mod validate;
 
@@ -29,6 +30,7 @@ pub fn run(command: Command, printer: &Printer) -> u8 {
         Command::Apply(args) => apply::run(&args, false, printer),
         Command::Destroy(args) => apply::run(&args, true, printer),
         Command::Output(args) => output::run(&args, printer),
+        Command::Show(args) => show::run(&args, printer),
         Command::State(command) => state::run(&command, printer),
         Command::ForceUnlock(args) => force_unlock::run(&args, printer),
     }

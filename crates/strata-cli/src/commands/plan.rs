@@ -25,6 +25,17 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
         PlanMode::Normal
     };
     let Some(plan) = make_plan(&run, &args.run, mode, "plan", printer) else { return 1 };
+    if let Some(path) = &args.out {
+        let file = strata_plan::file::PlanFile {
+            plan: plan.clone(),
+            config_digest: run::config_digest(&run.files),
+            variable_digests: run::variable_digests(&run.variables),
+        };
+        if let Err(e) = strata_plan::file::write(path, &file) {
+            printer.error(&format!("writing the plan to {}: {e}", path.display()));
+            return 1;
+        }
+    }
     if args.json {
         let text = serde_json::to_string_pretty(&strata_plan::json::to_json(&plan)).unwrap_or_default();
         printer.data(&format!("{text}\n"));
@@ -55,8 +66,9 @@ pub(crate) fn make_plan(
     };
     let state = match strata_state::load(&run.state_path) {
         Ok((state, _warnings)) => state,
-        // No state yet: everything is to be created.
-        Err(e) if e.is_not_found() => strata_state::State::new(),
+        // No state yet: everything is to be created. The empty lineage says "no state" in a
+        // saved plan, which then applies to a state that is still empty.
+        Err(e) if e.is_not_found() => strata_state::State { lineage: String::new(), ..strata_state::State::new() },
         Err(e) => {
             printer.error(&e.to_string());
             return None;

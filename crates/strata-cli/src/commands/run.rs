@@ -124,3 +124,33 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         _ => return None,
     })
 }
+
+/// SHA-256 over the configuration files (names and contents, in a stable order): a saved
+/// plan applies only to the configuration it was made from.
+pub fn config_digest(files: &SourceFiles) -> String {
+    use sha2::{Digest, Sha256};
+    let mut parts: Vec<(&str, &str)> =
+        files.iter().map(|(_, f)| (f.name.as_str(), &*f.text)).filter(|(name, _)| name.ends_with(".hcl")).collect();
+    parts.sort();
+    let mut hasher = Sha256::new();
+    for (name, text) in parts {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    hex(&hasher.finalize())
+}
+
+/// SHA-256 of each root variable's value, so a saved plan never holds a variable's text.
+pub fn variable_digests(variables: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
+    use sha2::{Digest, Sha256};
+    variables
+        .iter()
+        .map(|(name, value)| (name.clone(), hex(&Sha256::digest(value.canonical_key().as_bytes()))))
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
