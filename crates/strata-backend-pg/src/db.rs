@@ -72,7 +72,7 @@ pub(crate) async fn ensure_schema(client: &mut Client, location: &Location) -> R
     let version: String =
         transaction.query_one(&format!("SELECT value FROM {meta} WHERE key = 'layout_version'"), &[]).await?.get(0);
     transaction.commit().await?;
-    if version != LAYOUT_VERSION {
+    if version != LAYOUT_VERSION.to_string() {
         return Err(SchemaError::Version(version));
     }
     Ok(())
@@ -95,24 +95,27 @@ impl SchemaError {
     pub(crate) fn into_state_error(self, location: &Location) -> StateError {
         match self {
             SchemaError::Database(error) => state_error("create the tables of", location, &error),
-            SchemaError::Version(found) => version_error(location, &found, StateError::Io),
+            SchemaError::Version(found) => StateError::UnsupportedVersion {
+                path: location.path(),
+                // A version that is not a number is from no Strata we know: call it newer.
+                found: found.parse().unwrap_or(u64::MAX),
+                supported: LAYOUT_VERSION,
+            },
         }
     }
 
     pub(crate) fn into_lock_error(self, location: &Location) -> LockError {
         match self {
             SchemaError::Database(error) => lock_error("create the tables of", location, &error),
-            SchemaError::Version(found) => version_error(location, &found, LockError::Io),
+            SchemaError::Version(found) => {
+                let message = format!(
+                    "its table layout is version {found}, but this version of Strata uses only version \
+                     {LAYOUT_VERSION}; it was set up by a newer Strata, so upgrade Strata to use it"
+                );
+                LockError::Io { action: "use the schema of", path: location.path(), source: io::Error::other(message) }
+            }
         }
     }
-}
-
-fn version_error<E>(location: &Location, found: &str, make: fn(&'static str, std::path::PathBuf, io::Error) -> E) -> E {
-    let message = format!(
-        "its table layout is version {found}, but this version of Strata uses only version {LAYOUT_VERSION}; it \
-         was set up by a newer Strata, so upgrade Strata to use it"
-    );
-    make("use the schema of", location.path(), io::Error::other(message))
 }
 
 /// The error with every cause: tokio-postgres prints only "db error" for a server error and

@@ -10,7 +10,7 @@ pub const DEFAULT_SCHEMA: &str = "strata";
 pub const DEFAULT_STATE_NAME: &str = "default";
 /// The version of the table layout this build reads and writes (the `meta` table's
 /// `layout_version`).
-pub const LAYOUT_VERSION: &str = "1";
+pub const LAYOUT_VERSION: u64 = 1;
 
 /// A state in a database: its schema, its name, and the quoted table names of that schema.
 #[derive(Clone, Debug)]
@@ -93,7 +93,8 @@ mod tests {
     #[test]
     fn lock_keys_are_stable_and_distinct() {
         // Fixed: changing it would let an old and a new Strata hold "the same" lock at once.
-        assert_eq!(lock_key("strata", "default"), lock_key("strata", "default"));
+        // sha256("strata-state-lock\0strata\0default")[..8] as a big-endian i64.
+        assert_eq!(lock_key("strata", "default"), -3_899_140_090_597_913_079);
         assert_ne!(lock_key("strata", "default"), lock_key("strata", "prod"));
         // The separator keeps ("ab", "c") and ("a", "bc") apart.
         assert_ne!(lock_key("ab", "c"), lock_key("a", "bc"));

@@ -40,6 +40,10 @@ pub enum Command {
     State(StateCommand),
     /// Remove a stale state lock left by a crashed run.
     ForceUnlock(ForceUnlockArgs),
+    /// Bring an existing object under management: strata import ADDR ID.
+    Import(ImportArgs),
+    /// Record drift in the state (plan --refresh-only, then apply it).
+    Refresh(ApplyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -132,6 +136,20 @@ pub enum StateCommand {
     Show { address: String },
     /// Print the whole state file (raw JSON, as stored: it may contain sensitive values).
     Pull,
+    /// Record an object under a new address (what a `moved` block does, by hand).
+    Mv { from: String, to: String },
+    /// Forget an instance: Strata stops managing it; the object itself is left alone.
+    Rm { address: String },
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Where to record it, e.g. strata_file.config.
+    pub address: String,
+    /// The provider's id of the object, e.g. a file path.
+    pub id: String,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Args, Debug)]

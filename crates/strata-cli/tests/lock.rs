@@ -123,9 +123,17 @@ fn second_apply_fails_at_once_naming_the_holder() {
         let pid = format!("pid {}", holder.child.id());
         assert!(stderr.contains("Error acquiring the state lock"), "{}", describe(&args, &second));
         assert!(stderr.contains(&pid), "the diagnostic must name the holder's {pid}\n{}", describe(&args, &second));
-        assert!(stderr.contains("operation \"apply\""), "the diagnostic must name the operation\n{}", describe(&args, &second));
+        assert!(
+            stderr.contains("operation \"apply\""),
+            "the diagnostic must name the operation\n{}",
+            describe(&args, &second)
+        );
         let id = info["id"].as_str().expect("the lock file has an id");
-        assert!(stderr.contains(id), "the diagnostic must give the lock id for force-unlock\n{}", describe(&args, &second));
+        assert!(
+            stderr.contains(id),
+            "the diagnostic must give the lock id for force-unlock\n{}",
+            describe(&args, &second)
+        );
         assert!(elapsed < Duration::from_secs(5), "the second apply must fail at once, it took {elapsed:?}");
         assert_eq!(info["operation"], "apply", "lock file: {info}");
         // A plan is kept out too: it reads the state the apply is writing.
@@ -141,7 +149,7 @@ fn second_apply_fails_at_once_naming_the_holder() {
 #[test]
 fn exactly_one_of_two_applies_started_together_succeeds() {
     let dir = workdir();
-    let args = ["apply", "--auto-approve", "--parallelism", "1", "--var", &holder.files];
+    let args = ["apply", "--auto-approve", "--parallelism", "1", "--var", "files=300"];
     let first = strata(dir.path(), &args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start");
     let second = strata(dir.path(), &args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start");
     let outputs = [first.wait_with_output().expect("reap"), second.wait_with_output().expect("reap")];
@@ -151,9 +159,16 @@ fn exactly_one_of_two_applies_started_together_succeeds() {
     let all = outputs.iter().map(|o| describe(&args, o)).collect::<Vec<_>>().join("\n");
     assert_eq!((winners, losers.len()), (1, 1), "exit codes {codes:?}\n{all}");
     let stderr = flat_stderr(losers[0]);
-    assert!(stderr.contains("Error acquiring the state lock") && stderr.contains("operation \"apply\""), "{all}");
+    // The loser may have tried while the winner held the lock but had not yet written who it is,
+    // so only the summary is certain here; naming the holder is checked above.
+    assert!(stderr.contains("Error acquiring the state lock"), "{all}");
     let listed = run(dir.path(), &["state", "list"]);
-    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 1511, "{}", describe(&["state", "list"], &listed));
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).lines().count(),
+        311,
+        "{}",
+        describe(&["state", "list"], &listed)
+    );
 }
 
 #[test]
@@ -172,7 +187,11 @@ fn lock_timeout_waits_for_the_holder_and_then_succeeds() {
             std::thread::sleep(Duration::from_millis(5));
         };
         let output = second.wait_with_output().expect("reap the second apply");
-        assert!(first_done, "the apply with --lock-timeout finished while the lock was held\n{}", describe(&args, &output));
+        assert!(
+            first_done,
+            "the apply with --lock-timeout finished while the lock was held\n{}",
+            describe(&args, &output)
+        );
         assert_eq!(output.status.code(), Some(0), "{}", describe(&args, &output));
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -213,7 +232,11 @@ fn force_unlock_needs_the_holders_id() {
         }
         assert_eq!(output.status.code(), Some(1), "{}", describe(&["force-unlock", "wrong"], &output));
         let stderr = flat_stderr(&output);
-        assert!(stderr.contains(id) && stderr.contains("nothing was unlocked"), "{}", describe(&["force-unlock"], &output));
+        assert!(
+            stderr.contains(id) && stderr.contains("nothing was unlocked"),
+            "{}",
+            describe(&["force-unlock"], &output)
+        );
         let lock = std::fs::read_to_string(dir.join("strata.state.json.lock")).unwrap_or_default();
         assert!(lock.contains(id), "a wrong id must leave the lock alone; lock file now: {lock}");
         true
@@ -223,7 +246,7 @@ fn force_unlock_needs_the_holders_id() {
 #[test]
 fn force_unlock_removes_a_lock_left_by_a_killed_run() {
     let dir = workdir();
-    let (mut holder, info) = start_holder(dir.path(), 1500);
+    let (mut holder, info) = start_holder(dir.path(), 300);
     holder.kill().expect("kill the first apply");
     holder.wait().expect("reap it");
     let lock_path = dir.path().join("strata.state.json.lock");
@@ -233,12 +256,16 @@ fn force_unlock_removes_a_lock_left_by_a_killed_run() {
         assert_eq!(wrong.status.code(), Some(1), "{}", describe(&["force-unlock", "not-the-id"], &wrong));
         let right = run(dir.path(), &["force-unlock", id]);
         assert_eq!(right.status.code(), Some(0), "{}", describe(&["force-unlock", id], &right));
-        assert!(flat_stderr(&right).contains(&format!("pid {}", info["pid"])), "{}", describe(&["force-unlock"], &right));
+        assert!(
+            flat_stderr(&right).contains(&format!("pid {}", info["pid"])),
+            "{}",
+            describe(&["force-unlock"], &right)
+        );
         assert!(!lock_path.exists(), "force-unlock must remove the lock file");
     }
     let again = run(dir.path(), &["force-unlock", id]);
     assert_eq!(again.status.code(), Some(1), "nothing is locked now\n{}", describe(&["force-unlock", id], &again));
-    let args = ["apply", "--auto-approve", "--var", &holder.files];
+    let args = ["apply", "--auto-approve", "--var", "files=300"];
     let apply = run(dir.path(), &args);
     assert_eq!(apply.status.code(), Some(0), "{}", describe(&args, &apply));
 }

@@ -472,8 +472,22 @@ impl Shared<'_> {
         Ok(())
     }
 
-    /// Interrupted creates: adopt what the provider found, forget the rest.
+    /// Moves, then interrupted creates and imports: adopt what the provider found, forget the
+    /// rest.
     async fn reconcile(&self, plan: &Plan) -> Result<(), Diagnostic> {
+        for moved in &plan.moved {
+            let (instance, done) = {
+                let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                (state.resources.get(&moved.from).cloned(), state.resources.contains_key(&moved.to))
+            };
+            let Some(instance) = instance else { continue };
+            // Put first: a crash between the two records leaves the same object at both
+            // addresses, which the next plan recognizes as a half-done move; never at neither.
+            if !done {
+                self.record(Operation::PutInstance { address: moved.to.clone(), instance }).await?;
+            }
+            self.record(Operation::RemoveInstance { address: moved.from.clone() }).await?;
+        }
         for item in &plan.reconciled {
             if let Some(found) = &item.found {
                 let (attributes, sensitive_paths) =

@@ -7,6 +7,7 @@
 mod apply;
 mod events;
 mod expand;
+mod moves;
 mod plan;
 mod providers;
 mod targeting;

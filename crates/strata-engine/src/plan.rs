@@ -6,7 +6,7 @@ use petgraph::algo::toposort;
 use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ProviderConfigAddr, ResourceInstanceAddr, ResourceMode};
 use strata_config::{Config, GraphNode, Resource};
 use strata_diagnostics::{Diagnostic, Diagnostics};
-use strata_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, Reconciliation, ResourceChange};
+use strata_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ReconcileKind, Reconciliation, ResourceChange};
 use strata_provider::{FindRequest, PlanRequest, ReadRequest};
 use strata_schema::SchemaSource;
 use strata_state::State;
@@ -53,6 +53,9 @@ pub async fn plan(
     options: &PlanOptions,
     hook: &dyn Hook,
 ) -> (Option<Plan>, Diagnostics) {
+    // `moved` blocks first: the rest of planning sees objects at their new addresses.
+    let (moved_state, moved) = crate::moves::apply_moves(state, &config.root.module.moved);
+    let state = &moved_state;
     let mut planner = Planner {
         config,
         schemas,
@@ -70,7 +73,10 @@ pub async fn plan(
         included: None,
     };
     planner.included = crate::targeting::included(config, state, options);
-    let reconciled = planner.reconcile_intents().await;
+    let mut reconciled = planner.reconcile_intents().await;
+    if options.mode == PlanMode::Normal {
+        reconciled.extend(planner.imports().await);
+    }
     if options.mode != PlanMode::Destroy {
         planner.plan_configuration().await;
     }
@@ -94,6 +100,7 @@ pub async fn plan(
         drift,
         outputs,
         reconciled,
+        moved,
     };
     (Some(plan), diags)
 }
@@ -126,7 +133,12 @@ impl Planner<'_> {
         for (addr, intent) in &self.state.intents {
             if self.state.resources.contains_key(addr) {
                 // The create finished and was recorded; only the intent record is left.
-                out.push(Reconciliation { addr: addr.clone(), provider: intent.provider.clone(), found: None });
+                out.push(Reconciliation {
+                    addr: addr.clone(),
+                    provider: intent.provider.clone(),
+                    found: None,
+                    kind: ReconcileKind::InterruptedCreate,
+                });
                 continue;
             }
             let Some(provider) = self.providers.get(&intent.provider) else {
@@ -143,9 +155,78 @@ impl Planner<'_> {
                     if let Some(object) = &found {
                         self.priors.insert(addr.clone(), object.clone());
                     }
-                    out.push(Reconciliation { addr: addr.clone(), provider: intent.provider.clone(), found });
+                    out.push(Reconciliation {
+                        addr: addr.clone(),
+                        provider: intent.provider.clone(),
+                        found,
+                        kind: ReconcileKind::InterruptedCreate,
+                    });
                 }
                 Err(e) => self.diags.push(provider_error("Failed to reconcile an interrupted create", addr, &e)),
+            }
+        }
+        out
+    }
+
+    /// `import` blocks whose target is not in state yet: the provider reads the object, which
+    /// becomes the prior object of its resource (and is recorded on apply).
+    async fn imports(&mut self) -> Vec<Reconciliation> {
+        let mut out = Vec::new();
+        for import in &self.config.root.module.imports {
+            if self.state.resources.contains_key(&import.to) || self.priors.contains_key(&import.to) {
+                continue;
+            }
+            let Some(resource) = self.config.root.module.resources.get(&import.to.resource.resource) else {
+                self.diags.push(
+                    Diagnostic::error(
+                        "Configuration for import target does not exist",
+                        format!("The import block names {}, but no such resource is declared.", import.to),
+                    )
+                    .with_subject(import.span),
+                );
+                continue;
+            };
+            let provider_addr = resource.provider_addr();
+            let Some(provider) = self.providers.get(&provider_addr).cloned() else {
+                self.diags.push(missing_provider(&provider_addr, &import.to));
+                continue;
+            };
+            let id = match self
+                .values
+                .context(&ModulePath::root(), &import.id, &BTreeMap::new())
+                .and_then(|c| c.eval(&import.id.expr))
+            {
+                Ok(v) if v.as_str().is_some() => v.as_str().unwrap_or_default().to_owned(),
+                Ok(_) => {
+                    self.diags.push(
+                        Diagnostic::error("Invalid import id", "The import id must be a known string.")
+                            .with_subject(import.id.span()),
+                    );
+                    continue;
+                }
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            match provider.import(&import.to.resource.resource.type_name, &id).await {
+                Ok(Some(found)) => {
+                    self.priors.insert(import.to.clone(), found.clone());
+                    out.push(Reconciliation {
+                        addr: import.to.clone(),
+                        provider: provider_addr,
+                        found: Some(found),
+                        kind: ReconcileKind::Import,
+                    });
+                }
+                Ok(None) => self.diags.push(
+                    Diagnostic::error(
+                        "Cannot import non-existent object",
+                        format!("The provider found no object with id \"{id}\" for {}.", import.to),
+                    )
+                    .with_subject(import.span),
+                ),
+                Err(e) => self.diags.push(provider_error("Failed to import", &import.to, &e)),
             }
         }
         out

@@ -30,13 +30,28 @@ pub struct ResourceChange {
     pub create_before_destroy: bool,
 }
 
-/// An interrupted create found after a crash: the object the provider found by the intent's
-/// token (adopted into state on apply), or `None` when the create never made one.
+/// An object taken into state on apply without being created: one an interrupted create
+/// made (found by the intent's token; `None` when the create never made one), or one an
+/// `import` block names.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reconciliation {
     pub addr: ResourceInstanceAddr,
     pub provider: ProviderConfigAddr,
     pub found: Option<Value>,
+    pub kind: ReconcileKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReconcileKind {
+    InterruptedCreate,
+    Import,
+}
+
+/// A `moved` block applied to the state: the object keeps existing under a new address.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Move {
+    pub from: ResourceInstanceAddr,
+    pub to: ResourceInstanceAddr,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +74,7 @@ pub struct Plan {
     pub drift: Vec<ResourceChange>,
     pub outputs: Vec<OutputChange>,
     pub reconciled: Vec<Reconciliation>,
+    pub moved: Vec<Move>,
 }
 
 impl Plan {
@@ -85,7 +101,7 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         let resources = self.changes.iter().any(|c| c.action != Action::NoOp);
         let outputs = self.outputs.iter().any(|o| o.action != Action::NoOp);
-        let reconciled = !self.reconciled.is_empty();
+        let reconciled = !self.reconciled.is_empty() || !self.moved.is_empty();
         match self.mode {
             PlanMode::RefreshOnly => !self.drift.is_empty() || outputs || reconciled,
             _ => resources || outputs || reconciled,

@@ -16,7 +16,7 @@ use serde_json::{Map, Value as Json, json};
 use strata_addrs::{AbsResourceAddr, ProviderConfigAddr, ResourceInstanceAddr};
 use strata_value::{Type, Value};
 
-use crate::{Action, ActionReason, OutputChange, Plan, PlanMode, Reconciliation, ResourceChange};
+use crate::{Action, ActionReason, Move, OutputChange, Plan, PlanMode, ReconcileKind, Reconciliation, ResourceChange};
 
 pub const FORMAT: &str = "strata-plan";
 pub const VERSION: u64 = 1;
@@ -66,7 +66,9 @@ pub fn to_bytes(file: &PlanFile) -> Vec<u8> {
             "address": r.addr.to_string(),
             "provider": r.provider.to_string(),
             "found": r.found.as_ref().map(encode),
+            "kind": match r.kind { ReconcileKind::InterruptedCreate => "interrupted_create", ReconcileKind::Import => "import" },
         })).collect::<Vec<_>>(),
+        "moved": plan.moved.iter().map(|m| json!({ "from": m.from.to_string(), "to": m.to.to_string() })).collect::<Vec<_>>(),
     });
     let mut bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
     bytes.push(b'\n');
@@ -129,8 +131,16 @@ fn read_v1(document: &Json) -> Result<PlanFile, String> {
                 addr: parse(r.get("address"))?,
                 provider: parse(r.get("provider"))?,
                 found: r.get("found").filter(|v| !v.is_null()).map(decode),
+                kind: match r.get("kind").and_then(Json::as_str) {
+                    Some("import") => ReconcileKind::Import,
+                    _ => ReconcileKind::InterruptedCreate,
+                },
             })
         })
+        .collect::<Result<Vec<_>, String>>()?;
+    let moved = list("moved")
+        .iter()
+        .map(|m| Ok(Move { from: parse(m.get("from"))?, to: parse(m.get("to"))? }))
         .collect::<Result<Vec<_>, String>>()?;
     let variable_digests = document
         .get("variable_digests")
@@ -146,6 +156,7 @@ fn read_v1(document: &Json) -> Result<PlanFile, String> {
             drift,
             outputs,
             reconciled,
+            moved,
         },
         config_digest: text("config_digest")?,
         variable_digests,

@@ -32,6 +32,8 @@ pub fn to_json(plan: &Plan) -> Json {
             "after": o.after.as_ref().map_or(Json::Null, |v| if o.sensitive { Json::Null } else { redacted(v) }),
             "after_unknown": o.after.as_ref().is_some_and(|v| !v.is_wholly_known()),
         })).collect::<Vec<_>>(),
+        "moved": plan.moved.iter().map(|m| json!({ "from": m.from.to_string(), "to": m.to.to_string() })).collect::<Vec<_>>(),
+        "imported": plan.reconciled.iter().filter(|r| r.kind == crate::ReconcileKind::Import).map(|r| r.addr.to_string()).collect::<Vec<_>>(),
         "summary": {
             "add": plan.counts().0,
             "change": plan.counts().1,

@@ -10,4 +10,4 @@ pub mod file;
 pub mod json;
 
 pub use action::{Action, ActionReason};
-pub use change::{OutputChange, Plan, PlanMode, Reconciliation, ResourceChange};
+pub use change::{Move, OutputChange, Plan, PlanMode, ReconcileKind, Reconciliation, ResourceChange};

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use strata_plan::file::{self, PlanFile, PlanFileError};
-use strata_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, Reconciliation, ResourceChange};
+use strata_plan::{
+    Action, ActionReason, Move, OutputChange, Plan, PlanMode, ReconcileKind, Reconciliation, ResourceChange,
+};
 use strata_value::{Type, Value};
 
 fn dir() -> std::path::PathBuf {
@@ -84,11 +86,21 @@ fn sample() -> PlanFile {
             after: Some(Value::Unknown(Type::Any)),
             sensitive: false,
         }],
-        reconciled: vec![Reconciliation {
-            addr: "strata_file.g".parse().unwrap(),
-            provider: "provider.strata".parse().unwrap(),
-            found: None,
-        }],
+        reconciled: vec![
+            Reconciliation {
+                addr: "strata_file.g".parse().unwrap(),
+                provider: "provider.strata".parse().unwrap(),
+                found: None,
+                kind: ReconcileKind::InterruptedCreate,
+            },
+            Reconciliation {
+                addr: "strata_file.h".parse().unwrap(),
+                provider: "provider.strata".parse().unwrap(),
+                found: Some(Value::map([("path".to_owned(), Value::from("/srv/h"))])),
+                kind: ReconcileKind::Import,
+            },
+        ],
+        moved: vec![Move { from: "strata_data.old".parse().unwrap(), to: "strata_data.new[0]".parse().unwrap() }],
     };
     PlanFile {
         plan,
@@ -135,6 +147,7 @@ fn plan_round_trips_apart_from_secrets() {
     assert_eq!(read.plan.changes[1..], original.plan.changes[1..]);
     assert_eq!(read.plan.drift, original.plan.drift);
     assert_eq!(read.plan.reconciled, original.plan.reconciled);
+    assert_eq!(read.plan.moved, original.plan.moved);
     assert_eq!(read.variable_digests, original.variable_digests);
 }
 

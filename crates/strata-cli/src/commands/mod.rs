@@ -4,6 +4,7 @@ mod apply;
 mod fmt;
 mod force_unlock;
 mod graph;
+mod import;
 mod output;
 mod plan;
 mod run;
@@ -33,6 +34,11 @@ pub fn run(command: Command, printer: &Printer) -> u8 {
         Command::Show(args) => show::run(&args, printer),
         Command::State(command) => state::run(&command, printer),
         Command::ForceUnlock(args) => force_unlock::run(&args, printer),
+        Command::Import(args) => import::run(&args, printer),
+        Command::Refresh(mut args) => {
+            args.refresh_only = true;
+            apply::run(&args, false, printer)
+        }
     }
 }
 

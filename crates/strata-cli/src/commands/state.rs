@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use strata_addrs::ResourceInstanceAddr;
+use strata_state::Operation;
+
 use crate::cli::StateCommand;
 use crate::printer::Printer;
 
@@ -36,6 +39,24 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
             printer.data(&text);
             0
         }
+        StateCommand::Mv { from, to } => change_state(&path, printer, |state| {
+            let (from, to) = (parse(from)?, parse(to)?);
+            let instance = state.resources.get(&from).cloned().ok_or(format!("no instance {from} in the state"))?;
+            if state.resources.contains_key(&to) {
+                return Err(format!("{to} is already in the state"));
+            }
+            if from.resource.resource.type_name != to.resource.resource.type_name {
+                return Err(format!("{from} and {to} are of different types"));
+            }
+            Ok(vec![Operation::PutInstance { address: to, instance }, Operation::RemoveInstance { address: from }])
+        }),
+        StateCommand::Rm { address } => change_state(&path, printer, |state| {
+            let address = parse(address)?;
+            if !state.resources.contains_key(&address) {
+                return Err(format!("no instance {address} in the state"));
+            }
+            Ok(vec![Operation::RemoveInstance { address }])
+        }),
         StateCommand::Pull => match std::fs::read_to_string(&path) {
             Ok(text) => {
                 printer.data(&text);
@@ -47,4 +68,52 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
             }
         },
     }
+}
+
+fn parse(text: &str) -> Result<ResourceInstanceAddr, String> {
+    text.parse().map_err(|e| format!("\"{text}\" is not a resource instance address: {e}"))
+}
+
+/// Runs `edit` under the state lock and records the operations it returns.
+fn change_state(
+    path: &std::path::Path,
+    printer: &Printer,
+    edit: impl FnOnce(&strata_state::State) -> Result<Vec<Operation>, String>,
+) -> u8 {
+    let _lock = match super::run::lock(path, "state", "0s") {
+        Ok(lock) => lock,
+        Err(d) => {
+            printer.error(&format!("{}: {}", d.summary, d.detail));
+            return 1;
+        }
+    };
+    super::runtime().block_on(async {
+        let (store, state, _) = match strata_state::StateStore::open(path).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                printer.error(&e.to_string());
+                return 1;
+            }
+        };
+        let operations = match edit(&state) {
+            Ok(ops) => ops,
+            Err(message) => {
+                printer.error(&message);
+                return 1;
+            }
+        };
+        for operation in operations {
+            if let Err(e) = store.record(operation).await {
+                printer.error(&e.to_string());
+                return 1;
+            }
+        }
+        match store.compact().await {
+            Ok(_) => 0,
+            Err(e) => {
+                printer.error(&e.to_string());
+                1
+            }
+        }
+    })
 }

@@ -18,13 +18,16 @@ pub fn render(plan: &Plan) -> String {
             render_change(&mut out, change);
         }
     }
+    for moved in &plan.moved {
+        let _ = writeln!(out, "\n  # {} has moved to {}", moved.from, moved.to);
+    }
     for item in &plan.reconciled {
-        let what = if item.found.is_some() {
-            "was found and is adopted into state"
-        } else {
-            "made nothing; its record is cleared"
+        let line = match (item.kind, item.found.is_some()) {
+            (strata_plan::ReconcileKind::Import, _) => format!("{} will be imported", item.addr),
+            (_, true) => format!("{}: an interrupted create was found and is adopted into state", item.addr),
+            (_, false) => format!("{}: an interrupted create made nothing; its record is cleared", item.addr),
         };
-        let _ = writeln!(out, "\n  # {}: an interrupted create {what}", item.addr);
+        let _ = writeln!(out, "\n  # {line}");
     }
     let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
     if plan.mode != PlanMode::RefreshOnly && !changes.is_empty() {
@@ -57,7 +60,9 @@ pub fn render(plan: &Plan) -> String {
     } else if plan.mode == PlanMode::RefreshOnly {
         out.push_str("\nApplying this plan records these changes in the state; it changes no objects.\n");
     } else {
-        let _ = writeln!(out, "\nPlan: {add} to add, {change} to change, {destroy} to destroy.");
+        let imports = plan.reconciled.iter().filter(|r| r.kind == strata_plan::ReconcileKind::Import).count();
+        let imported = if imports > 0 { format!("{imports} to import, ") } else { String::new() };
+        let _ = writeln!(out, "\nPlan: {imported}{add} to add, {change} to change, {destroy} to destroy.");
     }
     // Sections each start with a blank line and blocks end with one; keep just one between.
     while out.contains("\n\n\n") {

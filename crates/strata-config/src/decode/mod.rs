@@ -4,6 +4,7 @@ pub(crate) mod fields;
 mod module_call;
 mod output;
 mod provider;
+mod refactoring;
 mod resource;
 mod settings;
 mod variable;
@@ -14,8 +15,8 @@ use strata_diagnostics::{Diagnostic, Diagnostics, FileId, did_you_mean};
 use crate::Module;
 pub(crate) use fields::{Fields, span_of};
 
-const TOP_LEVEL_BLOCKS: [&str; 8] =
-    ["strata", "variable", "locals", "output", "provider", "resource", "data", "module"];
+const TOP_LEVEL_BLOCKS: [&str; 11] =
+    ["strata", "variable", "locals", "output", "provider", "resource", "data", "module", "moved", "import", "check"];
 
 /// Adds the declarations of one file to `module`.
 pub(crate) fn decode_file(module: &mut Module, file: FileId, body: &Body, diags: &mut Diagnostics) {
@@ -47,6 +48,9 @@ fn decode_block(module: &mut Module, file: FileId, block: &Block, diags: &mut Di
         "resource" => resource::decode(module, file, block, strata_addrs::ResourceMode::Managed, diags),
         "data" => resource::decode(module, file, block, strata_addrs::ResourceMode::Data, diags),
         "module" => module_call::decode(module, file, block, diags),
+        "moved" => refactoring::decode_moved(module, file, block, diags),
+        "import" => refactoring::decode_import(module, file, block, diags),
+        "check" => refactoring::decode_check(module, file, block, diags),
         other => diags.push(
             Diagnostic::error("Unsupported block type", format!("Blocks of type \"{other}\" are not expected here."))
                 .with_subject(span_of(file, &block.ident))

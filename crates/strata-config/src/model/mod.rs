@@ -10,7 +10,7 @@ mod settings;
 mod variable;
 
 pub use lifecycle::Lifecycle;
-pub use module::{Local, Module};
+pub use module::{Check, Import, Local, Module, Moved};
 pub use module_call::ModuleCall;
 pub use output::Output;
 pub use provider::ProviderConfig;

@@ -27,4 +27,34 @@ pub struct Module {
     pub providers: Vec<ProviderConfig>,
     pub resources: BTreeMap<ResourceAddr, Resource>,
     pub module_calls: BTreeMap<String, ModuleCall>,
+    /// `moved { from = ..., to = ... }`: renames recorded in configuration.
+    pub moved: Vec<Moved>,
+    /// `import { to = ..., id = ... }`: existing objects to bring under management.
+    pub imports: Vec<Import>,
+    /// `check "name" { assert { ... } }`: conditions reported as warnings.
+    pub checks: Vec<Check>,
+}
+
+/// `moved { from = strata_data.old  to = strata_data.new }`
+#[derive(Clone, Debug)]
+pub struct Moved {
+    pub from: strata_addrs::ResourceInstanceAddr,
+    pub to: strata_addrs::ResourceInstanceAddr,
+    pub span: Option<Span>,
+}
+
+/// `import { to = strata_file.f  id = "/path" }`
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub to: strata_addrs::ResourceInstanceAddr,
+    pub id: Expr,
+    pub span: Option<Span>,
+}
+
+/// `check "name" { assert { condition = ..., error_message = ... } }`
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub name: String,
+    pub asserts: Vec<(Expr, Expr)>,
+    pub span: Option<Span>,
 }

@@ -1,0 +1,105 @@
+//! `moved`, `import` and `check` blocks.
+
+use hcl::edit::expr::Expression;
+use hcl::edit::structure::Block;
+use strata_addrs::{InstanceKey, ModulePath, ResourceInstanceAddr, ResourceMode};
+use strata_diagnostics::{Diagnostic, Diagnostics, FileId};
+
+use super::{Fields, labels, span_of};
+use crate::{Check, Expr, Import, Module, Moved};
+
+pub(super) fn decode_moved(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
+    let Some(fields) = Fields::new(file, block, &["from", "to"], diags) else { return };
+    fields.blocks(&[], diags);
+    let from = fields.required("from", diags).and_then(|a| address(file, &a.value, diags));
+    let to = fields.required("to", diags).and_then(|a| address(file, &a.value, diags));
+    let (Some(from), Some(to)) = (from, to) else { return };
+    if from.resource.resource.type_name != to.resource.resource.type_name {
+        diags.push(
+            Diagnostic::error("Invalid moved block", format!("{from} and {to} are of different resource types; an object can only move to an address of its own type."))
+                .with_subject(span_of(file, &block.ident)),
+        );
+        return;
+    }
+    module.moved.push(Moved { from, to, span: span_of(file, &block.ident) });
+}
+
+pub(super) fn decode_import(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
+    let Some(fields) = Fields::new(file, block, &["to", "id"], diags) else { return };
+    fields.blocks(&[], diags);
+    let to = fields.required("to", diags).and_then(|a| address(file, &a.value, diags));
+    let id = fields.required("id", diags).map(|a| Expr::new(file, a.value.clone()));
+    let (Some(to), Some(id)) = (to, id) else { return };
+    module.imports.push(Import { to, id, span: span_of(file, &block.ident) });
+}
+
+pub(super) fn decode_check(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
+    let Some(names) = labels(file, block, "check", &["name"], diags) else { return };
+    let name = names[0].to_owned();
+    let Some(fields) = Fields::new(file, block, &[], diags) else { return };
+    let mut asserts = Vec::new();
+    for inner in fields.blocks(&["assert"], diags) {
+        let Some(rule) = Fields::new(file, inner, &["condition", "error_message"], diags) else { continue };
+        let condition = rule.required("condition", diags).map(|a| Expr::new(file, a.value.clone()));
+        let message = rule.required("error_message", diags).map(|a| Expr::new(file, a.value.clone()));
+        if let (Some(c), Some(m)) = (condition, message) {
+            asserts.push((c, m));
+        }
+    }
+    if asserts.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "Missing assert block",
+                "A check block needs at least one assert { condition, error_message } block.",
+            )
+            .with_subject(span_of(file, &block.ident)),
+        );
+        return;
+    }
+    module.checks.push(Check { name, asserts, span: span_of(file, &block.ident) });
+}
+
+/// A static resource instance address written as a reference: `strata_data.a`,
+/// `strata_data.a[0]`, `strata_data.a["k"]` (root module only).
+fn address(file: FileId, expr: &Expression, diags: &mut Diagnostics) -> Option<ResourceInstanceAddr> {
+    let invalid = |diags: &mut Diagnostics| {
+        diags.push(
+            Diagnostic::error(
+                "Invalid address",
+                "Write a resource instance address such as strata_data.a or strata_data.a[\"key\"], without quotes.",
+            )
+            .with_subject(span_of(file, expr)),
+        );
+        None
+    };
+    let references = strata_eval::references(expr, file);
+    let [reference] = references.as_slice() else { return invalid(diags) };
+    if matches!(reference.root.as_str(), "var" | "local" | "module" | "data" | "count" | "each" | "path" | "self") {
+        return invalid(diags);
+    }
+    let Some(name) = reference.step(0) else { return invalid(diags) };
+    let key = match reference.steps.get(1) {
+        None => InstanceKey::None,
+        Some(strata_eval::ReferenceStep::Index(text)) => match text.parse::<i64>() {
+            Ok(i) if matches!(expr, Expression::Traversal(t) if matches!(t.operators.last().map(|o| o.value()), Some(hcl::edit::expr::TraversalOperator::Index(Expression::Number(_)) | hcl::edit::expr::TraversalOperator::LegacyIndex(_)))) => {
+                InstanceKey::Int(i)
+            }
+            _ => InstanceKey::String(text.clone()),
+        },
+        Some(_) => return invalid(diags),
+    };
+    if reference.steps.len() > 2 {
+        return invalid(diags);
+    }
+    Some(ResourceInstanceAddr {
+        resource: strata_addrs::AbsResourceAddr {
+            module: ModulePath::root(),
+            resource: strata_addrs::ResourceAddr {
+                mode: ResourceMode::Managed,
+                type_name: reference.root.clone(),
+                name: name.to_owned(),
+            },
+        },
+        key,
+    })
+}

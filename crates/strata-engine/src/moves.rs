@@ -1,0 +1,39 @@
+//! `moved` blocks: an object recorded at one address now belongs to another.
+
+use std::borrow::Cow;
+
+use strata_config::Moved;
+use strata_plan::Move;
+use strata_state::State;
+
+/// The state as planning should see it, with every applicable move made, and the moves made.
+/// A move applies when its `from` is in state and its `to` is not (so applying a plan twice,
+/// or keeping old `moved` blocks around, is harmless). Chains (`a` → `b`, `b` → `c`) follow
+/// in block order.
+pub(crate) fn apply_moves<'s>(state: &'s State, moves: &[Moved]) -> (Cow<'s, State>, Vec<Move>) {
+    let applicable: Vec<&Moved> = moves
+        .iter()
+        .filter(|m| state.resources.contains_key(&m.from) || moves.iter().any(|o| o.to == m.from))
+        .collect();
+    if applicable.is_empty() {
+        return (Cow::Borrowed(state), Vec::new());
+    }
+    let mut view = state.clone();
+    let mut made = Vec::new();
+    for m in applicable {
+        if let Some(existing) = view.resources.get(&m.to) {
+            // A move interrupted between its two records leaves the same object at both
+            // addresses; finish it instead of planning to destroy `from` as an orphan.
+            if view.resources.get(&m.from) == Some(existing) {
+                view.resources.remove(&m.from);
+                made.push(Move { from: m.from.clone(), to: m.to.clone() });
+            }
+            continue;
+        }
+        if let Some(instance) = view.resources.remove(&m.from) {
+            view.resources.insert(m.to.clone(), instance);
+            made.push(Move { from: m.from.clone(), to: m.to.clone() });
+        }
+    }
+    (Cow::Owned(view), made)
+}
