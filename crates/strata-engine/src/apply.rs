@@ -386,8 +386,8 @@ impl Shared<'_> {
                 };
                 // Recording the instance also clears its intent, in the same durable record.
                 self.record(Operation::PutInstance { address: change.addr.clone(), instance }).await?;
-                self.set_value(&change.addr, Some(new_state));
-                Ok(())
+                self.set_value(&change.addr, Some(new_state.clone()));
+                self.postconditions(change, new_state)
             }
         }
     }
@@ -454,6 +454,31 @@ impl Shared<'_> {
             expansions.insert(addr.clone(), keys.unwrap_or_default().into_iter().collect());
         }
         Ok(expansions.get(addr).and_then(|e| e.get(&change.addr.key)).cloned().unwrap_or_default())
+    }
+
+    /// Postconditions see the object as applied, as `self`. The object is recorded first: it
+    /// exists; a failed postcondition stops what depends on it.
+    fn postconditions(&self, change: &ResourceChange, applied: Value) -> Result<(), Diagnostic> {
+        let addr = &change.addr.resource;
+        let Some(resource) = self.config.module(&addr.module).and_then(|n| n.module.resources.get(&addr.resource))
+        else {
+            return Ok(());
+        };
+        if resource.lifecycle.postconditions.is_empty() {
+            return Ok(());
+        }
+        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        let mut extra = self.instance_extra(&mut values, change, resource)?;
+        extra.insert("self".into(), applied);
+        let failures = crate::conditions::evaluate(
+            &mut values,
+            &addr.module,
+            &resource.lifecycle.postconditions,
+            &extra,
+            crate::conditions::Rule::Postcondition,
+            Some(&change.addr),
+        );
+        failures.into_iter().next().map_or(Ok(()), Err)
     }
 
     fn set_value(&self, addr: &ResourceInstanceAddr, value: Option<Value>) {

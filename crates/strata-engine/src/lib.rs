@@ -5,6 +5,7 @@
 //! problems come back as diagnostics.
 
 mod apply;
+mod conditions;
 mod events;
 mod expand;
 mod moves;

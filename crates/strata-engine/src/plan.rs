@@ -82,6 +82,19 @@ pub async fn plan(
     }
     planner.plan_orphans_and_destroys();
     let outputs = planner.outputs();
+    if options.mode == PlanMode::Normal {
+        for check in &config.root.module.checks {
+            let found = crate::conditions::evaluate(
+                &mut planner.values,
+                &strata_addrs::ModulePath::root(),
+                &check.asserts,
+                &BTreeMap::new(),
+                crate::conditions::Rule::Check,
+                None,
+            );
+            planner.diags.extend(found);
+        }
+    }
     let Planner { mut diags, changes, drift, .. } = planner;
     diags.sort_and_dedup();
     if diags.has_errors() {
@@ -321,9 +334,22 @@ impl Planner<'_> {
         let mut instance_values: Vec<(InstanceKey, Value)> = Vec::new();
         let mut resource_action = Action::NoOp;
 
+        let expected = keys.len();
         for (key, extra) in keys {
             let addr = ResourceInstanceAddr { resource: abs.clone(), key: key.clone() };
             self.visited.insert(addr.clone());
+            let preconditions = crate::conditions::evaluate(
+                &mut self.values,
+                &module,
+                &resource.lifecycle.preconditions,
+                &extra,
+                crate::conditions::Rule::Precondition,
+                Some(&addr),
+            );
+            if !preconditions.is_empty() {
+                self.diags.extend(preconditions);
+                continue;
+            }
             let context = match instance_context(&mut self.values, &module, resource, &references, extra) {
                 Ok(c) => c,
                 Err(d) => {
@@ -391,7 +417,11 @@ impl Planner<'_> {
             self.changes.push(change);
         }
         self.actions.insert(abs.clone(), resource_action);
-        let value = if resource.count.is_some() {
+        // An instance that failed to plan is unknown to what refers to it, so one error does
+        // not cascade into a confusing error per reference.
+        let value = if instance_values.len() < expected {
+            Value::Unknown(Type::Any)
+        } else if resource.count.is_some() {
             Value::List(instance_values.into_iter().map(|(_, v)| v).collect())
         } else if resource.for_each.is_some() {
             Value::Map(instance_values.into_iter().map(|(k, v)| (key_string(&k), v)).collect())
