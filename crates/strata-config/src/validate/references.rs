@@ -56,6 +56,25 @@ pub(crate) fn check_module(node: &ModuleNode, schemas: &dyn SchemaSource, diags:
             checker.expr(expr, allowed, &[], diags);
         }
     }
+    for check in &module.checks {
+        for (condition, message) in &check.asserts {
+            checker.expr(condition, none, &[], diags);
+            checker.expr(message, none, &[], diags);
+        }
+    }
+    for import in &module.imports {
+        checker.expr(&import.id, none, &[], diags);
+        if !module.resources.contains_key(&import.to.resource.resource) {
+            diags.push(
+                Diagnostic::error(
+                    "Configuration for import target does not exist",
+                    format!("The import block names {}, but no such resource is declared in this module.", import.to),
+                )
+                .with_subject(import.span)
+                .with_hint("add a resource block for it, then plan to see how the object differs from it"),
+            );
+        }
+    }
     for call in module.module_calls.values() {
         let allowed = Allowed { count: call.count.is_some(), each: call.for_each.is_some(), self_object: false };
         for (expr, _) in call.inputs.values() {
