@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{output, server, unique_schema};
+use common::{client, output, server, unique_schema};
 use strata_backend_pg::{PgBackend, PgLock, force_unlock};
 use strata_state::{LockError, LockInfo};
 
@@ -63,34 +63,49 @@ async fn a_waiting_acquire_gets_the_lock_when_it_is_released() {
     assert!(started.elapsed() >= Duration::from_millis(400));
 }
 
-/// A run that dies holding the lock: its process (here, its runtime) is gone without releasing.
+/// Takes the lock in a "process" (a thread with its own runtime) that then dies without
+/// releasing it: no release, no drop, its sockets simply close.
+fn crash_holding_the_lock(conn_str: &str, schema: &str) -> LockInfo {
+    let (conn_str, schema) = (conn_str.to_owned(), schema.to_owned());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let lock = runtime.block_on(PgLock::acquire(&conn_str, &schema, "default", info("crashed"), NOW)).unwrap();
+        let held = lock.info().clone();
+        std::mem::forget(lock);
+        drop(runtime);
+        held
+    })
+    .join()
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_crashed_holder_leaves_no_lock() {
     let Some(conn_str) = server() else { return };
     let schema = unique_schema();
-    let crashed_info = {
-        let (conn_str, schema) = (conn_str.clone(), schema.clone());
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            let lock = runtime.block_on(PgLock::acquire(&conn_str, &schema, "default", info("crashed"), NOW)).unwrap();
-            let held = lock.info().clone();
-            // No release, no drop: the process dies, taking its sockets with it.
-            std::mem::forget(lock);
-            drop(runtime);
-            held
-        })
-        .join()
-        .unwrap()
-    };
+    crash_holding_the_lock(&conn_str, &schema);
+    // The server ends the session when it sees the socket close; a waiter gets the lock then.
     let lock = PgLock::acquire(&conn_str, &schema, "default", info("next"), A_WHILE).await.unwrap();
     assert_eq!(lock.info().who, "next");
-    drop(lock);
-    // The crashed holder's row is replaced, and the dropped lock's row is never reported: no
-    // session holds the lock for it.
-    let error = force_unlock(&conn_str, &schema, "default", &crashed_info.id).await.unwrap_err();
+    lock.release().await.unwrap();
+
+    // The crashed holder's row stays behind, but it is not reported: no session holds the lock
+    // for it.
+    let crashed = crash_holding_the_lock(&conn_str, &schema);
+    let client = client(&conn_str).await;
+    let pid_query = format!("SELECT pid FROM \"{schema}\".locks WHERE name = 'default'");
+    let pid: i32 = client.query_one(&pid_query, &[]).await.unwrap().get(0);
+    let deadline = Instant::now() + A_WHILE;
+    let alive = "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)";
+    while client.query_one(alive, &[&pid]).await.unwrap().get::<_, bool>(0) {
+        assert!(Instant::now() < deadline, "the crashed session {pid} did not end");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(client.query(&pid_query, &[]).await.unwrap().len(), 1, "the stale row is still there");
+    let error = force_unlock(&conn_str, &schema, "default", &crashed.id).await.unwrap_err();
     assert!(matches!(error, LockError::NotLocked { .. }), "{error:?}");
-    let again = PgLock::acquire(&conn_str, &schema, "default", info("again"), A_WHILE).await.unwrap();
-    again.release().await.unwrap();
+    let lock = PgLock::acquire(&conn_str, &schema, "default", info("after"), NOW).await.unwrap();
+    assert_eq!(lock.info().who, "after");
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Progress while applying: one line when an operation starts and when it ends, with elapsed
-//! time and an overall `done/total` counter. Plain lines on every terminal (a progress bar
-//! is future work), so CI logs and terminals read the same.
+//! time and an overall `done/total` counter. On an interactive terminal (not with `CI` set)
+//! the finish lines also carry a bar; logs get plain lines.
 
 use std::sync::Mutex;
 
@@ -12,12 +12,21 @@ use crate::printer::Printer;
 pub struct ApplyProgress<'a> {
     printer: &'a Printer,
     lock: Mutex<()>,
+    bar: bool,
 }
 
 impl<'a> ApplyProgress<'a> {
     pub fn new(printer: &'a Printer) -> ApplyProgress<'a> {
-        ApplyProgress { printer, lock: Mutex::new(()) }
+        let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("CI").is_none();
+        ApplyProgress { printer, lock: Mutex::new(()), bar }
     }
+}
+
+/// `[########............]` for `done` of `total`.
+fn bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 20;
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH).min(WIDTH);
+    format!(" [{}{}]", "#".repeat(filled), ".".repeat(WIDTH - filled))
 }
 
 fn verbs(action: Action) -> (&'static str, &'static str) {
@@ -36,11 +45,14 @@ impl Hook for ApplyProgress<'_> {
         let _guard = self.lock.lock();
         match event {
             Event::ApplyStart { addr, action } => self.printer.status(&format!("{addr}: {}", verbs(action).0)),
-            Event::ApplyDone { addr, action, elapsed, done, total } => self.printer.status(&format!(
-                "{addr}: {} after {}s [{done}/{total}]",
-                verbs(action).1,
-                elapsed.as_secs()
-            )),
+            Event::ApplyDone { addr, action, elapsed, done, total } => {
+                let bar = if self.bar { bar(done, total) } else { String::new() };
+                self.printer.status(&format!(
+                    "{addr}: {} after {}s [{done}/{total}]{bar}",
+                    verbs(action).1,
+                    elapsed.as_secs()
+                ))
+            }
             Event::ApplyFailed { addr, message, .. } => self.printer.status(&format!("{addr}: failed: {message}")),
             Event::Skipped { addr, because } => {
                 self.printer.status(&format!("{addr}: skipped because {because} failed"))
