@@ -1,12 +1,10 @@
 //! `strata force-unlock ID`: removes a lock left by a crashed run, if the id matches.
 
-use std::path::PathBuf;
-
 use crate::cli::ForceUnlockArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &ForceUnlockArgs, printer: &Printer) -> u8 {
-    let path = PathBuf::from("strata.state.json");
+    let path = super::run::configured_state_path();
     match strata_state::force_unlock(&path, &args.lock_id) {
         Ok(holder) => {
             printer.status(&format!(

@@ -1,12 +1,10 @@
 //! `strata output [NAME] [--json|--raw]`: root outputs from the state.
 
-use std::path::PathBuf;
-
 use crate::cli::OutputArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &OutputArgs, printer: &Printer) -> u8 {
-    let path = PathBuf::from("strata.state.json");
+    let path = super::run::configured_state_path();
     let state = match strata_state::load(&path) {
         Ok((state, _)) => state,
         Err(e) => {

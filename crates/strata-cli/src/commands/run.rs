@@ -49,6 +49,16 @@ pub fn prepare(args: &RunArgs) -> Result<(Run, Diagnostics), (SourceFiles, Diagn
     Ok((Run { config, files, variables, state_path }, diags))
 }
 
+/// The state path for commands that only read or edit state: from the configuration's backend
+/// block when the directory has a configuration, else the default.
+pub fn configured_state_path() -> PathBuf {
+    let mut files = SourceFiles::new();
+    match strata_config::load(std::path::Path::new("."), &mut files) {
+        (Some(config), _) => state_path(&config),
+        (None, _) => PathBuf::from("strata.state.json"),
+    }
+}
+
 fn state_path(config: &Config) -> PathBuf {
     config
         .root

@@ -1,7 +1,5 @@
 //! `strata show [FILE] [--json]`: a saved plan, or the state.
 
-use std::path::PathBuf;
-
 use crate::cli::ShowArgs;
 use crate::printer::Printer;
 
@@ -23,7 +21,7 @@ pub fn run(args: &ShowArgs, printer: &Printer) -> u8 {
             }
         };
     }
-    let path = PathBuf::from("strata.state.json");
+    let path = super::run::configured_state_path();
     let state = match strata_state::load(&path) {
         Ok((state, _)) => state,
         Err(e) if e.is_not_found() => {

@@ -1,7 +1,5 @@
 //! `strata state list|show|pull`.
 
-use std::path::PathBuf;
-
 use strata_addrs::ResourceInstanceAddr;
 use strata_state::Operation;
 
@@ -9,7 +7,7 @@ use crate::cli::StateCommand;
 use crate::printer::Printer;
 
 pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
-    let path = PathBuf::from("strata.state.json");
+    let path = super::run::configured_state_path();
     let state = match strata_state::load(&path) {
         Ok((state, _)) => state,
         Err(e) => {
