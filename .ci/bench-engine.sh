@@ -85,17 +85,24 @@ fail() {
 }
 
 # run TOOL SHAPE N STEP EXPECTED_RC CMD...: runs CMD in the current directory; stops the bench
-# unless it exits with EXPECTED_RC; appends "TOOL SHAPE N STEP MICROS RSS_KIB" to $out/samples.
+# unless it exits with EXPECTED_RC; appends "TOOL SHAPE N STEP MICROS RSS_KIB ok" to
+# $out/samples. When CMD runs out of BENCH_TIMEOUT, appends "... timeout" and returns 3 (the
+# caller then skips the remaining steps of that directory).
 run() {
     local tool=$1 shape=$2 n=$3 step=$4 expected=$5 start end rc=0
     shift 5
     start=$(date +%s%N)
     timeout "$timeout_s" /usr/bin/time -f '%e %M' -o "$out/time" "$@" >"$out/last.log" 2>&1 || rc=$?
     end=$(date +%s%N)
+    if [[ $rc -eq 124 ]]; then
+        echo "bench: $tool $step ($shape, N=$n) ran out of BENCH_TIMEOUT=${timeout_s}s" >&2
+        echo "$tool $shape $n $step $(( (end - start) / 1000 )) 0 timeout" >>"$out/samples"
+        return 3
+    fi
     if [[ $rc -ne $expected ]]; then
         fail "$tool $step ($shape, N=$n) exited $rc, expected $expected ($*)"
     fi
-    echo "$tool $shape $n $step $(( (end - start) / 1000 )) $(tail -n1 "$out/time" | cut -d' ' -f2)" \
+    echo "$tool $shape $n $step $(( (end - start) / 1000 )) $(tail -n1 "$out/time" | cut -d' ' -f2) ok" \
         >>"$out/samples"
 }
 
@@ -108,18 +115,18 @@ one() {
     cp -r "$out/gen/$tool-$shape-$n" "$dir"
     cd "$dir"
     if [[ $tool == strata ]]; then
-        run strata "$shape" "$n" plan 2 "$strata" plan --detailed-exitcode
-        run strata "$shape" "$n" apply 0 "$strata" apply --auto-approve --parallelism 10
+        run strata "$shape" "$n" plan 2 "$strata" plan --detailed-exitcode || { cd "$root"; return 0; }
+        run strata "$shape" "$n" apply 0 "$strata" apply --auto-approve --parallelism 10 || { cd "$root"; return 0; }
         listed=$("$strata" state list 2>"$out/last.log" | grep -c . || true)
         [[ $listed -eq $n ]] || fail "strata state lists $listed instances after apply ($shape, N=$n), expected $n"
-        run strata "$shape" "$n" noop 0 "$strata" plan --detailed-exitcode
+        run strata "$shape" "$n" noop 0 "$strata" plan --detailed-exitcode || { cd "$root"; return 0; }
     else
         "$terraform" init -input=false -no-color >"$out/last.log" 2>&1 || fail "terraform init failed"
-        run terraform "$shape" "$n" plan 2 "$terraform" plan -input=false -detailed-exitcode -no-color -parallelism=10
-        run terraform "$shape" "$n" apply 0 "$terraform" apply -auto-approve -input=false -no-color -parallelism=10
+        run terraform "$shape" "$n" plan 2 "$terraform" plan -input=false -detailed-exitcode -no-color -parallelism=10 || { cd "$root"; return 0; }
+        run terraform "$shape" "$n" apply 0 "$terraform" apply -auto-approve -input=false -no-color -parallelism=10 || { cd "$root"; return 0; }
         listed=$("$terraform" state list 2>"$out/last.log" | grep -c . || true)
         [[ $listed -eq $n ]] || fail "terraform state lists $listed instances after apply ($shape, N=$n), expected $n"
-        run terraform "$shape" "$n" noop 0 "$terraform" plan -input=false -detailed-exitcode -no-color -parallelism=10
+        run terraform "$shape" "$n" noop 0 "$terraform" plan -input=false -detailed-exitcode -no-color -parallelism=10 || { cd "$root"; return 0; }
     fi
     cd "$root"
     rm -rf "$dir"
@@ -142,8 +149,20 @@ python3 - "$out/samples" "$out/table.md" <<'PY'
 import statistics, sys
 samples = {}
 for line in open(sys.argv[1]):
-    tool, shape, n, step, micros, rss = line.split()
-    samples.setdefault((shape, int(n), step, tool), []).append((int(micros) / 1e6, int(rss)))
+    tool, shape, n, step, micros, rss, status = line.split()
+    samples.setdefault((shape, int(n), step, tool), []).append((int(micros) / 1e6, int(rss), status))
+
+def summary(key):
+    """(median seconds or None, text, peak MiB or None, lower bound?) of one cell."""
+    got = samples.get(key)
+    if not got:
+        return None, "-", None, False
+    if any(status == "timeout" for _, _, status in got):
+        t = min(x for x, _, status in got if status == "timeout")
+        return t, f">{t:.0f}", None, True
+    median = statistics.median(x for x, _, _ in got)
+    return median, f"{median:.3f}", max(r for _, r, _ in got) / 1024, False
+
 shapes = [s for s in ("chain", "fanout", "count") if any(k[0] == s for k in samples)]
 sizes = sorted({k[1] for k in samples})
 header = ("shape", "N", "step", "reps", "strata s", "terraform s", "time ×",
@@ -152,14 +171,15 @@ rows = []
 for shape in shapes:
     for n in sizes:
         for step in ("plan", "apply", "noop"):
-            if (shape, n, step, "strata") not in samples:
+            s_key, t_key = (shape, n, step, "strata"), (shape, n, step, "terraform")
+            if s_key not in samples and t_key not in samples:
                 continue
-            s = samples[(shape, n, step, "strata")]
-            t = samples[(shape, n, step, "terraform")]
-            st, tt = statistics.median(x for x, _ in s), statistics.median(x for x, _ in t)
-            sr, tr = max(r for _, r in s) / 1024, max(r for _, r in t) / 1024
-            rows.append((shape, str(n), step, str(len(s)), f"{st:.3f}", f"{tt:.3f}",
-                         f"{tt / st:.0f}", f"{sr:.1f}", f"{tr:.1f}", f"{tr / sr:.1f}"))
+            st, st_text, sr, _ = summary(s_key)
+            tt, tt_text, tr, t_bound = summary(t_key)
+            ratio = "-" if st is None or tt is None else (">" if t_bound else "") + f"{tt / st:.0f}"
+            rss_ratio = "-" if sr is None or tr is None else f"{tr / sr:.1f}"
+            rows.append((shape, str(n), step, str(len(samples.get(s_key, []))), st_text, tt_text, ratio,
+                         "-" if sr is None else f"{sr:.1f}", "-" if tr is None else f"{tr:.1f}", rss_ratio))
 widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
 line = lambda r: "  ".join(c.rjust(w) if i > 2 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
 print(line(header))

@@ -143,7 +143,7 @@ async fn force_unlock_needs_the_holders_id() {
     assert!(!hung.is_held().await.unwrap(), "its session was terminated");
     let lock = PgLock::acquire(&conn_str, &schema, "default", info("other"), NOW).await.unwrap();
     assert_eq!(lock.info().who, "other");
-    drop(lock);
+    lock.release().await.unwrap();
     let error = force_unlock(&conn_str, &schema, "default", "anything").await.unwrap_err();
     assert!(matches!(error, LockError::NotLocked { .. }), "{error:?}");
 }
