@@ -21,7 +21,7 @@ const KILL: i32 = 9;
 
 /// Temp files left by killed *updates* are tolerated here until the bug that
 /// `killed_update_leaves_no_temp_file` shows is fixed; then set this to `false`.
-const TOLERATE_UPDATE_TEMP_FILES: bool = true;
+const TOLERATE_UPDATE_TEMP_FILES: bool = false;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/many-files/main.hcl")
@@ -423,11 +423,10 @@ fn killed_apply_and_destroy_always_recover() {
     assert!(inside * 2 >= TRIALS, "too few kills landed mid-apply; delays need recalibrating\n{stats}");
 }
 
-/// BUG: an update killed between writing its temp file and renaming it leaves `PATH.tmp-UUID`
-/// behind for good: updates get no idempotency token and no intent, so no later run knows the
-/// name. Creates are fine (find_by_token removes their temp file).
+/// An update killed between writing its staging file and renaming it must not leave the
+/// staging file behind for good (it once did: staging names had a random part no later run
+/// knew). The next refresh or write of the same file removes it.
 #[test]
-#[ignore = "reason: bug: a killed strata_file update leaves its .tmp-UUID file behind; no later apply removes it"]
 fn killed_update_leaves_no_temp_file() {
     let workdir = new_workdir();
     let dir = workdir.path();
@@ -448,4 +447,45 @@ fn killed_update_leaves_no_temp_file() {
         }
     }
     assert!(left.is_empty(), "temp files left after a killed update and a successful apply: {left:?}");
+}
+
+/// BUG: `strata state pull` prints the snapshot file as stored and ignores the journal, so after
+/// a killed apply it shows none of the instances the journal made durable (and `state list`
+/// shows): a backup taken with `state pull > backup.json` then loses them.
+#[test]
+fn state_pull_after_a_kill_has_what_state_list_has() {
+    let create_time = {
+        let scratch = new_workdir();
+        timed(scratch.path(), &apply(0))
+    };
+    let mut rng = Rng(SEED);
+    for _ in 0..10 {
+        let workdir = new_workdir();
+        let dir = workdir.path();
+        if !kill_after(dir, &apply(0), create_time.mul_f64(rng.fraction(0.3, 0.8))) {
+            continue;
+        }
+        let listed = state_list(dir, "after the kill");
+        if listed.is_empty() {
+            continue;
+        }
+        let output = run(dir, &["state", "pull"]);
+        assert!(output.status.success(), "{}", describe(&["state", "pull"], &output));
+        let pulled: serde_json::Value = serde_json::from_slice(&output.stdout).expect("state pull prints JSON");
+        let addresses: BTreeSet<String> = pulled["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|resource| resource["address"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            addresses == listed,
+            "after a killed apply, state pull has {} instances (serial {}) but state list has {}",
+            addresses.len(),
+            pulled["serial"],
+            listed.len()
+        );
+        return;
+    }
+    panic!("no kill landed mid-apply in 10 attempts");
 }

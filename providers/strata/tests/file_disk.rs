@@ -149,7 +149,7 @@ async fn find_by_token_cleans_up_the_temp_file_and_finds_nothing_before_the_rena
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f");
     // A crash between writing the temp file and renaming it.
-    let temp = dir.path().join(format!("f.tmp-{TOKEN}"));
+    let temp = dir.path().join("f.tmp-strata");
     fs::write(&temp, "half").unwrap();
     assert_eq!(find(config(&path, Value::from("full"), "0644")).await, None);
     assert!(names_in(dir.path()).is_empty(), "temp file removed: {:?}", names_in(dir.path()));
@@ -161,7 +161,7 @@ async fn find_by_token_adopts_the_file_written_before_the_crash() {
     let path = dir.path().join("f");
     fs::write(&path, "full").unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-    fs::write(dir.path().join(format!("f.tmp-{TOKEN}")), "leftover").unwrap();
+    fs::write(dir.path().join("f.tmp-strata"), "leftover").unwrap();
     let found = find(config(&path, Value::from("full"), "0644")).await;
     assert_eq!(found, Some(state(&path, Value::from("full"), "0644")));
     assert_eq!(names_in(dir.path()), ["f"]);

@@ -30,8 +30,8 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
     };
     let operation = if destroy { "destroy" } else { "apply" };
     let runtime = super::runtime();
-    let _lock = match prepare::lock(&run.state_path, operation, &args.run.lock_timeout) {
-        Ok(lock) => lock,
+    let timeout = match prepare::lock_timeout(&args.run.lock_timeout) {
+        Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&d.into(), &run.files);
             return 1;
@@ -54,10 +54,10 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         };
     let catalog = strata_schema::builtin_catalog();
     runtime.block_on(async {
-        let (store, mut state, _warnings) = match strata_state::StateStore::open(&run.state_path).await {
+        let (_guard, store, mut state) = match super::backend::open(&run.backend, operation, timeout).await {
             Ok(opened) => opened,
-            Err(e) => {
-                printer.error(&e.to_string());
+            Err(d) => {
+                printer.diagnostics(&d.into(), &run.files);
                 return 1;
             }
         };
@@ -120,7 +120,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             &plan,
             run.variables.clone(),
             &providers,
-            &store,
+            store.backend(),
             &mut state,
             options,
             &progress,

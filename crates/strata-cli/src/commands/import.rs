@@ -33,21 +33,22 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> u8 {
         return 1;
     };
     let provider_addr = resource.provider_addr();
-    let _lock = match prepare::lock(&run.state_path, "import", &args.run.lock_timeout) {
-        Ok(lock) => lock,
+    let timeout = match prepare::lock_timeout(&args.run.lock_timeout) {
+        Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&d.into(), &run.files);
             return 1;
         }
     };
     super::runtime().block_on(async {
-        let (store, state, _) = match strata_state::StateStore::open(&run.state_path).await {
+        let (_guard, store, state) = match super::backend::open(&run.backend, "import", timeout).await {
             Ok(opened) => opened,
-            Err(e) => {
-                printer.error(&e.to_string());
+            Err(d) => {
+                printer.diagnostics(&d.into(), &run.files);
                 return 1;
             }
         };
+        let store = store.backend();
         if state.resources.contains_key(&addr) {
             printer.error(&format!(
                 "{addr} is already managed by Strata; `strata state rm {addr}` first to import another object there"

@@ -1,6 +1,7 @@
 //! One file per command; each returns its exit code.
 
 mod apply;
+mod backend;
 mod fmt;
 mod force_unlock;
 mod graph;

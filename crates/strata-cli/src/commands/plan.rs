@@ -57,20 +57,26 @@ pub(crate) fn make_plan(
     printer: &Printer,
 ) -> Option<strata_plan::Plan> {
     let runtime = super::runtime();
-    let _lock = match run::lock(&run.state_path, operation, &args.lock_timeout) {
-        Ok(lock) => lock,
+    let timeout = match run::lock_timeout(&args.lock_timeout) {
+        Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&d.into(), &run.files);
             return None;
         }
     };
-    let state = match strata_state::load(&run.state_path) {
-        Ok((state, _warnings)) => state,
-        // No state yet: everything is to be created. The empty lineage says "no state" in a
-        // saved plan, which then applies to a state that is still empty.
-        Err(e) if e.is_not_found() => strata_state::State { lineage: String::new(), ..strata_state::State::new() },
-        Err(e) => {
-            printer.error(&e.to_string());
+    // Local state that does not exist yet is not created by a plan; the empty lineage says
+    // "no state" in a saved plan, which then applies to a state that is still empty.
+    let no_state = run.backend.local_path().is_some_and(|path| !path.exists());
+    let opened = if no_state {
+        Ok(None)
+    } else {
+        runtime.block_on(super::backend::open(&run.backend, operation, timeout)).map(Some)
+    };
+    let (_guard, state) = match opened {
+        Ok(Some((guard, _store, state))) => (Some(guard), state),
+        Ok(None) => (None, strata_state::State { lineage: String::new(), ..strata_state::State::new() }),
+        Err(d) => {
+            printer.diagnostics(&d.into(), &run.files);
             return None;
         }
     };

@@ -9,9 +9,9 @@ use strata_addrs::ProviderConfigAddr;
 use strata_config::Config;
 use strata_diagnostics::{Diagnostic, Diagnostics, SourceFiles};
 use strata_engine::ProviderSet;
-use strata_state::{LockError, LockInfo, StateLock};
 use strata_value::Value;
 
+use super::backend::BackendConfig;
 use crate::cli::RunArgs;
 
 /// A loaded, valid configuration with everything a run needs.
@@ -19,7 +19,7 @@ pub struct Run {
     pub config: Config,
     pub files: SourceFiles,
     pub variables: BTreeMap<String, Value>,
-    pub state_path: PathBuf,
+    pub backend: BackendConfig,
 }
 
 /// Loads, validates and resolves variables; `Err` carries the diagnostics to print.
@@ -45,8 +45,8 @@ pub fn prepare(args: &RunArgs) -> Result<(Run, Diagnostics), (SourceFiles, Diagn
     if diags.has_errors() {
         return Err((files, diags));
     }
-    let state_path = state_path(&config);
-    Ok((Run { config, files, variables, state_path }, diags))
+    let backend = BackendConfig::from_config(&config);
+    Ok((Run { config, files, variables, backend }, diags))
 }
 
 /// The state path for commands that only read or edit state: from the configuration's backend
@@ -54,22 +54,12 @@ pub fn prepare(args: &RunArgs) -> Result<(Run, Diagnostics), (SourceFiles, Diagn
 pub fn configured_state_path() -> PathBuf {
     let mut files = SourceFiles::new();
     match strata_config::load(std::path::Path::new("."), &mut files) {
-        (Some(config), _) => state_path(&config),
+        (Some(config), _) => BackendConfig::from_config(&config)
+            .local_path()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("strata.state.json")),
         (None, _) => PathBuf::from("strata.state.json"),
     }
-}
-
-fn state_path(config: &Config) -> PathBuf {
-    config
-        .root
-        .module
-        .settings
-        .as_ref()
-        .and_then(|s| s.backend.as_ref())
-        .filter(|b| b.kind == "local")
-        .and_then(|b| b.settings.get("path"))
-        .and_then(|v| v.as_str().map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("strata.state.json"))
 }
 
 /// The providers Strata has today: the built-in `strata` provider, configured.
@@ -86,34 +76,10 @@ pub async fn providers(config: &Config) -> Result<ProviderSet, Diagnostic> {
     Ok(set)
 }
 
-/// Takes the state lock, naming the holder when someone else has it.
-pub fn lock(path: &std::path::Path, operation: &str, timeout: &str) -> Result<StateLock, Diagnostic> {
-    let timeout = parse_duration(timeout).ok_or_else(|| {
-        Diagnostic::error(
-            "Invalid --lock-timeout",
-            format!("\"{timeout}\" is not a duration; write it like 0s, 30s, 5m."),
-        )
-    })?;
-    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let info = LockInfo::new(operation, who);
-    StateLock::acquire(path, info, timeout).map_err(|e| match e {
-        LockError::Held { holder: Some(holder), .. } => Diagnostic::error(
-            "Error acquiring the state lock",
-            format!(
-                "The state at {} is locked by another run: pid {} on {}, operation \"{}\", since {} (lock id {}).",
-                path.display(),
-                holder.pid,
-                holder.host,
-                holder.operation,
-                holder.created,
-                holder.id
-            ),
-        )
-        .with_hint(format!(
-            "wait for it to finish, pass --lock-timeout, or if it crashed: strata force-unlock {}",
-            holder.id
-        )),
-        other => Diagnostic::error("Error acquiring the state lock", other.to_string()),
+/// `--lock-timeout` as a duration, or a diagnostic.
+pub fn lock_timeout(text: &str) -> Result<Duration, Diagnostic> {
+    parse_duration(text).ok_or_else(|| {
+        Diagnostic::error("Invalid --lock-timeout", format!("\"{text}\" is not a duration; write it like 0s, 30s, 5m."))
     })
 }
 

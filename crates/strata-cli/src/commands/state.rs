@@ -55,13 +55,14 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
             }
             Ok(vec![Operation::RemoveInstance { address }])
         }),
-        StateCommand::Pull => match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                printer.data(&text);
+        // The state as it is: the snapshot with its journal replayed, in the snapshot format.
+        StateCommand::Pull => match strata_state::state_to_bytes(&state) {
+            Ok(bytes) => {
+                printer.data(&String::from_utf8_lossy(&bytes));
                 0
             }
             Err(e) => {
-                printer.error(&format!("reading {}: {e}", path.display()));
+                printer.error(&format!("serializing the state: {e}"));
                 1
             }
         },
@@ -78,21 +79,16 @@ fn change_state(
     printer: &Printer,
     edit: impl FnOnce(&strata_state::State) -> Result<Vec<Operation>, String>,
 ) -> u8 {
-    let _lock = match super::run::lock(path, "state", "0s") {
-        Ok(lock) => lock,
-        Err(d) => {
-            printer.error(&format!("{}: {}", d.summary, d.detail));
-            return 1;
-        }
-    };
     super::runtime().block_on(async {
-        let (store, state, _) = match strata_state::StateStore::open(path).await {
+        let backend = super::backend::BackendConfig::Local(path.to_path_buf());
+        let (_guard, store, state) = match super::backend::open(&backend, "state", std::time::Duration::ZERO).await {
             Ok(opened) => opened,
-            Err(e) => {
-                printer.error(&e.to_string());
+            Err(d) => {
+                printer.error(&format!("{}: {}", d.summary, d.detail));
                 return 1;
             }
         };
+        let store = store.backend();
         let operations = match edit(&state) {
             Ok(ops) => ops,
             Err(message) => {

@@ -22,11 +22,13 @@ fn failed(action: &str, path: &Path, error: io::Error) -> ProviderError {
     ProviderError::at("path", format!("{action} {}: {error}", path.display()))
 }
 
-/// Where a write with this token stages its content: a sibling of `path`, so the final
-/// rename stays within one file system and is atomic.
-pub fn temp_path(path: &Path, token: &str) -> PathBuf {
+/// Where a write stages its content: a sibling of `path`, so the final rename stays within
+/// one file system and is atomic. The name is fixed per path (the state lock means one writer
+/// per path at a time), so whatever a killed write left behind is found and removed by the
+/// next write or refresh of the same file; a name with a random part would pile up instead.
+pub fn temp_path(path: &Path, _token: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
-    name.push(format!(".tmp-{token}"));
+    name.push(".tmp-strata");
     PathBuf::from(name)
 }
 

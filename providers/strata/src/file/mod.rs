@@ -139,7 +139,12 @@ pub async fn read(current: Value) -> Result<Option<Value>, ProviderError> {
         .ok_or_else(|| ProviderError::at(PATH, "the state of this strata_file has no path"))?
         .to_owned();
     let file = PathBuf::from(&path);
-    let on_disk = blocking(move || disk::read(&file)).await?;
+    let on_disk = blocking(move || {
+        // A write killed mid-way leaves its staging file; refresh is the next look at the file.
+        disk::remove(&disk::temp_path(&file, ""))?;
+        disk::read(&file)
+    })
+    .await?;
     Ok(on_disk.map(|disk| found(&path, disk, &current)))
 }
 

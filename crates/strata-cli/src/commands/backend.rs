@@ -1,0 +1,110 @@
+//! Where the state lives: the local files or PostgreSQL, chosen by the configuration's
+//! `strata { backend ... }` block, each with its lock.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use strata_backend_pg::{PgBackend, PgLock};
+use strata_config::Config;
+use strata_diagnostics::Diagnostic;
+use strata_state::{LockError, LockInfo, State, StateBackend, StateLock, StateStore};
+
+#[derive(Clone, Debug)]
+pub enum BackendConfig {
+    Local(PathBuf),
+    Pg { conn_str: String, schema: String },
+}
+
+impl BackendConfig {
+    pub fn from_config(config: &Config) -> BackendConfig {
+        let backend = config.root.module.settings.as_ref().and_then(|s| s.backend.as_ref());
+        let setting =
+            |name: &str| backend.and_then(|b| b.settings.get(name)).and_then(|v| v.as_str().map(str::to_owned));
+        match backend.map(|b| b.kind.as_str()) {
+            Some("pg") => BackendConfig::Pg {
+                conn_str: setting("conn_str").unwrap_or_default(),
+                schema: setting("schema").unwrap_or_else(|| strata_backend_pg::DEFAULT_SCHEMA.to_owned()),
+            },
+            _ => {
+                BackendConfig::Local(setting("path").map_or_else(|| PathBuf::from("strata.state.json"), PathBuf::from))
+            }
+        }
+    }
+
+    /// The local state path (for commands that only handle local state).
+    pub fn local_path(&self) -> Option<&PathBuf> {
+        match self {
+            BackendConfig::Local(path) => Some(path),
+            BackendConfig::Pg { .. } => None,
+        }
+    }
+}
+
+/// Held for as long as the run may write state.
+pub enum Guard {
+    Local(#[allow(dead_code)] StateLock),
+    Pg(#[allow(dead_code)] PgLock),
+}
+
+pub enum Store {
+    Local(StateStore),
+    Pg(PgBackend),
+}
+
+impl Store {
+    pub fn backend(&self) -> &dyn StateBackend {
+        match self {
+            Store::Local(store) => store,
+            Store::Pg(store) => store,
+        }
+    }
+}
+
+/// Locks and opens the state. Every failure is a diagnostic naming the state and, for a held
+/// lock, its holder.
+pub async fn open(
+    backend: &BackendConfig,
+    operation: &str,
+    timeout: Duration,
+) -> Result<(Guard, Store, State), Diagnostic> {
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let info = LockInfo::new(operation, who);
+    match backend {
+        BackendConfig::Local(path) => {
+            let lock = StateLock::acquire(path, info, timeout).map_err(lock_diagnostic)?;
+            let (store, state, _) =
+                StateStore::open(path).await.map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
+            Ok((Guard::Local(lock), Store::Local(store), state))
+        }
+        BackendConfig::Pg { conn_str, schema } => {
+            let name = strata_backend_pg::DEFAULT_STATE_NAME;
+            let lock = PgLock::acquire(conn_str, schema, name, info, timeout).await.map_err(lock_diagnostic)?;
+            let (store, state, _) = PgBackend::open(conn_str, schema, name)
+                .await
+                .map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
+            Ok((Guard::Pg(lock), Store::Pg(store), state))
+        }
+    }
+}
+
+fn lock_diagnostic(error: LockError) -> Diagnostic {
+    match error {
+        LockError::Held { path, holder: Some(holder) } => Diagnostic::error(
+            "Error acquiring the state lock",
+            format!(
+                "The state at {} is locked by another run: pid {} on {}, operation \"{}\", since {} (lock id {}).",
+                path.display(),
+                holder.pid,
+                holder.host,
+                holder.operation,
+                holder.created,
+                holder.id
+            ),
+        )
+        .with_hint(format!(
+            "wait for it to finish, pass --lock-timeout, or if it crashed: strata force-unlock {}",
+            holder.id
+        )),
+        other => Diagnostic::error("Error acquiring the state lock", other.to_string()),
+    }
+}
