@@ -41,9 +41,10 @@ impl BackendConfig {
 }
 
 /// Held for as long as the run may write state.
+/// (Boxed: the two locks differ a lot in size, and there is one per run.)
 pub enum Guard {
-    Local(#[allow(dead_code)] StateLock),
-    Pg(#[allow(dead_code)] PgLock),
+    Local(#[allow(dead_code)] Box<StateLock>),
+    Pg(#[allow(dead_code)] Box<PgLock>),
 }
 
 pub enum Store {
@@ -74,7 +75,7 @@ pub async fn open(
             let lock = StateLock::acquire(path, info, timeout).map_err(lock_diagnostic)?;
             let (store, state, _) =
                 StateStore::open(path).await.map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
-            Ok((Guard::Local(lock), Store::Local(store), state))
+            Ok((Guard::Local(Box::new(lock)), Store::Local(store), state))
         }
         BackendConfig::Pg { conn_str, schema } => {
             let name = strata_backend_pg::DEFAULT_STATE_NAME;
@@ -82,7 +83,7 @@ pub async fn open(
             let (store, state, _) = PgBackend::open(conn_str, schema, name)
                 .await
                 .map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
-            Ok((Guard::Pg(lock), Store::Pg(store), state))
+            Ok((Guard::Pg(Box::new(lock)), Store::Pg(store), state))
         }
     }
 }
