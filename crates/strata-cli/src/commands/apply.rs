@@ -54,7 +54,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         };
     let catalog = strata_schema::builtin_catalog();
     runtime.block_on(async {
-        let (_guard, store, mut state) = match super::backend::open(&run.backend, operation, timeout).await {
+        let (guard, store, mut state) = match super::backend::open(&run.backend, operation, timeout).await {
             Ok(opened) => opened,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);
@@ -95,6 +95,8 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         };
         printer.data(&crate::views::plan_view::render(&plan));
         if !plan.has_changes() {
+            drop(store);
+            guard.release().await;
             return 0;
         }
         // A saved plan was reviewed when it was made; applying it is the approval.
@@ -126,6 +128,8 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             &progress,
         )
         .await;
+        drop(store);
+        guard.release().await;
         printer.diagnostics(&diags, &run.files);
         if diags.has_errors() {
             return 1;

@@ -47,6 +47,17 @@ pub enum Guard {
     Pg(#[allow(dead_code)] Box<PgLock>),
 }
 
+impl Guard {
+    /// Releases the lock now. The local lock is released on drop anyway; a PostgreSQL advisory
+    /// lock would be released only when the server notices the closed session, a moment after
+    /// exit, which would make an immediately following command fail on the lock.
+    pub async fn release(self) {
+        if let Guard::Pg(lock) = self {
+            let _ = lock.release().await;
+        }
+    }
+}
+
 pub enum Store {
     Local(StateStore),
     Pg(PgBackend),

@@ -72,7 +72,7 @@ pub(crate) fn make_plan(
     } else {
         runtime.block_on(super::backend::open(&run.backend, operation, timeout)).map(Some)
     };
-    let (_guard, state) = match opened {
+    let (guard, state) = match opened {
         Ok(Some((guard, _store, state))) => (Some(guard), state),
         Ok(None) => (None, strata_state::State { lineage: String::new(), ..strata_state::State::new() }),
         Err(d) => {
@@ -108,6 +108,9 @@ pub(crate) fn make_plan(
         let (plan, diags) =
             strata_engine::plan(&run.config, &catalog, &state, run.variables.clone(), &providers, &options, &NoHook)
                 .await;
+        if let Some(guard) = guard {
+            guard.release().await;
+        }
         printer.diagnostics(&diags, &run.files);
         plan
     })
