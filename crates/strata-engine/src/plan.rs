@@ -437,7 +437,24 @@ impl Planner<'_> {
             return Some(adopted.clone());
         }
         let instance = self.state.resources.get(addr)?;
-        let stored = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
+        let mut stored = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
+        // State written under an older schema version is upgraded by its provider first.
+        let current_version = self.schemas.resource(&addr.resource.resource.type_name).map_or(0, |s| s.version);
+        if instance.schema_version < current_version {
+            let provider = self.providers.get(provider_addr)?.clone();
+            let request = strata_provider::UpgradeRequest {
+                type_name: addr.resource.resource.type_name.clone(),
+                schema_version: instance.schema_version,
+                attributes: stored.clone(),
+            };
+            match provider.upgrade_state(request).await {
+                Ok(upgraded) => stored = upgraded,
+                Err(e) => {
+                    self.diags.push(provider_error("Failed to upgrade state", addr, &e));
+                    return Some(stored);
+                }
+            }
+        }
         if !self.options.refresh {
             return Some(stored);
         }

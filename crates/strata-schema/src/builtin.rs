@@ -52,6 +52,16 @@ fn strata_provider() -> ProviderSchema {
                 .attribute("id", id()),
         ),
     );
+    p.data_sources.insert(
+        "strata_file".into(),
+        resource(
+            "Reads a file on local disk.",
+            BlockSchema::new()
+                .attribute("path", A::required(Type::String, "Path of the file."))
+                .attribute("content", A::computed(Type::String, "Content of the file."))
+                .attribute("id", id()),
+        ),
+    );
     p.resources.insert(
         "strata_file".into(),
         resource(

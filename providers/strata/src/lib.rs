@@ -17,7 +17,7 @@ use strata_provider::{
 use strata_schema::ProviderSchema;
 use strata_value::Value;
 
-pub use schema::schema;
+pub use schema::{DEFAULT_MODE, schema};
 
 /// Type name of the in-state value resource.
 pub const DATA: &str = "strata_data";
@@ -97,6 +97,14 @@ impl Provider for StrataProvider {
             DATA => Ok(Some(data::import(id))),
             FILE => file::import(id).await,
             other => Err(unknown_type(other)),
+        }
+    }
+
+    /// `data "strata_file" "x" { path = ... }`: the file's content, read at plan time.
+    async fn read_data(&self, type_name: &str, config: Value) -> Result<Value, ProviderError> {
+        match type_name {
+            FILE => file::read_data(config).await,
+            other => Err(ProviderError::new(format!("the strata provider has no data source \"{other}\""))),
         }
     }
 }

@@ -170,3 +170,19 @@ pub async fn import(id: &str) -> Result<Option<Value>, ProviderError> {
     let on_disk = blocking(move || disk::read(&file)).await?;
     Ok(on_disk.map(|disk| found(&path, disk, &Value::Null)))
 }
+
+/// The `strata_file` data source: `{ path, content, id }` of an existing file; a missing file
+/// is an error naming the path (a data source describes something that must exist).
+pub async fn read_data(config: Value) -> Result<Value, ProviderError> {
+    let path = required_str(&config, PATH)?.to_owned();
+    let file = PathBuf::from(&path);
+    let on_disk = blocking(move || disk::read(&file)).await?;
+    let Some(on_disk) = on_disk else {
+        return Err(ProviderError::at(PATH, format!("reading {path}: no such file")));
+    };
+    Ok(Value::map([
+        (PATH.to_owned(), Value::from(path.as_str())),
+        (ID.to_owned(), Value::from(path.as_str())),
+        ("content".to_owned(), Value::from(on_disk.content)),
+    ]))
+}
