@@ -8,7 +8,7 @@
 #                  every diagnostic rendered as JsonDiagnostic; must never panic.
 #   fmt            strata_fmt::format_source; formatting its own output changes nothing.
 #
-# Each target starts from the committed seeds in fuzz/seeds/TARGET and keeps what it finds
+# Each target starts from the committed seeds in fuzz/seeds/common and keeps what it finds
 # in fuzz/corpus/TARGET (git-ignored scratch, reused by later runs on the same machine).
 # Exits non-zero if any target crashes, panics, times out (-timeout, per input) or runs
 # out of memory; the artifact path and its content (escaped) are printed. libFuzzer stops
@@ -51,12 +51,12 @@ fi
 
 cargo fuzz build --sanitizer "$sanitizer"
 
-# Seeds: the hand-written ones committed in fuzz/seeds/TARGET, plus every .hcl file of the
+# Seeds: the hand-written ones committed in fuzz/seeds/common (shared by both targets), plus every .hcl file of the
 # examples and testdata, gathered here rather than copied into the repository.
 gather_seeds() {
     local target="$1" dir="corpus/seeds-$1"
     rm -rf "$dir" && mkdir -p "$dir"
-    cp "seeds/$target"/* "$dir"/
+    cp seeds/common/* "$dir"/
     # Known-slow upstream inputs (`*_slow_*`) are replayed by the tests, not mutated here.
     find "$root/examples" "$root/testdata" -name '*.hcl' ! -name '*_slow_*' -size -64k | while IFS= read -r file; do
         cp "$file" "$dir/$(echo "${file#"$root"/}" | tr '/' '_')"
