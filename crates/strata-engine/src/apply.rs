@@ -130,6 +130,13 @@ fn build_nodes(plan: &Plan) -> Vec<Node> {
             forward_by_resource.entry(&change.addr.resource).or_default().push(n);
         }
     }
+    // Which changes depend on each resource (for the reverse order of deletes).
+    let mut dependents_of: BTreeMap<&AbsResourceAddr, Vec<usize>> = BTreeMap::new();
+    for (j, change) in plan.changes.iter().enumerate() {
+        for dependency in &change.dependencies {
+            dependents_of.entry(dependency).or_default().push(j);
+        }
+    }
     for (i, change) in plan.changes.iter().enumerate() {
         let (forward, delete) = slots[i];
         if let Some(f) = forward {
@@ -141,11 +148,8 @@ fn build_nodes(plan: &Plan) -> Vec<Node> {
         }
         if let Some(d) = delete {
             // What depends on me is deleted first.
-            for (j, other) in plan.changes.iter().enumerate() {
-                if j != i
-                    && other.dependencies.contains(&change.addr.resource)
-                    && let Some(od) = slots[j].1
-                {
+            for &j in dependents_of.get(&change.addr.resource).into_iter().flatten() {
+                if let Some(od) = slots[j].1.filter(|_| j != i) {
                     nodes[d].deps.push(od);
                 }
             }
@@ -191,17 +195,19 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
             dependents[d].push(i);
         }
     }
+    // Ready nodes in a queue, fed by counting each node's unfinished dependencies: starting
+    // work costs O(1) per node instead of a scan of every node after each completion.
+    let mut waiting_on: Vec<usize> = nodes.iter().map(|n| n.deps.len()).collect();
+    let mut ready: std::collections::VecDeque<usize> = (0..total).filter(|&i| waiting_on[i] == 0).collect();
     let mut running = FuturesUnordered::new();
     let mut finished = 0;
     let parallelism = options.parallelism.max(1);
     loop {
         let stop = *options.stop.borrow();
         if stop == 0 {
-            for i in 0..total {
-                if running.len() >= parallelism {
-                    break;
-                }
-                if status[i] == Status::Waiting && nodes[i].deps.iter().all(|&d| status[d] == Status::Done) {
+            while running.len() < parallelism {
+                let Some(i) = ready.pop_front() else { break };
+                if status[i] == Status::Waiting {
                     status[i] = Status::Running;
                     let change = &plan.changes[nodes[i].change];
                     shared.hook.event(Event::ApplyStart { addr: change.addr.clone(), action: change.action });
@@ -240,6 +246,12 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
                     done: finished,
                     total,
                 });
+                for &j in &dependents[i] {
+                    waiting_on[j] -= 1;
+                    if waiting_on[j] == 0 {
+                        ready.push_back(j);
+                    }
+                }
             }
             Err(d) => {
                 status[i] = Status::Failed;
