@@ -497,7 +497,9 @@ impl Shared<'_> {
         let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
         let module = addr.resource.module.clone();
         let resource = addr.resource.resource.clone();
-        let current = values.resource(&module, &resource).cloned();
+        // Taken out, not copied: a resource with thousands of instances is updated once per
+        // instance, and copying its list each time would make apply quadratic.
+        let current = values.take_resource(&module, &resource);
         let updated = put_instance(current, &addr.key, value);
         values.set_resource(&module, &resource, updated);
     }

@@ -47,6 +47,10 @@ impl<'c> Values<'c> {
         // Memoized values are only wholly known ones, which a resource change cannot alter.
     }
 
+    pub fn take_resource(&mut self, module: &ModulePath, addr: &ResourceAddr) -> Option<Value> {
+        self.resources.get_mut(module)?.remove(addr)
+    }
+
     pub fn resource(&self, module: &ModulePath, addr: &ResourceAddr) -> Option<&Value> {
         self.resources.get(module)?.get(addr)
     }
