@@ -53,6 +53,26 @@ pub async fn plan(
     options: &PlanOptions,
     hook: &dyn Hook,
 ) -> (Option<Plan>, Diagnostics) {
+    // Module calls with count/for_each validate, but their instances are not expanded by the
+    // engine yet: refuse them rather than plan one unkeyed copy.
+    let mut unsupported = Diagnostics::new();
+    for node in config.root.walk() {
+        for call in node.module.module_calls.values() {
+            if let Some(expr) = call.count.as_ref().or(call.for_each.as_ref()) {
+                unsupported.push(
+                    Diagnostic::error(
+                        "Module repetition not supported yet",
+                        format!("The module call \"{}\" sets count or for_each; planning repeated module instances is not implemented yet.", call.name),
+                    )
+                    .with_subject(expr.span())
+                    .with_hint("declare one module block per instance for now"),
+                );
+            }
+        }
+    }
+    if unsupported.has_errors() {
+        return (None, unsupported);
+    }
     // `moved` blocks first: the rest of planning sees objects at their new addresses.
     let (moved_state, moved) = crate::moves::apply_moves(state, &config.root.module.moved);
     let state = &moved_state;
