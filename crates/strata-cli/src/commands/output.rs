@@ -22,7 +22,12 @@ pub fn run(args: &OutputArgs, printer: &Printer) -> u8 {
     }
     for (name, output) in outputs {
         let value = strata_value::from_json(&output.value);
-        if args.json {
+        // A sensitive output's value is printed only when asked for by name (as Terraform
+        // does), so listing all outputs never reveals one.
+        if output.sensitive && args.name.is_none() {
+            let shown = if args.json { "null".to_owned() } else { "(sensitive value)".to_owned() };
+            printer.data(&format!("{name} = {shown}\n"));
+        } else if args.json {
             printer.data(&format!("{}\n", serde_json::to_string(&output.value).unwrap_or_default()));
         } else if args.raw && args.name.is_some() {
             match value.as_str() {
