@@ -20,14 +20,23 @@ pub fn run(args: &OutputArgs, printer: &Printer) -> u8 {
         printer.error(&format!("no output named \"{name}\" in the state"));
         return 1;
     }
+    if args.json && args.name.is_none() {
+        // All outputs as one object, `{"name": {"sensitive": bool, "value": ...}}`; sensitive
+        // values are null here: they are printed only when asked for by name, as Terraform does.
+        let all: serde_json::Map<String, serde_json::Value> = outputs
+            .iter()
+            .map(|(name, o)| {
+                let value = if o.sensitive { serde_json::Value::Null } else { o.value.clone() };
+                ((*name).clone(), serde_json::json!({ "sensitive": o.sensitive, "value": value }))
+            })
+            .collect();
+        printer.data(&format!("{}\n", serde_json::to_string_pretty(&all).unwrap_or_default()));
+        return 0;
+    }
     for (name, output) in outputs {
         let value = strata_value::from_json(&output.value);
-        // A sensitive output's value is printed only when asked for by name (as Terraform
-        // does), so listing all outputs never reveals one.
-        if output.sensitive && args.name.is_none() {
-            let shown = if args.json { "null".to_owned() } else { "(sensitive value)".to_owned() };
-            printer.data(&format!("{name} = {shown}\n"));
-        } else if args.json {
+        if args.json {
+            // Asked for by name: the value itself, sensitive or not.
             printer.data(&format!("{}\n", serde_json::to_string(&output.value).unwrap_or_default()));
         } else if args.raw && args.name.is_some() {
             match value.as_str() {
@@ -35,6 +44,7 @@ pub fn run(args: &OutputArgs, printer: &Printer) -> u8 {
                 None => printer.data(&value.to_hcl()),
             }
         } else if output.sensitive {
+            // Revealed only by an explicit `--raw` or `--json` with the name.
             printer.data(&format!("{name} = (sensitive value)\n"));
         } else {
             printer.data(&format!("{name} = {}\n", value.to_hcl()));
