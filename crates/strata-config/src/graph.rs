@@ -206,8 +206,14 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
     }
     for (addr, resource) in &module.resources {
         let from = GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() });
-        let mut exprs: Vec<&Expr> =
-            resource.count.iter().chain(&resource.for_each).chain(&resource.depends_on).collect();
+        // replace_triggered_by orders too: the trigger's change must be known first.
+        let mut exprs: Vec<&Expr> = resource
+            .count
+            .iter()
+            .chain(&resource.for_each)
+            .chain(&resource.depends_on)
+            .chain(&resource.lifecycle.replace_triggered_by)
+            .collect();
         let body_exprs = crate::validate::body_expressions(resource);
         exprs.extend(body_exprs.iter());
         add(graph, from, exprs);

@@ -45,6 +45,19 @@ enum Step {
     Read,
 }
 
+impl Step {
+    /// What this node does, for progress events (a replacement shows its create and its
+    /// delete separately).
+    fn action(self) -> Action {
+        match self {
+            Step::Create => Action::Create,
+            Step::Update => Action::Update,
+            Step::Delete => Action::Delete,
+            Step::Read => Action::Read,
+        }
+    }
+}
+
 struct Node {
     change: usize,
     step: Step,
@@ -210,7 +223,7 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
                 if status[i] == Status::Waiting {
                     status[i] = Status::Running;
                     let change = &plan.changes[nodes[i].change];
-                    shared.hook.event(Event::ApplyStart { addr: change.addr.clone(), action: change.action });
+                    shared.hook.event(Event::ApplyStart { addr: change.addr.clone(), action: nodes[i].step.action() });
                     let step = nodes[i].step;
                     running.push(async move {
                         let started = Instant::now();
@@ -241,7 +254,7 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
                 status[i] = Status::Done;
                 shared.hook.event(Event::ApplyDone {
                     addr: change.addr.clone(),
-                    action: change.action,
+                    action: nodes[i].step.action(),
                     elapsed,
                     done: finished,
                     total,
@@ -257,7 +270,7 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
                 status[i] = Status::Failed;
                 shared.hook.event(Event::ApplyFailed {
                     addr: change.addr.clone(),
-                    action: change.action,
+                    action: nodes[i].step.action(),
                     message: d.detail.clone(),
                 });
                 diags.push(d);
@@ -314,7 +327,11 @@ impl Shared<'_> {
                     idempotency_token: String::new(),
                 };
                 provider.apply(request).await.map_err(|e| provider_error("Failed to destroy", &change.addr, &e))?;
-                self.record(Operation::RemoveInstance { address: change.addr.clone() }).await?;
+                // With create_before_destroy the new object already holds this address in
+                // state; deleting the old one must not remove its record.
+                if change.action != Action::CreateThenDelete {
+                    self.record(Operation::RemoveInstance { address: change.addr.clone() }).await?;
+                }
                 if step == Step::Delete && !matches!(change.action, Action::DeleteThenCreate | Action::CreateThenDelete)
                 {
                     self.set_value(&change.addr, None);

@@ -277,7 +277,15 @@ pub(crate) fn resource_dependencies(
     resource: &strata_config::Resource,
 ) -> BTreeSet<strata_addrs::AbsResourceAddr> {
     let mut exprs: Vec<Expr> = strata_config::body_expressions(resource);
-    exprs.extend(resource.count.iter().chain(&resource.for_each).chain(&resource.depends_on).cloned());
+    exprs.extend(
+        resource
+            .count
+            .iter()
+            .chain(&resource.for_each)
+            .chain(&resource.depends_on)
+            .chain(&resource.lifecycle.replace_triggered_by)
+            .cloned(),
+    );
     let mut found = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<(ModulePath, Expr)> = exprs.into_iter().map(|e| (module.clone(), e)).collect();
