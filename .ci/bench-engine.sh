@@ -63,11 +63,14 @@ export TF_CLI_CONFIG_FILE="$out/terraformrc"
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
-    echo "strata: ${STRATA:-target/release/strata} built $(date -u -r "$strata" '+%Y-%m-%d %H:%M UTC')," \
-        "tree at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-        "with $(git -C "$root" status --porcelain -- crates 2>/dev/null | wc -l) changed files under crates/"
+    if [[ -n ${STRATA:-} ]]; then
+        echo "strata: $STRATA (given), built $(date -u -r "$strata" '+%Y-%m-%d %H:%M UTC')"
+    else
+        echo "strata: built now from $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+            "with $(git -C "$root" status --porcelain -- crates 2>/dev/null | wc -l) changed files under crates/"
+    fi
     echo "terraform: $("$terraform" version | head -n1)"
-    echo "command: BENCH_SIZES=\"${sizes[*]}\" BENCH_SHAPES=\"${shapes[*]}\" BENCH_REPS=${BENCH_REPS:-default} .ci/bench-engine.sh"
+    echo "command: BENCH_SIZES=\"${sizes[*]}\" BENCH_SHAPES=\"${shapes[*]}\" BENCH_REPS=${BENCH_REPS:-default} BENCH_TIMEOUT=$timeout_s .ci/bench-engine.sh"
 } > "$out/about"
 cat "$out/about" >&2
 

@@ -322,11 +322,10 @@ impl Planner<'_> {
     async fn plan_resource(&mut self, abs: &AbsResourceAddr, resource: &Resource) {
         let module = abs.module.clone();
         let references = resource_references(resource);
-        let Some(keys) = expand(&mut self.values, &module, resource, &mut self.diags) else {
-            let unknown = Value::Unknown(Type::Any);
-            self.values.set_resource(&module, &abs.resource, unknown);
-            return;
-        };
+        // Until this resource is planned, what refers to it sees an unknown value, so one
+        // problem here is reported once rather than again at every reference.
+        self.values.set_resource(&module, &abs.resource, Value::Unknown(Type::Any));
+        let Some(keys) = expand(&mut self.values, &module, resource, &mut self.diags) else { return };
         let schema = match abs.resource.mode {
             ResourceMode::Managed => self.schemas.resource(&abs.resource.type_name),
             ResourceMode::Data => self.schemas.data_source(&abs.resource.type_name),
@@ -749,6 +748,7 @@ pub(crate) fn missing_provider(provider: &ProviderConfigAddr, addr: &ResourceIns
         "Provider not available",
         format!("{addr} needs {provider}, but no such provider is installed or configured."),
     )
+    .with_hint("this build has the built-in provider `strata` (strata_data, strata_file); the local, emr and alicloud providers are not implemented yet")
 }
 
 pub(crate) fn provider_error(
