@@ -74,7 +74,7 @@ pub async fn apply(
     root_variables: BTreeMap<String, Value>,
     providers: &ProviderSet,
     store: &dyn StateBackend,
-    state: &mut State,
+    state: &State,
     options: ApplyOptions,
     hook: &dyn Hook,
 ) -> Diagnostics {
@@ -86,7 +86,7 @@ pub async fn apply(
         providers,
         store,
         hook,
-        state: Mutex::new(std::mem::take(state)),
+        state,
         values: Mutex::new(initial),
         expansions: Mutex::new(BTreeMap::new()),
     };
@@ -107,7 +107,6 @@ pub async fn apply(
     if let Err(d) = shared.record_outputs(plan).await {
         diags.push(d);
     }
-    *state = shared.state.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Err(e) = store.compact().await {
         diags.push(Diagnostic::error("Failed to write state", e.to_string()));
     }
@@ -185,7 +184,9 @@ struct Shared<'a> {
     providers: &'a ProviderSet,
     store: &'a dyn StateBackend,
     hook: &'a dyn Hook,
-    state: Mutex<State>,
+    /// The state as it was when apply started (the backend holds the current one): what
+    /// moves, refresh-only applies and destroyed outputs need to look up.
+    state: &'a State,
     values: Mutex<Values<'a>>,
     /// `count`/`for_each` names per instance, computed once per resource.
     expansions: Mutex<BTreeMap<AbsResourceAddr, Expansion>>,
@@ -522,9 +523,8 @@ impl Shared<'_> {
     }
 
     async fn record(&self, op: Operation) -> Result<(), Diagnostic> {
-        let serial = self.store.record(op.clone()).await.map_err(|e| state_error(&e.to_string()))?;
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.apply(serial, op);
+        // The backend keeps the current state; a second copy here would only cost memory.
+        self.store.record(op).await.map_err(|e| state_error(&e.to_string()))?;
         Ok(())
     }
 
@@ -532,10 +532,8 @@ impl Shared<'_> {
     /// rest.
     async fn reconcile(&self, plan: &Plan) -> Result<(), Diagnostic> {
         for moved in &plan.moved {
-            let (instance, done) = {
-                let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-                (state.resources.get(&moved.from).cloned(), state.resources.contains_key(&moved.to))
-            };
+            let (instance, done) =
+                (self.state.resources.get(&moved.from).cloned(), self.state.resources.contains_key(&moved.to));
             let Some(instance) = instance else { continue };
             // Put first: a crash between the two records leaves the same object at both
             // addresses, which the next plan recognizes as a half-done move; never at neither.
@@ -568,7 +566,7 @@ impl Shared<'_> {
         let Some(after) = &drift.after else {
             return self.record(Operation::RemoveInstance { address: drift.addr.clone() }).await;
         };
-        let existing = self.state.lock().unwrap_or_else(|e| e.into_inner()).resources.get(&drift.addr).cloned();
+        let existing = self.state.resources.get(&drift.addr).cloned();
         let Some(mut instance) = existing else { return Ok(()) };
         let (attributes, sensitive_paths) =
             strata_state::encode_value(after).map_err(|e| state_error(&e.to_string()))?;
@@ -579,8 +577,7 @@ impl Shared<'_> {
 
     async fn record_outputs(&self, plan: &Plan) -> Result<(), Diagnostic> {
         if plan.mode == PlanMode::Destroy {
-            let names: Vec<String> =
-                self.state.lock().unwrap_or_else(|e| e.into_inner()).outputs.keys().cloned().collect();
+            let names: Vec<String> = self.state.outputs.keys().cloned().collect();
             for name in names {
                 self.record(Operation::RemoveOutput { name }).await?;
             }

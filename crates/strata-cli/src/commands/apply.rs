@@ -54,7 +54,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         };
     let catalog = strata_schema::builtin_catalog();
     runtime.block_on(async {
-        let (guard, store, mut state) = match super::backend::open(&run.backend, operation, timeout).await {
+        let (guard, store, state) = match super::backend::open(&run.backend, operation, timeout).await {
             Ok(opened) => opened,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);
@@ -123,7 +123,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             run.variables.clone(),
             &providers,
             store.backend(),
-            &mut state,
+            &state,
             options,
             &progress,
         )
