@@ -10,10 +10,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Many small values (configuration, state, plans) are allocated and freed; see Cargo.toml.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let printer = printer::Printer::new(cli.no_color);

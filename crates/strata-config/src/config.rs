@@ -29,6 +29,8 @@ impl ModuleNode {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub root: ModuleNode,
+    /// The dependency graph, built once on first use (validation and planning both need it).
+    pub(crate) graph: std::sync::OnceLock<std::sync::Arc<crate::DependencyGraph>>,
 }
 
 impl Config {

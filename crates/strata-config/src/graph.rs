@@ -151,8 +151,12 @@ impl DependencyGraph {
     }
 }
 
-/// Builds the graph of the whole configuration.
-pub fn dependency_graph(config: &Config) -> DependencyGraph {
+/// The graph of the whole configuration, built on first use and shared afterwards.
+pub fn dependency_graph(config: &Config) -> std::sync::Arc<DependencyGraph> {
+    config.graph.get_or_init(|| std::sync::Arc::new(build(config))).clone()
+}
+
+fn build(config: &Config) -> DependencyGraph {
     let mut graph = DependencyGraph::default();
     let modules = config.root.walk();
     for node in &modules {

@@ -48,7 +48,7 @@ pub fn load_files(
 ) -> Config {
     let mut stack = vec![canonical(dir)];
     let root = load_module(dir, ModulePath::root(), sources, files, diags, &mut stack);
-    Config { root }
+    Config { root, graph: Default::default() }
 }
 
 fn load_module(

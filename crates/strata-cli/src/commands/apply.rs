@@ -136,6 +136,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         }
         let (add, change, destroyed) = plan.counts();
         printer.status(&format!("\nApply complete! Resources: {add} added, {change} changed, {destroyed} destroyed."));
+        super::leak_at_exit((plan, state));
         0
     })
 }

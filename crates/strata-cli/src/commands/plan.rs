@@ -42,10 +42,12 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     } else {
         printer.data(&crate::views::plan_view::render(&plan));
     }
-    match (args.detailed_exitcode, plan.has_changes()) {
+    let code = match (args.detailed_exitcode, plan.has_changes()) {
         (true, true) => 2,
         _ => 0,
-    }
+    };
+    super::leak_at_exit((run, plan));
+    code
 }
 
 /// Locks the state, reads it and plans; prints diagnostics and returns `None` on error.
@@ -112,6 +114,7 @@ pub(crate) fn make_plan(
             guard.release().await;
         }
         printer.diagnostics(&diags, &run.files);
+        super::leak_at_exit(state);
         plan
     })
 }
