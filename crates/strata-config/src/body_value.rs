@@ -42,7 +42,6 @@ impl BodyEvaluator {
         diags: &mut Diagnostics,
     ) -> Value {
         let mut object: BTreeMap<String, Value> = BTreeMap::new();
-        let mut seen: BTreeMap<&str, &Attribute> = BTreeMap::new();
         let mut blocks: BTreeMap<&str, Vec<BlockInstance>> = BTreeMap::new();
 
         for structure in body.iter() {
@@ -53,17 +52,8 @@ impl BodyEvaluator {
                         diags.push(self.unsupported_argument(attribute, schema));
                         continue;
                     };
-                    if let Some(previous) = seen.insert(name, attribute) {
-                        diags.push(
-                            Diagnostic::error(
-                                "Attribute redefined",
-                                format!("The argument \"{name}\" was already set. Each argument may be set only once."),
-                            )
-                            .with_subject(span_of(self.file, &attribute.key))
-                            .with_context(span_of(self.file, &previous.key)),
-                        );
-                        continue;
-                    }
+                    // A repeated argument never gets here: hcl-edit's parser rejects a body
+                    // with two attributes of one name.
                     if !attribute_schema.is_argument() {
                         diags.push(
                             Diagnostic::error(

@@ -333,8 +333,7 @@ impl Shared<'_> {
                 if change.action != Action::CreateThenDelete {
                     self.record(Operation::RemoveInstance { address: change.addr.clone() }).await?;
                 }
-                if step == Step::Delete && !matches!(change.action, Action::DeleteThenCreate | Action::CreateThenDelete)
-                {
+                if !matches!(change.action, Action::DeleteThenCreate | Action::CreateThenDelete) {
                     self.set_value(&change.addr, None);
                 }
                 Ok(())

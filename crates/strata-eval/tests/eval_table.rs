@@ -233,14 +233,10 @@ fn templatefile_renders_with_only_its_variables() {
 
 #[test]
 fn references_skip_bound_names() {
-    let expr =
-        hcl::edit::parser::parse_expr("[for x in var.list : x.id if local.keep] ++ [res.a.b[0].c, res.many[*].id]")
-            .unwrap_or_else(|_| {
-                hcl::edit::parser::parse_expr(
-                    "concat([for x in var.list : x.id if local.keep], [res.a.b[0].c, res.many[*].id])",
-                )
-                .unwrap()
-            });
+    let expr = hcl::edit::parser::parse_expr(
+        "concat([for x in var.list : x.id if local.keep], [res.a.b[0].c, res.many[*].id])",
+    )
+    .unwrap();
     let found: Vec<String> = strata_eval::references(&expr, FileId(0))
         .into_iter()
         .map(|r| format!("{}{}", r.root, r.steps.iter().map(|s| format!(".{}", s.name())).collect::<String>()))

@@ -61,7 +61,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 return 1;
             }
         };
-        let providers = match prepare::providers(&run.config).await {
+        let providers = match prepare::providers().await {
             Ok(p) => p,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);

@@ -100,7 +100,7 @@ pub(crate) fn make_plan(
     let options = PlanOptions { mode, refresh: args.refresh, replace, targets, excludes };
     let catalog = strata_schema::builtin_catalog();
     runtime.block_on(async {
-        let providers = match run::providers(&run.config).await {
+        let providers = match run::providers().await {
             Ok(p) => p,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);

@@ -63,12 +63,11 @@ pub fn configured_state_path() -> PathBuf {
 }
 
 /// The providers Strata has today: the built-in `strata` provider, configured.
-pub async fn providers(config: &Config) -> Result<ProviderSet, Diagnostic> {
+pub async fn providers() -> Result<ProviderSet, Diagnostic> {
     let mut set = ProviderSet::new();
     let addr = ProviderConfigAddr::default_for("strata");
     let provider = Arc::new(strata_provider_strata::StrataProvider::new());
-    let block = config.root.module.providers.iter().find(|p| p.addr == addr);
-    let _ = block; // the strata provider takes no settings
+    // The strata provider takes no settings, so its provider block (if any) is not read.
     strata_provider::Provider::configure(provider.as_ref(), Value::Map(BTreeMap::new()))
         .await
         .map_err(|e| Diagnostic::error("Failed to configure provider", format!("provider.strata: {}", e.message)))?;

@@ -123,13 +123,12 @@ fn render_change(out: &mut String, change: &ResourceChange) {
             }
             (Some(o), Some(n)) => match (o.peel(), n.peel(), o.is_sensitive() || n.is_sensitive()) {
                 (Value::String(a), Value::String(b), false) if a.contains('\n') || b.contains('\n') => {
-                    format!("~ {name:<width$} = <<-EOT\n{}        EOT{forces}", text_diff(a, b))
+                    format!("~ {name:<width$} = <<-EOT\n{}        EOT", text_diff(a, b))
                 }
-                _ => format!("~ {name:<width$} = {} -> {}{forces}", show(o), show(n)),
+                _ => format!("~ {name:<width$} = {} -> {}", show(o), show(n)),
             },
         };
-        let line = if line.ends_with(forces) { line } else { format!("{line}{forces}") };
-        let _ = writeln!(out, "      {line}");
+        let _ = writeln!(out, "      {line}{forces}");
     }
     out.push_str("    }\n\n");
 }

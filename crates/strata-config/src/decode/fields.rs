@@ -20,7 +20,7 @@ pub(crate) struct Fields<'b> {
 }
 
 impl<'b> Fields<'b> {
-    /// Reports unknown and duplicate arguments; `None` only if the block is unusable.
+    /// Reports unknown arguments; `None` only if the block is unusable.
     pub fn new(file: FileId, block: &'b Block, allowed: &[&str], diags: &mut Diagnostics) -> Option<Fields<'b>> {
         let mut attributes: Vec<&Attribute> = Vec::new();
         for attribute in block.body.attributes() {
@@ -29,17 +29,7 @@ impl<'b> Fields<'b> {
                 diags.push(unsupported_argument(file, attribute, block.ident.value().as_str(), allowed));
                 continue;
             }
-            if let Some(previous) = attributes.iter().find(|a| a.key.value().as_str() == name) {
-                diags.push(
-                    Diagnostic::error(
-                        "Attribute redefined",
-                        format!("The argument \"{name}\" was already set. Each argument may be set only once."),
-                    )
-                    .with_subject(span_of(file, &attribute.key))
-                    .with_context(span_of(file, &previous.key)),
-                );
-                continue;
-            }
+            // No duplicate check: hcl-edit's parser already rejects two attributes of one name.
             attributes.push(attribute);
         }
         Some(Fields { file, block, attributes })

@@ -44,7 +44,6 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
         decl_span,
         type_span,
     };
-    let mut seen: Vec<&str> = Vec::new();
     for structure in block.body.iter() {
         match structure {
             Structure::Attribute(attribute) => {
@@ -52,10 +51,6 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
                 if !META_ARGUMENTS.contains(&name) {
                     continue;
                 }
-                if seen.contains(&name) {
-                    continue; // Reported as "Attribute redefined" by schema validation of the body.
-                }
-                seen.push(name);
                 let expr = Expr::new(file, attribute.value.clone());
                 match name {
                     "count" => resource.count = Some(expr),
