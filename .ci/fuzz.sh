@@ -8,6 +8,13 @@
 #                  every diagnostic rendered as JsonDiagnostic; must never panic.
 #   fmt            strata_fmt::format_source; formatting its own output changes nothing.
 #
+# Deterministic under CI (CI=true or FUZZ_DETERMINISTIC=1): a fixed libFuzzer seed
+# (FUZZ_SEED, default 1) and a fixed number of inputs per target (FUZZ_RUNS, default
+# 1000000; SECONDS becomes a ceiling only), from the committed seeds alone. The same commit
+# then always fuzzes the same inputs: a crash found in CI is found again on every run and
+# locally with the same command, instead of failing one run in ten at random. Outside CI
+# each run draws a new seed and fuzzes for SECONDS, to explore.
+#
 # Each target starts from the committed seeds in fuzz/seeds/common and keeps what it finds
 # in fuzz/corpus/TARGET (git-ignored scratch, reused by later runs on the same machine).
 # Exits non-zero if any target crashes, panics, times out (-timeout, per input) or runs
@@ -71,6 +78,13 @@ print_input() {
     fi
 }
 
+deterministic=()
+if [[ "${CI:-}" == true || "${FUZZ_DETERMINISTIC:-0}" == 1 ]]; then
+    deterministic=(-seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-1000000}")
+    per_target=$(( per_target * 4 ))
+    rm -rf corpus/load_validate corpus/fmt
+fi
+
 keep_going=()
 if [[ "${FUZZ_KEEP_GOING:-0}" == 1 ]]; then
     keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
@@ -88,7 +102,7 @@ for target in "${targets[@]}"; do
     # load_validate_slow_unary_parens.hcl). That is upstream, not ours; capping the input
     # length keeps a bounded CI run from tripping over it while still exploring our code.
     if ! cargo fuzz run --sanitizer "$sanitizer" "$target" "corpus/$target" "corpus/seeds-$target" -- \
-        -max_total_time="$per_target" -max_len=1024 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${keep_going[@]}"; then
+        -max_total_time="$per_target" -max_len=1024 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${deterministic[@]}" "${keep_going[@]}"; then
         failed+=("$target")
     fi
 done

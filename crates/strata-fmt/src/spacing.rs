@@ -20,7 +20,8 @@ pub(crate) fn apply(tokens: &mut [Token], lines: &[Line]) {
 fn space_cell(tokens: &mut [Token], start: usize, end: usize) {
     for index in start..end.saturating_sub(1) {
         let before = (index > start).then(|| &tokens[index - 1]);
-        let spaced = space_after(&tokens[index], before, &tokens[index + 1]);
+        let spaced = space_after(&tokens[index], before, &tokens[index + 1])
+            || would_glue(&tokens[index], &tokens[index + 1]);
         tokens[index + 1].spaces_before = usize::from(spaced);
     }
 }
@@ -56,6 +57,28 @@ fn space_after(subject: &Token, before: Option<&Token>, after: &Token) -> bool {
         _ if after.bracket_change() < 0 => false,
         _ => true,
     }
+}
+
+/// Whether writing `subject` and `after` with nothing between would lex as a different
+/// token: `!` then `==` must not become `!==` (`!=` `=`), nor `/` then `*` a comment.
+fn would_glue(subject: &Token, after: &Token) -> bool {
+    use TokenKind as K;
+    let operator = |kind| {
+        matches!(
+            kind,
+            K::Bang | K::Equal | K::Comparison | K::Logical | K::FatArrow | K::Slash | K::Star | K::Colon | K::Dot
+        )
+    };
+    if !operator(subject.kind) || !operator(after.kind) {
+        return false;
+    }
+    let (Some(last), Some(first)) = (subject.text.chars().last(), after.text.chars().next()) else {
+        return false;
+    };
+    matches!(
+        (last, first),
+        ('!' | '=' | '<' | '>', '=') | ('=', '>') | ('<', '<') | ('/', '*' | '/') | ('*', '/') | (':', ':') | ('.', '.')
+    )
 }
 
 /// A minus is a negation, not a subtraction, when what precedes it cannot
