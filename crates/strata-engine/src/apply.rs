@@ -16,11 +16,11 @@ use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ResourceInstanceAdd
 use strata_config::Config;
 use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_plan::{Action, Plan, PlanMode, ResourceChange};
-use strata_provider::{ApplyRequest, PlanRequest};
+use strata_provider::{ApplyRequest, PlanRequest, Progress, ProgressSink};
 use strata_schema::SchemaSource;
 use strata_state::{InstanceState, InstanceStatus, Intent, Operation, OutputState, State, StateBackend};
 use strata_value::Value;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::events::{Event, Hook};
 use crate::expand::instance_context;
@@ -80,7 +80,9 @@ pub async fn apply(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let initial = initial_values(config, plan, state, root_variables);
+    let (progress, progress_rx) = mpsc::unbounded_channel();
     let shared = Shared {
+        progress,
         config,
         schemas,
         providers,
@@ -102,7 +104,7 @@ pub async fn apply(
         }
     } else if !diags.has_errors() {
         let nodes = build_nodes(plan);
-        walk(&shared, plan, &nodes, options, &mut diags).await;
+        walk(&shared, plan, &nodes, options, progress_rx, &mut diags).await;
     }
     if let Err(d) = shared.record_outputs(plan).await {
         diags.push(d);
@@ -184,6 +186,9 @@ struct Shared<'a> {
     providers: &'a ProviderSet,
     store: &'a dyn StateBackend,
     hook: &'a dyn Hook,
+    /// Progress reports from providers, forwarded to the hook by the walk (the hook is
+    /// borrowed, so a provider's 'static sink cannot call it directly).
+    progress: mpsc::UnboundedSender<(ResourceInstanceAddr, Progress)>,
     /// The state as it was when apply started (the backend holds the current one): what
     /// moves, refresh-only applies and destroyed outputs need to look up.
     state: &'a State,
@@ -192,7 +197,14 @@ struct Shared<'a> {
     expansions: Mutex<BTreeMap<AbsResourceAddr, Expansion>>,
 }
 
-async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: ApplyOptions, diags: &mut Diagnostics) {
+async fn walk(
+    shared: &Shared<'_>,
+    plan: &Plan,
+    nodes: &[Node],
+    mut options: ApplyOptions,
+    mut progress: mpsc::UnboundedReceiver<(ResourceInstanceAddr, Progress)>,
+    diags: &mut Diagnostics,
+) {
     #[derive(Clone, Copy, PartialEq)]
     enum Status {
         Waiting,
@@ -238,6 +250,10 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
         }
         let next = tokio::select! {
             next = running.next() => next,
+            Some((addr, update)) = progress.recv() => {
+                shared.hook.event(Event::Progress { addr, message: update.message, done: update.done, total: update.total });
+                continue;
+            }
             _ = options.stop.changed() => {
                 if *options.stop.borrow() >= 2 {
                     shared.hook.event(Event::Interrupted { in_flight: running.len() });
@@ -301,6 +317,14 @@ async fn walk(shared: &Shared<'_>, plan: &Plan, nodes: &[Node], mut options: App
 }
 
 impl Shared<'_> {
+    fn progress_sink(&self, addr: &ResourceInstanceAddr) -> ProgressSink {
+        let (sender, addr) = (self.progress.clone(), addr.clone());
+        ProgressSink::new(move |update| {
+            // The walk may already be gone (interrupted); a late report is then dropped.
+            let _ = sender.send((addr.clone(), update));
+        })
+    }
+
     async fn run(&self, change: &ResourceChange, step: Step) -> Result<(), Diagnostic> {
         let provider = self
             .providers
@@ -326,6 +350,7 @@ impl Shared<'_> {
                     planned: None,
                     config: Value::Null,
                     idempotency_token: String::new(),
+                    progress: self.progress_sink(&change.addr),
                 };
                 provider.apply(request).await.map_err(|e| provider_error("Failed to destroy", &change.addr, &e))?;
                 // With create_before_destroy the new object already holds this address in
@@ -374,8 +399,14 @@ impl Shared<'_> {
                     token = intent.token.clone();
                     self.record(Operation::PutIntent { address: change.addr.clone(), intent }).await?;
                 }
-                let request =
-                    ApplyRequest { type_name, prior, planned: Some(planned.clone()), config, idempotency_token: token };
+                let request = ApplyRequest {
+                    type_name,
+                    prior,
+                    planned: Some(planned.clone()),
+                    config,
+                    idempotency_token: token,
+                    progress: self.progress_sink(&change.addr),
+                };
                 let result = provider.apply(request).await;
                 let new_state = match result {
                     Ok(response) => response.new_state,

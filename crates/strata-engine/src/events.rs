@@ -11,6 +11,8 @@ pub enum Event {
     ApplyStart { addr: ResourceInstanceAddr, action: Action },
     ApplyDone { addr: ResourceInstanceAddr, action: Action, elapsed: Duration, done: usize, total: usize },
     ApplyFailed { addr: ResourceInstanceAddr, action: Action, message: String },
+    /// A provider's report on a long operation ("3/5 hosts installed").
+    Progress { addr: ResourceInstanceAddr, message: String, done: Option<u64>, total: Option<u64> },
     Skipped { addr: ResourceInstanceAddr, because: ResourceInstanceAddr },
     Interrupted { in_flight: usize },
 }

@@ -9,9 +9,11 @@
 //! `Value::Unknown`. Sensitive marks may be present; providers must not print them.
 
 mod error;
+mod progress;
 mod requests;
 
 pub use error::ProviderError;
+pub use progress::{Progress, ProgressSink};
 pub use requests::*;
 
 use async_trait::async_trait;

@@ -2,6 +2,8 @@
 
 use strata_value::Value;
 
+use crate::ProgressSink;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanRequest {
     pub type_name: String,
@@ -29,6 +31,8 @@ pub struct ApplyRequest {
     /// Recorded by the engine before a create starts; the same token is passed again if the
     /// create is retried, so the provider can avoid making the object twice.
     pub idempotency_token: String,
+    /// Where the provider reports progress while the change is made.
+    pub progress: ProgressSink,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -24,7 +24,7 @@ fn state(input: Value, output: Value, id: &str) -> Value {
 
 async fn apply(prior: Option<Value>, planned: Option<Value>, config: Value) -> Option<Value> {
     let request =
-        ApplyRequest { type_name: "strata_data".into(), prior, planned, config, idempotency_token: TOKEN.into() };
+        ApplyRequest { type_name: "strata_data".into(), prior, planned, config, idempotency_token: TOKEN.into(), progress: Default::default() };
     StrataProvider::new().apply(request).await.unwrap().new_state
 }
 
@@ -45,6 +45,7 @@ async fn create_without_a_token_gets_a_uuid() {
         planned: Some(Value::Null),
         config: config(Value::from("a")),
         idempotency_token: String::new(),
+        progress: Default::default(),
     };
     let state = StrataProvider::new().apply(request).await.unwrap().new_state.unwrap();
     let id = state.as_mapping().unwrap()["id"].as_str().unwrap().to_owned();
@@ -74,6 +75,7 @@ async fn apply_refuses_input_still_unknown() {
         planned: Some(Value::Null),
         config: config(Value::Unknown(Type::String)),
         idempotency_token: TOKEN.into(),
+        progress: Default::default(),
     };
     let error = StrataProvider::new().apply(request).await.unwrap_err();
     assert_eq!(error.attribute.as_deref(), Some("input"));

@@ -60,6 +60,10 @@ impl Hook for ApplyProgress<'_> {
             Event::Interrupted { in_flight } => {
                 self.printer.status(&format!("Interrupted: abandoning {in_flight} operation(s) in flight."))
             }
+            Event::Progress { addr, message, done, total } => match (done, total) {
+                (Some(done), Some(total)) => self.printer.status(&format!("{addr}: {message} ({done}/{total})")),
+                _ => self.printer.status(&format!("{addr}: {message}")),
+            },
             Event::RefreshStart { .. } => {}
         }
     }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the local provider's hosts and the SSH deployer need on this machine:
+# openssh-server (sshd for every host; Debian's policy-rc.d keeps it from starting a
+# system-wide daemon), iproute2 (ip netns/link), util-linux (unshare, nsenter) and
+# procps. Idempotent and quiet when everything is present; run by .ci/test-all.
+set -euo pipefail
+
+need=()
+command -v /usr/sbin/sshd >/dev/null 2>&1 || need+=(openssh-server)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v pkill >/dev/null 2>&1 || need+=(procps)
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+
+if (( ${#need[@]} == 0 )); then
+    exit 0
+fi
+if [[ "$(id -u)" != 0 ]]; then
+    echo "install-host-deps: missing ${need[*]}; run as root or: apt-get install ${need[*]}" >&2
+    exit 1
+fi
+echo "install-host-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
