@@ -30,6 +30,11 @@ impl ProviderSet {
         self.providers.get(addr).map(|(p, _)| p)
     }
 
+    /// Every provider with its configuration address.
+    pub fn iter(&self) -> impl Iterator<Item = (&ProviderConfigAddr, &Arc<dyn Provider>)> {
+        self.providers.iter().map(|(addr, (provider, _))| (addr, provider))
+    }
+
     /// The provider's own limit on operations in flight, if it declared one.
     pub fn limit(&self, addr: &ProviderConfigAddr) -> Option<Arc<Semaphore>> {
         self.providers.get(addr).and_then(|(_, s)| s.clone())

@@ -52,7 +52,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 return 1;
             }
         };
-    let catalog = strata_schema::builtin_catalog();
+    let catalog = super::plugins::current().catalog.clone();
     runtime.block_on(async {
         let (guard, store, state) = match super::backend::open(&run.backend, operation, timeout).await {
             Ok(opened) => opened,
@@ -61,7 +61,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 return 1;
             }
         };
-        let providers = match prepare::providers().await {
+        let providers = match prepare::providers(&run.config, &run.variables).await {
             Ok(p) => p,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);

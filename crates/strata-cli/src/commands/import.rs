@@ -55,7 +55,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> u8 {
             ));
             return 1;
         }
-        let providers = match prepare::providers().await {
+        let providers = match prepare::providers(&run.config, &run.variables).await {
             Ok(p) => p,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);

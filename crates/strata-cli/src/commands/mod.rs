@@ -8,6 +8,7 @@ mod graph;
 mod import;
 mod output;
 mod plan;
+mod plugins;
 mod run;
 mod show;
 mod state;
@@ -68,18 +69,24 @@ pub(crate) fn load_validate_and_resolve(
     }
     let values = inputs.resolve(&config.root.module.variables, &mut diags);
     if !diags.has_errors() {
-        let catalog = strata_schema::builtin_catalog();
-        diags.extend(strata_config::validate(&config, &catalog, &values));
+        let catalog = &plugins::for_config(&config, &mut diags).catalog;
+        diags.extend(strata_config::validate(&config, catalog, &values));
     }
     diags.sort_and_dedup();
     (Some(config), files, diags, values)
 }
 
 /// The runtime for commands that talk to providers.
-pub(crate) fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
-        // Without a runtime nothing can run; this only fails when the OS refuses threads.
-        panic!("cannot start the async runtime: {e}")
+///
+/// One per process, made on first use: provider plugins started while loading the
+/// configuration keep their connection tasks on it for the rest of the run.
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
+            // Without a runtime nothing can run; this only fails when the OS refuses threads.
+            panic!("cannot start the async runtime: {e}")
+        })
     })
 }
 

@@ -98,9 +98,9 @@ pub(crate) fn make_plan(
         }
     };
     let options = PlanOptions { mode, refresh: args.refresh, replace, targets, excludes };
-    let catalog = strata_schema::builtin_catalog();
+    let catalog = super::plugins::current().catalog.clone();
     runtime.block_on(async {
-        let providers = match run::providers().await {
+        let providers = match run::providers(&run.config, &run.variables).await {
             Ok(p) => p,
             Err(d) => {
                 printer.diagnostics(&d.into(), &run.files);

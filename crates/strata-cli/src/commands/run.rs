@@ -9,6 +9,7 @@ use strata_addrs::ProviderConfigAddr;
 use strata_config::Config;
 use strata_diagnostics::{Diagnostic, Diagnostics, SourceFiles};
 use strata_engine::ProviderSet;
+use strata_provider::Provider;
 use strata_value::Value;
 
 use super::backend::BackendConfig;
@@ -62,17 +63,48 @@ pub fn configured_state_path() -> PathBuf {
     }
 }
 
-/// The providers Strata has today: the built-in `strata` provider, configured.
-pub async fn providers() -> Result<ProviderSet, Diagnostic> {
+/// The providers of this run, configured: the built-in `strata` provider in process (unless
+/// it runs as a plugin) and every plugin started for the configuration.
+pub async fn providers(config: &Config, variables: &BTreeMap<String, Value>) -> Result<ProviderSet, Diagnostic> {
     let mut set = ProviderSet::new();
-    let addr = ProviderConfigAddr::default_for("strata");
-    let provider = Arc::new(strata_provider_strata::StrataProvider::new());
-    // The strata provider takes no settings, so its provider block (if any) is not read.
-    strata_provider::Provider::configure(provider.as_ref(), Value::Map(BTreeMap::new()))
-        .await
-        .map_err(|e| Diagnostic::error("Failed to configure provider", format!("provider.strata: {}", e.message)))?;
-    set.insert(addr, provider);
+    let plugins = super::plugins::current();
+    if !super::plugins::builtin_as_plugin() {
+        let provider: Arc<dyn Provider> = Arc::new(strata_provider_strata::StrataProvider::new());
+        set.insert(ProviderConfigAddr::default_for("strata"), provider);
+    }
+    for (name, plugin) in &plugins.started {
+        set.insert(ProviderConfigAddr::default_for(name.as_str()), plugin.clone());
+    }
+    for (addr, provider) in set.iter() {
+        let settings = provider_settings(config, addr, &provider.schema().config, variables)?;
+        provider
+            .configure(settings)
+            .await
+            .map_err(|e| Diagnostic::error("Failed to configure provider", format!("provider \"{}\": {}", addr.name, e.message)))?;
+    }
     Ok(set)
+}
+
+/// The evaluated `provider "NAME" { }` block of the root module (an empty object when there
+/// is none). Provider blocks may refer to root variables (`var.region`).
+fn provider_settings(
+    config: &Config,
+    addr: &ProviderConfigAddr,
+    schema: &strata_schema::BlockSchema,
+    variables: &BTreeMap<String, Value>,
+) -> Result<Value, Diagnostic> {
+    let Some(block) = config.root.module.providers.iter().find(|p| &p.addr == addr) else {
+        return Ok(Value::Map(BTreeMap::new()));
+    };
+    let functions = strata_functions::FunctionContext { base_dir: config.root.module.dir.clone() };
+    let mut context = strata_eval::EvalContext::new(block.file, functions);
+    context.scope = Arc::new(BTreeMap::from([("var".to_owned(), Value::Map(variables.clone()))]));
+    let mut diags = Diagnostics::new();
+    let value = strata_config::evaluate_body(&block.body, schema, &context, block.decl_span, &mut diags);
+    match diags.into_iter().find(|d| d.is_error()) {
+        Some(error) => Err(error),
+        None => Ok(value),
+    }
 }
 
 /// `--lock-timeout` as a duration, or a diagnostic.

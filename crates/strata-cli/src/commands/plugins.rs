@@ -1,0 +1,107 @@
+//! Provider plugins a configuration needs: found on the search path, started once per run,
+//! their schemas merged into the catalog that validation and planning use.
+//!
+//! The `strata` provider runs in process unless `STRATA_BUILTIN_PROVIDERS=plugin`, which
+//! starts its `strata-provider-strata` executable instead (the benchmark uses this to measure
+//! the protocol's cost). Providers whose schemas ship in the built-in catalog but whose plugin
+//! is not installed keep the catalog's schema, so `validate` works without them; planning
+//! their resources then reports the missing provider.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
+
+use strata_config::Config;
+use strata_diagnostics::{Diagnostic, Diagnostics};
+use strata_plugin_host::{LogSink, PluginProvider, find_plugin};
+use strata_schema::{Catalog, SchemaSource};
+
+use crate::printer::Printer;
+
+/// The plugins of this run and the schemas everything is checked against.
+pub struct Plugins {
+    pub catalog: Catalog,
+    pub started: BTreeMap<String, Arc<PluginProvider>>,
+}
+
+static PLUGINS: OnceLock<Plugins> = OnceLock::new();
+
+/// Whether the built-in `strata` provider runs as a plugin process.
+pub fn builtin_as_plugin() -> bool {
+    std::env::var("STRATA_BUILTIN_PROVIDERS").is_ok_and(|v| v == "plugin")
+}
+
+/// The plugins started for `config` (started on the first call; one configuration per run).
+pub fn for_config(config: &Config, diags: &mut Diagnostics) -> &'static Plugins {
+    if let Some(plugins) = PLUGINS.get() {
+        return plugins;
+    }
+    let plugins = super::runtime().block_on(start(config, diags));
+    PLUGINS.get_or_init(|| plugins)
+}
+
+/// The plugins started so far, or none (commands that never loaded a configuration).
+pub fn current() -> &'static Plugins {
+    PLUGINS.get_or_init(|| Plugins { catalog: strata_schema::builtin_catalog(), started: BTreeMap::new() })
+}
+
+/// Provider names the configuration uses: provider blocks, `provider` meta-arguments, and
+/// the provider each resource type implies (`test_thing` → `test`).
+fn provider_names(config: &Config) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for node in config.root.walk() {
+        for provider in &node.module.providers {
+            names.insert(provider.addr.name.clone());
+        }
+        for resource in node.module.resources.values() {
+            let addr = resource
+                .provider
+                .clone()
+                .unwrap_or_else(|| strata_addrs::ProviderConfigAddr::implied_by_type(&resource.addr.type_name));
+            names.insert(addr.name);
+        }
+    }
+    names
+}
+
+fn log_sink() -> LogSink {
+    let verbose = std::env::var_os("STRATA_LOG").is_some_and(|v| !v.is_empty());
+    Arc::new(move |name: &str, line: &str| {
+        if verbose {
+            Printer::new(false).status(&format!("[provider {name}] {line}"));
+        }
+    })
+}
+
+async fn start(config: &Config, diags: &mut Diagnostics) -> Plugins {
+    let mut catalog = strata_schema::builtin_catalog();
+    let mut started = BTreeMap::new();
+    for name in provider_names(config) {
+        if name == "strata" && !builtin_as_plugin() {
+            continue;
+        }
+        let path = match find_plugin(&name) {
+            Ok(path) => path,
+            // Schemas shipped in the catalog keep validation working without the plugin.
+            Err(_) if catalog.provider(&name).is_some() => continue,
+            Err(error) => {
+                diags.push(
+                    Diagnostic::error("Provider not found", error.to_string()).with_hint(format!(
+                        "install the provider as .strata/providers/strata-provider-{name} (or ~/.strata/providers/, or on $PATH), or check the resource type's prefix"
+                    )),
+                );
+                continue;
+            }
+        };
+        match PluginProvider::start(&name, &path, log_sink()).await {
+            Ok(plugin) => {
+                catalog.providers.insert(name.clone(), strata_provider::Provider::schema(&plugin));
+                started.insert(name, Arc::new(plugin));
+            }
+            Err(error) => diags.push(
+                Diagnostic::error("Failed to start provider", error.to_string())
+                    .with_hint(format!("run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}", path.display())),
+            ),
+        }
+    }
+    Plugins { catalog, started }
+}
