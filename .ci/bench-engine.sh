@@ -5,6 +5,10 @@
 #        BENCH_SIZES="100 1000" BENCH_REPS=1 .ci/bench-engine.sh
 #        BENCH_SHAPES="chain" BENCH_SIZES=5000 .ci/bench-engine.sh
 #
+# BENCH_TOOLS="strata strata-plugin terraform" adds the built-in provider run out of process
+# (STRATA_BUILTIN_PROVIDERS=plugin: every plan/apply call crosses the plugin protocol to the
+# strata-provider-strata executable) and columns comparing it with the in-process run.
+#
 # Not part of CI: with the default sizes Terraform alone takes 20-30 minutes on 2 cores.
 #
 # 1. Builds `strata` in release (`cargo build --release -p strata-cli`) and copies the binary
@@ -37,6 +41,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sizes=(${BENCH_SIZES:-100 1000 5000})
 shapes=(${BENCH_SHAPES:-chain fanout count})
+tools=(${BENCH_TOOLS:-strata terraform})
 timeout_s="${BENCH_TIMEOUT:-1800}"
 terraform="${TERRAFORM:-terraform}"
 out="$root/bench/out/engine"
@@ -48,13 +53,15 @@ fi
 command -v "$terraform" >/dev/null || { echo "bench: $terraform not found" >&2; exit 1; }
 
 if [[ -z ${STRATA:-} ]]; then
-    cargo build --release -p strata-cli --manifest-path "$root/Cargo.toml"
+    cargo build --release -p strata-cli -p strata-provider-strata --manifest-path "$root/Cargo.toml"
 fi
 
 rm -rf "$out"
 mkdir -p "$out"
 cp -p "${STRATA:-$root/target/release/strata}" "$out/strata"
 strata="$out/strata"
+# The plugin is found next to the strata executable (the search path's third entry).
+cp -p "$(dirname "${STRATA:-$root/target/release/strata}")/strata-provider-strata" "$out/" 2>/dev/null || true
 
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 NO_COLOR=1
 : > "$out/terraformrc"
@@ -115,14 +122,19 @@ one() {
     dir="$out/run/$tool-$shape-$n"
     rm -rf "$dir"
     mkdir -p "$out/run"
-    cp -r "$out/gen/$tool-$shape-$n" "$dir"
+    cp -r "$out/gen/${tool%-plugin}-$shape-$n" "$dir"
     cd "$dir"
-    if [[ $tool == strata ]]; then
-        run strata "$shape" "$n" plan 2 "$strata" plan --detailed-exitcode || { cd "$root"; return 0; }
-        run strata "$shape" "$n" apply 0 "$strata" apply --auto-approve --parallelism 10 || { cd "$root"; return 0; }
+    if [[ $tool == strata-plugin ]]; then
+        export STRATA_BUILTIN_PROVIDERS=plugin
+    else
+        unset STRATA_BUILTIN_PROVIDERS
+    fi
+    if [[ $tool == strata* ]]; then
+        run "$tool" "$shape" "$n" plan 2 "$strata" plan --detailed-exitcode || { cd "$root"; return 0; }
+        run "$tool" "$shape" "$n" apply 0 "$strata" apply --auto-approve --parallelism 10 || { cd "$root"; return 0; }
         listed=$("$strata" state list 2>"$out/last.log" | grep -c . || true)
         [[ $listed -eq $n ]] || fail "strata state lists $listed instances after apply ($shape, N=$n), expected $n"
-        run strata "$shape" "$n" noop 0 "$strata" plan --detailed-exitcode || { cd "$root"; return 0; }
+        run "$tool" "$shape" "$n" noop 0 "$strata" plan --detailed-exitcode || { cd "$root"; return 0; }
     else
         "$terraform" init -input=false -no-color >"$out/last.log" 2>&1 || fail "terraform init failed"
         run terraform "$shape" "$n" plan 2 "$terraform" plan -input=false -detailed-exitcode -no-color -parallelism=10 || { cd "$root"; return 0; }
@@ -140,7 +152,7 @@ for n in "${sizes[@]}"; do
     if [[ -n ${BENCH_REPS:-} ]]; then reps=$BENCH_REPS; elif (( n <= 1000 )); then reps=3; else reps=1; fi
     for (( rep = 1; rep <= reps; rep++ )); do
         for shape in "${shapes[@]}"; do
-            for tool in strata terraform; do
+            for tool in "${tools[@]}"; do
                 echo "bench: N=$n rep $rep/$reps $shape $tool" >&2
                 one "$tool" "$shape" "$n"
             done
@@ -168,8 +180,9 @@ def summary(key):
 
 shapes = [s for s in ("chain", "fanout", "count") if any(k[0] == s for k in samples)]
 sizes = sorted({k[1] for k in samples})
+plugin = any(k[3] == "strata-plugin" for k in samples)
 header = ("shape", "N", "step", "reps", "strata s", "terraform s", "time ×",
-          "strata MiB", "terraform MiB", "RSS ×")
+          "strata MiB", "terraform MiB", "RSS ×") + (("plugin s", "plugin/in-process ×", "terraform/plugin ×") if plugin else ())
 rows = []
 for shape in shapes:
     for n in sizes:
@@ -181,8 +194,14 @@ for shape in shapes:
             tt, tt_text, tr, t_bound = summary(t_key)
             ratio = "-" if st is None or tt is None else (">" if t_bound else "") + f"{tt / st:.0f}"
             rss_ratio = "-" if sr is None or tr is None else f"{tr / sr:.1f}"
-            rows.append((shape, str(n), step, str(len(samples.get(s_key, []))), st_text, tt_text, ratio,
-                         "-" if sr is None else f"{sr:.1f}", "-" if tr is None else f"{tr:.1f}", rss_ratio))
+            row = (shape, str(n), step, str(len(samples.get(s_key, []))), st_text, tt_text, ratio,
+                   "-" if sr is None else f"{sr:.1f}", "-" if tr is None else f"{tr:.1f}", rss_ratio)
+            if plugin:
+                pt, pt_text, _, _ = summary((shape, n, step, "strata-plugin"))
+                over = "-" if pt is None or st is None else f"{pt / st:.2f}"
+                tp = "-" if pt is None or tt is None else (">" if t_bound else "") + f"{tt / pt:.0f}"
+                row += (pt_text, over, tp)
+            rows.append(row)
 widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
 line = lambda r: "  ".join(c.rjust(w) if i > 2 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
 print(line(header))

@@ -11,6 +11,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 command -v pkill >/dev/null 2>&1 || need+=(procps)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+# The deployer's service test runs `python3 -m http.server` on a real host.
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 if (( ${#need[@]} == 0 )); then
     exit 0

@@ -22,10 +22,12 @@ use strata_state::{InstanceState, InstanceStatus, Intent, Operation, OutputState
 use strata_value::Value;
 use tokio::sync::{mpsc, watch};
 
+use crate::checks::{Consistency, check_consistent, check_plan_valid};
 use crate::events::{Event, Hook};
 use crate::expand::instance_context;
 use crate::plan::{key_string, missing_provider, provider_error};
 use crate::providers::ProviderSet;
+use crate::timeouts::{Limit, TimeoutKind};
 use crate::values::{Values, resource_references};
 
 /// How to stop: 0 = run, 1 = start nothing new (first Ctrl-C), 2 = abandon in-flight work
@@ -341,8 +343,11 @@ impl Shared<'_> {
             None => None,
         };
         let type_name = change.addr.resource.resource.type_name.clone();
+        // Limits start once the provider's own concurrency limit lets the change begin.
+        let timeouts = crate::timeouts::of(self.config, &change.addr);
         match step {
             Step::Delete => {
+                let limit = Limit::start(&timeouts, TimeoutKind::Delete, &change.provider, &change.addr);
                 let prior = change.before.clone();
                 let request = ApplyRequest {
                     type_name,
@@ -352,7 +357,10 @@ impl Shared<'_> {
                     idempotency_token: String::new(),
                     progress: self.progress_sink(&change.addr),
                 };
-                provider.apply(request).await.map_err(|e| provider_error("Failed to destroy", &change.addr, &e))?;
+                limit
+                    .run(provider.apply(request))
+                    .await?
+                    .map_err(|e| provider_error("Failed to destroy", &change.addr, &e))?;
                 // With create_before_destroy the new object already holds this address in
                 // state; deleting the old one must not remove its record.
                 if change.action != Action::CreateThenDelete {
@@ -365,37 +373,46 @@ impl Shared<'_> {
             }
             Step::Read => {
                 let config = self.evaluate_config(change)?;
-                let value = provider
-                    .read_data(&type_name, config)
-                    .await
+                let limit = Limit::start(&timeouts, TimeoutKind::Read, &change.provider, &change.addr);
+                let value = limit
+                    .run(provider.read_data(&type_name, config))
+                    .await?
                     .map_err(|e| provider_error("Failed to read data source", &change.addr, &e))?;
                 self.set_value(&change.addr, Some(value));
                 Ok(())
             }
             Step::Create | Step::Update => {
                 let config = self.evaluate_config(change)?;
+                // One limit for the final plan and the change itself.
+                let kind = if step == Step::Create { TimeoutKind::Create } else { TimeoutKind::Update };
+                let limit = Limit::start(&timeouts, kind, &change.provider, &change.addr);
                 let prior = if step == Step::Create { None } else { change.before.clone() };
                 let request =
                     PlanRequest { type_name: type_name.clone(), prior: prior.clone(), config: config.clone() };
-                let planned = provider
-                    .plan(request)
-                    .await
+                let planned = limit
+                    .run_final_plan(provider.plan(request))
+                    .await?
                     .map_err(|e| provider_error("Provider failed to plan", &change.addr, &e))?
                     .planned;
+                let schema = self.schemas.resource(&type_name).map(|s| &s.block);
+                if let Some(schema) = schema {
+                    check_plan_valid(schema, &config, &planned, &change.provider, &change.addr)?;
+                }
                 if let Some(expected) = &change.after {
                     check_consistent(
+                        schema,
                         expected,
                         &planned,
+                        &change.provider,
                         &change.addr,
-                        "Provider produced inconsistent final plan",
-                        "planned",
+                        Consistency::FinalPlan,
                     )?;
                 }
                 let mut token = String::new();
                 if step == Step::Create {
-                    let (planned_json, _) = strata_state::encode_value(&strip_unknown(&planned))
+                    // Only the parts marked sensitive are encrypted at rest.
+                    let intent = Intent::from_value(change.provider.clone(), &strip_unknown(&planned))
                         .map_err(|e| state_error(&e.to_string()))?;
-                    let intent = Intent::new(change.provider.clone(), planned_json);
                     token = intent.token.clone();
                     self.record(Operation::PutIntent { address: change.addr.clone(), intent }).await?;
                 }
@@ -407,9 +424,20 @@ impl Shared<'_> {
                     idempotency_token: token,
                     progress: self.progress_sink(&change.addr),
                 };
-                let result = provider.apply(request).await;
-                let new_state = match result {
+                // A timeout or a provider that cannot tell what happened (it crashed, hung or
+                // lost its connection) leaves a create's outcome unknown: its intent record
+                // stays for the next plan to reconcile. Only a known failure clears it.
+                let new_state = match limit.run(provider.apply(request)).await? {
                     Ok(response) => response.new_state,
+                    Err(e) if e.outcome_unknown => {
+                        let mut d = provider_error("Failed to apply", &change.addr, &e);
+                        if step == Step::Create {
+                            let end = if d.detail.ends_with('.') { " " } else { ". " };
+                            d.detail.push_str(end);
+                            d.detail.push_str("Whether the object was made is unknown: its intent record is kept, and the next plan asks the provider for it.");
+                        }
+                        return Err(d);
+                    }
                     Err(e) => {
                         if step == Step::Create {
                             self.record(Operation::ClearIntent { address: change.addr.clone() }).await?;
@@ -423,13 +451,17 @@ impl Shared<'_> {
                         format!("{}: the provider returned nothing after {}.", change.addr, change.action.name()),
                     ));
                 };
-                check_consistent(
-                    &planned,
-                    &new_state,
-                    &change.addr,
-                    "Provider produced inconsistent result after apply",
-                    "applied",
-                )?;
+                // The object exists even when it is not what was planned: it is recorded
+                // (a new one as tainted, so the next plan replaces it) and the change fails.
+                let inconsistent =
+                    check_consistent(schema, &planned, &new_state, &change.provider, &change.addr, Consistency::Result)
+                        .err()
+                        .map(|mut d| {
+                            if step == Step::Create {
+                                d.detail.push_str(" The object is recorded as tainted, so the next plan replaces it.");
+                            }
+                            d
+                        });
                 let (attributes, sensitive_paths) = strata_state::encode_value(&new_state).map_err(|e| {
                     Diagnostic::error("Provider produced invalid object", format!("{}: {e}", change.addr))
                 })?;
@@ -441,11 +473,18 @@ impl Shared<'_> {
                     attributes,
                     sensitive_paths,
                     dependencies: change.dependencies.clone(),
-                    status: InstanceStatus::Ready,
+                    status: if inconsistent.is_some() && step == Step::Create {
+                        InstanceStatus::Tainted
+                    } else {
+                        InstanceStatus::Ready
+                    },
                     create_before_destroy: change.create_before_destroy,
                 };
                 // Recording the instance also clears its intent, in the same durable record.
                 self.record(Operation::PutInstance { address: change.addr.clone(), instance }).await?;
+                if let Some(d) = inconsistent {
+                    return Err(d);
+                }
                 self.set_value(&change.addr, Some(new_state.clone()));
                 self.postconditions(change, new_state)
             }
@@ -697,60 +736,6 @@ fn put_instance(current: Option<Value>, key: &InstanceKey, value: Option<Value>)
             };
             Value::Map(entries)
         }
-    }
-}
-
-/// Every attribute known in `expected` must be equal in `actual`.
-fn check_consistent(
-    expected: &Value,
-    actual: &Value,
-    addr: &ResourceInstanceAddr,
-    summary: &str,
-    what: &str,
-) -> Result<(), Diagnostic> {
-    let mut path = String::new();
-    if let Some(bad) = first_difference(expected, actual, &mut path) {
-        return Err(Diagnostic::error(
-            summary,
-            format!(
-                "{addr}: the {what} value of \"{bad}\" differs from what the plan said. This is a bug in the provider: its answers must agree with its plan."
-            ),
-        ));
-    }
-    Ok(())
-}
-
-fn first_difference(expected: &Value, actual: &Value, path: &mut String) -> Option<String> {
-    match (expected.peel(), actual.peel()) {
-        (Value::Unknown(_), _) => None,
-        (Value::Map(a), Value::Map(b)) => {
-            for (k, v) in a {
-                let len = path.len();
-                path.push_str(if path.is_empty() { "" } else { "." });
-                path.push_str(k);
-                let found = match b.get(k) {
-                    Some(w) => first_difference(v, w, path),
-                    None if v.is_null() => None,
-                    None => Some(path.clone()),
-                };
-                path.truncate(len);
-                if found.is_some() {
-                    return found;
-                }
-            }
-            None
-        }
-        (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) if a.len() == b.len() => {
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                let found = first_difference(x, y, path);
-                path.truncate(len);
-                found
-            })
-        }
-        (a, b) if a == b => None,
-        _ => Some(if path.is_empty() { "(the object)".into() } else { path.clone() }),
     }
 }
 

@@ -7,14 +7,39 @@ use strata_plan::Action;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
-    RefreshStart { addr: ResourceInstanceAddr },
-    ApplyStart { addr: ResourceInstanceAddr, action: Action },
-    ApplyDone { addr: ResourceInstanceAddr, action: Action, elapsed: Duration, done: usize, total: usize },
-    ApplyFailed { addr: ResourceInstanceAddr, action: Action, message: String },
+    RefreshStart {
+        addr: ResourceInstanceAddr,
+    },
+    ApplyStart {
+        addr: ResourceInstanceAddr,
+        action: Action,
+    },
+    ApplyDone {
+        addr: ResourceInstanceAddr,
+        action: Action,
+        elapsed: Duration,
+        done: usize,
+        total: usize,
+    },
+    ApplyFailed {
+        addr: ResourceInstanceAddr,
+        action: Action,
+        message: String,
+    },
     /// A provider's report on a long operation ("3/5 hosts installed").
-    Progress { addr: ResourceInstanceAddr, message: String, done: Option<u64>, total: Option<u64> },
-    Skipped { addr: ResourceInstanceAddr, because: ResourceInstanceAddr },
-    Interrupted { in_flight: usize },
+    Progress {
+        addr: ResourceInstanceAddr,
+        message: String,
+        done: Option<u64>,
+        total: Option<u64>,
+    },
+    Skipped {
+        addr: ResourceInstanceAddr,
+        because: ResourceInstanceAddr,
+    },
+    Interrupted {
+        in_flight: usize,
+    },
 }
 
 /// Receives events; must be cheap and must not block.

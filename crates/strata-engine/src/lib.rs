@@ -5,6 +5,7 @@
 //! problems come back as diagnostics.
 
 mod apply;
+mod checks;
 mod conditions;
 mod events;
 mod expand;
@@ -12,6 +13,7 @@ mod moves;
 mod plan;
 mod providers;
 mod targeting;
+mod timeouts;
 mod values;
 
 pub use apply::{ApplyOptions, StopSignal, apply};

@@ -8,13 +8,15 @@ use strata_config::{Config, GraphNode, Resource};
 use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ReconcileKind, Reconciliation, ResourceChange};
 use strata_provider::{FindRequest, PlanRequest, ReadRequest};
-use strata_schema::SchemaSource;
+use strata_schema::{BlockSchema, SchemaSource};
 use strata_state::State;
 use strata_value::{Type, Value};
 
+use crate::checks::check_plan_valid;
 use crate::events::{Event, Hook};
 use crate::expand::{expand, instance_context};
 use crate::providers::ProviderSet;
+use crate::timeouts::{Limit, TimeoutKind};
 use crate::values::{Values, resource_dependencies, resource_references};
 
 #[derive(Clone, Debug)]
@@ -181,9 +183,18 @@ impl Planner<'_> {
             let request = FindRequest {
                 type_name: addr.resource.resource.type_name.clone(),
                 idempotency_token: intent.token.clone(),
-                planned: strata_value::from_json(&intent.planned),
+                planned: intent.planned_value(),
             };
-            match provider.find_by_token(request).await {
+            let timeouts = crate::timeouts::of(self.config, addr);
+            let limit = Limit::start(&timeouts, TimeoutKind::Read, &intent.provider, addr);
+            let answer = match limit.run(provider.find_by_token(request)).await {
+                Ok(answer) => answer,
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            match answer {
                 Ok(found) => {
                     if let Some(object) = &found {
                         self.priors.insert(addr.clone(), object.clone());
@@ -242,7 +253,15 @@ impl Planner<'_> {
                     continue;
                 }
             };
-            match provider.import(&import.to.resource.resource.type_name, &id).await {
+            let limit = Limit::start(&resource.timeouts, TimeoutKind::Read, &provider_addr, &import.to);
+            let answer = match limit.run(provider.import(&import.to.resource.resource.type_name, &id)).await {
+                Ok(answer) => answer,
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            match answer {
                 Ok(Some(found)) => {
                     self.priors.insert(import.to.clone(), found.clone());
                     out.push(Reconciliation {
@@ -392,10 +411,15 @@ impl Planner<'_> {
 
             if abs.resource.mode == ResourceMode::Data {
                 let value = if config_value.is_wholly_known() {
-                    match provider.read_data(&abs.resource.type_name, config_value.clone()).await {
-                        Ok(v) => v,
-                        Err(e) => {
+                    let limit = Limit::start(&resource.timeouts, TimeoutKind::Read, &provider_addr, &addr);
+                    match limit.run(provider.read_data(&abs.resource.type_name, config_value.clone())).await {
+                        Ok(Ok(v)) => v,
+                        Ok(Err(e)) => {
                             self.diags.push(provider_error("Failed to read data source", &addr, &e));
+                            continue;
+                        }
+                        Err(d) => {
+                            self.diags.push(d);
                             continue;
                         }
                     }
@@ -415,12 +439,14 @@ impl Planner<'_> {
                 continue;
             }
 
-            let prior = self.prior(&addr, &provider_addr).await;
-            let (action, after, replace_paths, reason) =
-                match self.decide(&addr, resource, &module, &provider, prior.as_ref(), config_value).await {
-                    Some(decision) => decision,
-                    None => continue,
-                };
+            let prior = self.prior(&addr, resource, &provider_addr).await;
+            let (action, after, replace_paths, reason) = match self
+                .decide(&addr, resource, &schema.block, &module, &provider, prior.as_ref(), config_value)
+                .await
+            {
+                Some(decision) => decision,
+                None => continue,
+            };
             if action != Action::NoOp {
                 resource_action = Action::Update;
             }
@@ -451,7 +477,12 @@ impl Planner<'_> {
     }
 
     /// The prior object, refreshed from the provider unless `--refresh=false`.
-    async fn prior(&mut self, addr: &ResourceInstanceAddr, provider_addr: &ProviderConfigAddr) -> Option<Value> {
+    async fn prior(
+        &mut self,
+        addr: &ResourceInstanceAddr,
+        resource: &Resource,
+        provider_addr: &ProviderConfigAddr,
+    ) -> Option<Value> {
         if let Some(adopted) = self.priors.get(addr) {
             return Some(adopted.clone());
         }
@@ -480,7 +511,15 @@ impl Planner<'_> {
         let provider = self.providers.get(provider_addr)?.clone();
         self.hook.event(Event::RefreshStart { addr: addr.clone() });
         let request = ReadRequest { type_name: addr.resource.resource.type_name.clone(), current: stored.clone() };
-        match provider.read(request).await {
+        let limit = Limit::start(&resource.timeouts, TimeoutKind::Read, provider_addr, addr);
+        let answer = match limit.run(provider.read(request)).await {
+            Ok(answer) => answer,
+            Err(d) => {
+                self.diags.push(d);
+                return Some(stored);
+            }
+        };
+        match answer {
             Ok(current) => {
                 if current.as_ref() != Some(&stored) {
                     let action = if current.is_some() { Action::Update } else { Action::Delete };
@@ -498,10 +537,12 @@ impl Planner<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn decide(
         &mut self,
         addr: &ResourceInstanceAddr,
         resource: &Resource,
+        schema: &BlockSchema,
         module: &ModulePath,
         provider: &std::sync::Arc<dyn strata_provider::Provider>,
         prior: Option<&Value>,
@@ -530,6 +571,11 @@ impl Planner<'_> {
                 return None;
             }
         };
+        let provider_addr = resource.provider_addr();
+        if let Err(d) = check_plan_valid(schema, &config_value, &response.planned, &provider_addr, addr) {
+            self.diags.push(d.with_subject(resource.decl_span));
+            return None;
+        }
         let Some(prior) = prior else {
             return Some((Action::Create, Some(response.planned), Vec::new(), None));
         };
@@ -562,7 +608,7 @@ impl Planner<'_> {
                 return None;
             }
             // A replacement plans the new object as a create.
-            let request = PlanRequest { type_name, prior: None, config: config_value };
+            let request = PlanRequest { type_name, prior: None, config: config_value.clone() };
             let planned = match provider.plan(request).await {
                 Ok(r) => r.planned,
                 Err(e) => {
@@ -570,6 +616,10 @@ impl Planner<'_> {
                     return None;
                 }
             };
+            if let Err(d) = check_plan_valid(schema, &config_value, &planned, &provider_addr, addr) {
+                self.diags.push(d.with_subject(resource.decl_span));
+                return None;
+            }
             let action = if self.create_before_destroy(resource, module) {
                 Action::CreateThenDelete
             } else {

@@ -20,8 +20,8 @@ pub(crate) fn apply(tokens: &mut [Token], lines: &[Line]) {
 fn space_cell(tokens: &mut [Token], start: usize, end: usize) {
     for index in start..end.saturating_sub(1) {
         let before = (index > start).then(|| &tokens[index - 1]);
-        let spaced = space_after(&tokens[index], before, &tokens[index + 1])
-            || would_glue(&tokens[index], &tokens[index + 1]);
+        let spaced =
+            space_after(&tokens[index], before, &tokens[index + 1]) || would_glue(&tokens[index], &tokens[index + 1]);
         tokens[index + 1].spaces_before = usize::from(spaced);
     }
 }
@@ -77,7 +77,13 @@ fn would_glue(subject: &Token, after: &Token) -> bool {
     };
     matches!(
         (last, first),
-        ('!' | '=' | '<' | '>', '=') | ('=', '>') | ('<', '<') | ('/', '*' | '/') | ('*', '/') | (':', ':') | ('.', '.')
+        ('!' | '=' | '<' | '>', '=')
+            | ('=', '>')
+            | ('<', '<')
+            | ('/', '*' | '/')
+            | ('*', '/')
+            | (':', ':')
+            | ('.', '.')
     )
 }
 

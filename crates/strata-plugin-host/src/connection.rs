@@ -120,7 +120,13 @@ async fn write_lines(mut stdin: ChildStdin, mut lines: mpsc::UnboundedReceiver<S
     // The sender is gone (the provider is shut down): closing stdin tells the plugin to exit.
 }
 
-async fn read_frames(stdout: ChildStdout, mut child: Child, pending: Arc<Mutex<Pending>>, name: String, tail: StderrTail) {
+async fn read_frames(
+    stdout: ChildStdout,
+    mut child: Child,
+    pending: Arc<Mutex<Pending>>,
+    name: String,
+    tail: StderrTail,
+) {
     let mut lines = BufReader::new(stdout).lines();
     let reason = loop {
         let line = match lines.next_line().await {
@@ -153,7 +159,9 @@ async fn read_frames(stdout: ChildStdout, mut child: Child, pending: Arc<Mutex<P
             }
             Err(error) => {
                 let _ = child.start_kill();
-                break format!("wrote something that is not a plugin protocol frame to stdout ({error}); a provider must write its log to stderr");
+                break format!(
+                    "wrote something that is not a plugin protocol frame to stdout ({error}); a provider must write its log to stderr"
+                );
             }
         }
     };

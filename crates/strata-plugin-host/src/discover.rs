@@ -23,10 +23,10 @@ pub fn search_path() -> Vec<PathBuf> {
     if let Some(dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) {
         dirs.push(dir.clone());
         // Test binaries live one level down, in target/debug/deps.
-        if dir.ends_with("deps") {
-            if let Some(parent) = dir.parent() {
-                dirs.push(parent.to_path_buf());
-            }
+        if dir.ends_with("deps")
+            && let Some(parent) = dir.parent()
+        {
+            dirs.push(parent.to_path_buf());
         }
     }
     if let Some(path) = std::env::var_os("PATH") {

@@ -95,8 +95,9 @@ impl PluginProvider {
 
     /// Asks the plugin to finish and exit (bounded: 5 s; it is killed when dropped anyway).
     pub async fn stop(&self) {
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.connection.call(Call::Stop {}, ProgressSink::default()))
-            .await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(5), self.connection.call(Call::Stop {}, ProgressSink::default()))
+                .await;
     }
 
     async fn call(&self, call: Call) -> Result<Reply, ProviderError> {

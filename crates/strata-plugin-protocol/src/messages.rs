@@ -12,14 +12,28 @@ use crate::{WireSchema, WireValue};
 #[serde(tag = "method", content = "params", rename_all = "snake_case")]
 pub enum Call {
     /// Always the first request: the versions the engine speaks, newest first.
-    Handshake { protocol_versions: Vec<u32>, engine_version: String },
+    Handshake {
+        protocol_versions: Vec<u32>,
+        engine_version: String,
+    },
     GetSchema {},
     /// The `provider` block, evaluated, before `configure`.
-    ValidateProviderConfig { config: WireValue },
-    Configure { config: WireValue },
-    ValidateResourceConfig { type_name: String, config: WireValue },
+    ValidateProviderConfig {
+        config: WireValue,
+    },
+    Configure {
+        config: WireValue,
+    },
+    ValidateResourceConfig {
+        type_name: String,
+        config: WireValue,
+    },
     /// Prior state (`null` when creating) + configuration → planned state.
-    PlanResourceChange { type_name: String, prior: Option<WireValue>, config: WireValue },
+    PlanResourceChange {
+        type_name: String,
+        prior: Option<WireValue>,
+        config: WireValue,
+    },
     /// `planned: null` deletes. `idempotency_token` is the engine's intent token for a create.
     ApplyResourceChange {
         type_name: String,
@@ -28,12 +42,29 @@ pub enum Call {
         config: WireValue,
         idempotency_token: String,
     },
-    ReadResource { type_name: String, current: WireValue },
-    ReadDataSource { type_name: String, config: WireValue },
-    ImportResource { type_name: String, id: String },
+    ReadResource {
+        type_name: String,
+        current: WireValue,
+    },
+    ReadDataSource {
+        type_name: String,
+        config: WireValue,
+    },
+    ImportResource {
+        type_name: String,
+        id: String,
+    },
     /// After a crash during create: the object that create (with this token) made, if any.
-    FindByToken { type_name: String, idempotency_token: String, planned: WireValue },
-    UpgradeResourceState { type_name: String, schema_version: u64, attributes: WireValue },
+    FindByToken {
+        type_name: String,
+        idempotency_token: String,
+        planned: WireValue,
+    },
+    UpgradeResourceState {
+        type_name: String,
+        schema_version: u64,
+        attributes: WireValue,
+    },
     /// The engine is done: finish what is running, answer, then exit.
     Stop {},
 }

@@ -117,7 +117,11 @@ impl From<&ResourceSchema> for WireResource {
 
 impl WireResource {
     fn to_schema(&self) -> Result<ResourceSchema, String> {
-        Ok(ResourceSchema { version: self.version, description: self.description.clone(), block: self.block.to_schema()? })
+        Ok(ResourceSchema {
+            version: self.version,
+            description: self.description.clone(),
+            block: self.block.to_schema()?,
+        })
     }
 }
 

@@ -65,8 +65,11 @@ pub(crate) fn type_from_json(json: &Json) -> Result<Type, String> {
                     };
                     let mut attrs = BTreeMap::new();
                     for (name, ty) in fields {
-                        let attr =
-                            ObjectAttr { ty: type_from_json(ty)?, optional: optional.contains(&name.as_str()), default: None };
+                        let attr = ObjectAttr {
+                            ty: type_from_json(ty)?,
+                            optional: optional.contains(&name.as_str()),
+                            default: None,
+                        };
                         attrs.insert(name.clone(), attr);
                     }
                     Ok(Type::Object(attrs))

@@ -74,7 +74,12 @@ pub(crate) fn value_from_json(json: &Json) -> Result<Value, String> {
             for (key, item) in object {
                 let key = match key.strip_prefix('$') {
                     Some(rest) if rest.starts_with('$') => rest.to_owned(),
-                    Some(_) => return Err(format!("unescaped key {key:?}: a real key starting with $ is written $${}", &key[1..])),
+                    Some(_) => {
+                        return Err(format!(
+                            "unescaped key {key:?}: a real key starting with $ is written $${}",
+                            &key[1..]
+                        ));
+                    }
                     None => key.clone(),
                 };
                 entries.insert(key, value_from_json(item)?);

@@ -43,7 +43,13 @@ fn schema() -> WireSchema {
         .attribute("password", AttributeSchema::optional(Type::String, "").sensitive())
         .attribute("size", AttributeSchema::optional(Type::String, "").allowed(&["small", "large"]))
         .attribute("id", AttributeSchema::computed(Type::String, "Id."))
-        .block("disk", Nesting::List, 0, "Data disks.", BlockSchema::new().attribute("size_gb", AttributeSchema::required(Type::Number, "")));
+        .block(
+            "disk",
+            Nesting::List,
+            0,
+            "Data disks.",
+            BlockSchema::new().attribute("size_gb", AttributeSchema::required(Type::Number, "")),
+        );
     let resource = ResourceSchema { version: 2, description: "A node group.".into(), block };
     let schema = ProviderSchema {
         config: BlockSchema::new().attribute("region", AttributeSchema::optional(Type::String, "")),
@@ -58,39 +64,153 @@ fn samples() -> Vec<(&'static str, Frame)> {
     let ok = |id, reply| Frame::response(id, Ok(reply));
     let t = || "test_group".to_owned();
     vec![
-        ("handshake.request", request(1, Call::Handshake { protocol_versions: vec![PROTOCOL_VERSION], engine_version: "0.1.0".into() })),
-        ("handshake.response", ok(1, Reply::Handshake { protocol_version: 1, provider_name: "test".into(), provider_version: "0.1.0".into() })),
+        (
+            "handshake.request",
+            request(1, Call::Handshake { protocol_versions: vec![PROTOCOL_VERSION], engine_version: "0.1.0".into() }),
+        ),
+        (
+            "handshake.response",
+            ok(
+                1,
+                Reply::Handshake {
+                    protocol_version: 1,
+                    provider_name: "test".into(),
+                    provider_version: "0.1.0".into(),
+                },
+            ),
+        ),
         ("get_schema.request", request(2, Call::GetSchema {})),
         ("get_schema.response", ok(2, Reply::GetSchema { schema: schema() })),
-        ("validate_provider_config.request", request(3, Call::ValidateProviderConfig { config: v(object(&[("region", Value::from("cn-hangzhou"))])) })),
+        (
+            "validate_provider_config.request",
+            request(3, Call::ValidateProviderConfig { config: v(object(&[("region", Value::from("cn-hangzhou"))])) }),
+        ),
         ("validate_provider_config.response", ok(3, Reply::ValidateProviderConfig {})),
-        ("configure.request", request(4, Call::Configure { config: v(object(&[("region", Value::from("cn-hangzhou"))])) })),
+        (
+            "configure.request",
+            request(4, Call::Configure { config: v(object(&[("region", Value::from("cn-hangzhou"))])) }),
+        ),
         ("configure.response", ok(4, Reply::Configure {})),
-        ("validate_resource_config.request", request(5, Call::ValidateResourceConfig { type_name: t(), config: v(config()) })),
+        (
+            "validate_resource_config.request",
+            request(5, Call::ValidateResourceConfig { type_name: t(), config: v(config()) }),
+        ),
         ("validate_resource_config.response", ok(5, Reply::ValidateResourceConfig {})),
-        ("plan_resource_change.request", request(6, Call::PlanResourceChange { type_name: t(), prior: None, config: v(config()) })),
-        ("plan_resource_change.response", ok(6, Reply::PlanResourceChange { planned: v(planned()), requires_replace: vec!["name".into()] })),
-        ("apply_resource_change.request", request(7, Call::ApplyResourceChange { type_name: t(), prior: None, planned: Some(v(planned())), config: v(config()), idempotency_token: "6f1c2d9e-0b7a-4e53-9d4f-2a8b1c3e5f70".into() })),
-        ("apply_resource_change.progress", Frame::Progress { id: 7, message: "hosts installed".into(), done: Some(3), total: Some(5) }),
+        (
+            "plan_resource_change.request",
+            request(6, Call::PlanResourceChange { type_name: t(), prior: None, config: v(config()) }),
+        ),
+        (
+            "plan_resource_change.response",
+            ok(6, Reply::PlanResourceChange { planned: v(planned()), requires_replace: vec!["name".into()] }),
+        ),
+        (
+            "apply_resource_change.request",
+            request(
+                7,
+                Call::ApplyResourceChange {
+                    type_name: t(),
+                    prior: None,
+                    planned: Some(v(planned())),
+                    config: v(config()),
+                    idempotency_token: "6f1c2d9e-0b7a-4e53-9d4f-2a8b1c3e5f70".into(),
+                },
+            ),
+        ),
+        (
+            "apply_resource_change.progress",
+            Frame::Progress { id: 7, message: "hosts installed".into(), done: Some(3), total: Some(5) },
+        ),
         ("apply_resource_change.response", ok(7, Reply::ApplyResourceChange { new_state: Some(v(config())) })),
-        ("apply_resource_change.delete", request(8, Call::ApplyResourceChange { type_name: t(), prior: Some(v(config())), planned: None, config: v(Value::Null), idempotency_token: String::new() })),
+        (
+            "apply_resource_change.delete",
+            request(
+                8,
+                Call::ApplyResourceChange {
+                    type_name: t(),
+                    prior: Some(v(config())),
+                    planned: None,
+                    config: v(Value::Null),
+                    idempotency_token: String::new(),
+                },
+            ),
+        ),
         ("apply_resource_change.deleted", ok(8, Reply::ApplyResourceChange { new_state: None })),
         ("read_resource.request", request(9, Call::ReadResource { type_name: t(), current: v(config()) })),
         ("read_resource.response", ok(9, Reply::ReadResource { state: Some(v(config())) })),
         ("read_resource.gone", ok(9, Reply::ReadResource { state: None })),
-        ("read_data_source.request", request(10, Call::ReadDataSource { type_name: "test_lookup".into(), config: v(object(&[("name", Value::from("x"))])) })),
-        ("read_data_source.response", ok(10, Reply::ReadDataSource { state: v(object(&[("name", Value::from("x")), ("id", Value::from("x-1"))])) })),
+        (
+            "read_data_source.request",
+            request(
+                10,
+                Call::ReadDataSource {
+                    type_name: "test_lookup".into(),
+                    config: v(object(&[("name", Value::from("x"))])),
+                },
+            ),
+        ),
+        (
+            "read_data_source.response",
+            ok(
+                10,
+                Reply::ReadDataSource { state: v(object(&[("name", Value::from("x")), ("id", Value::from("x-1"))])) },
+            ),
+        ),
         ("import_resource.request", request(11, Call::ImportResource { type_name: t(), id: "g-42".into() })),
         ("import_resource.response", ok(11, Reply::ImportResource { state: Some(v(config())) })),
-        ("find_by_token.request", request(12, Call::FindByToken { type_name: t(), idempotency_token: "6f1c2d9e-0b7a-4e53-9d4f-2a8b1c3e5f70".into(), planned: v(planned()) })),
+        (
+            "find_by_token.request",
+            request(
+                12,
+                Call::FindByToken {
+                    type_name: t(),
+                    idempotency_token: "6f1c2d9e-0b7a-4e53-9d4f-2a8b1c3e5f70".into(),
+                    planned: v(planned()),
+                },
+            ),
+        ),
         ("find_by_token.response", ok(12, Reply::FindByToken { state: None })),
-        ("upgrade_resource_state.request", request(13, Call::UpgradeResourceState { type_name: t(), schema_version: 1, attributes: v(object(&[("name", Value::from("core"))])) })),
-        ("upgrade_resource_state.response", ok(13, Reply::UpgradeResourceState { attributes: v(object(&[("name", Value::from("core")), ("count", Value::Number(1.0))])) })),
+        (
+            "upgrade_resource_state.request",
+            request(
+                13,
+                Call::UpgradeResourceState {
+                    type_name: t(),
+                    schema_version: 1,
+                    attributes: v(object(&[("name", Value::from("core"))])),
+                },
+            ),
+        ),
+        (
+            "upgrade_resource_state.response",
+            ok(
+                13,
+                Reply::UpgradeResourceState {
+                    attributes: v(object(&[("name", Value::from("core")), ("count", Value::Number(1.0))])),
+                },
+            ),
+        ),
         ("stop.request", request(14, Call::Stop {})),
         ("stop.response", ok(14, Reply::Stop {})),
         ("cancel", Frame::Cancel { id: 7 }),
-        ("error.response", Frame::response(6, Err(WireError { message: "count must be at least 1".into(), attribute: Some("count".into()), outcome_unknown: false }))),
-        ("cancelled.response", Frame::response(7, Err(WireError { message: "cancelled by the engine".into(), attribute: None, outcome_unknown: true }))),
+        (
+            "error.response",
+            Frame::response(
+                6,
+                Err(WireError {
+                    message: "count must be at least 1".into(),
+                    attribute: Some("count".into()),
+                    outcome_unknown: false,
+                }),
+            ),
+        ),
+        (
+            "cancelled.response",
+            Frame::response(
+                7,
+                Err(WireError { message: "cancelled by the engine".into(), attribute: None, outcome_unknown: true }),
+            ),
+        ),
     ]
 }
 
@@ -107,7 +227,8 @@ fn every_frame_matches_its_golden_line_both_ways() {
         if update {
             std::fs::write(&path, &line).unwrap();
         }
-        let golden = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; UPDATE_GOLDEN=1 writes it", path.display()));
+        let golden = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; UPDATE_GOLDEN=1 writes it", path.display()));
         assert_eq!(line, golden, "{name}: encoding changed; UPDATE_GOLDEN=1 to accept");
         assert_eq!(decode_frame(&golden).unwrap(), frame, "{name}: decoding the golden line");
     }

@@ -54,7 +54,10 @@ pub(crate) async fn dispatch(
         Call::PlanResourceChange { type_name, prior, config } => {
             let request = PlanRequest { type_name, prior: prior.map(|v| v.0), config: config.0 };
             let response = provider.plan(request).await.map_err(wire_error)?;
-            Reply::PlanResourceChange { planned: WireValue(response.planned), requires_replace: response.requires_replace }
+            Reply::PlanResourceChange {
+                planned: WireValue(response.planned),
+                requires_replace: response.requires_replace,
+            }
         }
         Call::ApplyResourceChange { type_name, prior, planned, config, idempotency_token } => {
             let request = ApplyRequest {
@@ -85,7 +88,9 @@ pub(crate) async fn dispatch(
         }
         Call::UpgradeResourceState { type_name, schema_version, attributes } => {
             let request = UpgradeRequest { type_name, schema_version, attributes: attributes.0 };
-            Reply::UpgradeResourceState { attributes: WireValue(provider.upgrade_state(request).await.map_err(wire_error)?) }
+            Reply::UpgradeResourceState {
+                attributes: WireValue(provider.upgrade_state(request).await.map_err(wire_error)?),
+            }
         }
         Call::Stop {} => Reply::Stop {},
     };

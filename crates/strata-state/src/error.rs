@@ -23,7 +23,7 @@ pub enum StateError {
     #[error("{path} is not a Strata state file: it has no `\"format\": \"strata-state\"` field")]
     NotAStateFile { path: PathBuf },
     #[error(
-        "{path} has state format version {found}, but this version of Strata reads only version \
+        "{path} has state format version {found}, but this version of Strata reads versions 1 to \
          {supported}; it was written by a newer Strata, so upgrade Strata to use it"
     )]
     UnsupportedVersion { path: PathBuf, found: u64, supported: u64 },
@@ -52,6 +52,14 @@ pub enum StateError {
     JournalWithoutSnapshot { journal: PathBuf, snapshot: PathBuf },
     #[error("the journal {path} stopped accepting records after an earlier failure: {reason}")]
     JournalFailed { path: PathBuf, reason: String },
+    /// Sensitive values could not be encrypted or decrypted: no key, the wrong key, a key file
+    /// that cannot be made, or a value altered or moved.
+    #[error("{path}: {source}")]
+    Key {
+        path: PathBuf,
+        #[source]
+        source: crate::KeyError,
+    },
 }
 
 impl StateError {

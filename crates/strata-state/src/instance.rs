@@ -1,12 +1,18 @@
 //! What the state remembers about one resource instance.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
-use strata_addrs::{AbsResourceAddr, ProviderConfigAddr};
+use strata_addrs::{AbsResourceAddr, ProviderConfigAddr, ResourceInstanceAddr};
 use strata_value::Value;
 
-use crate::{EncodeError, PathStep, decode_value, encode_value};
+use crate::sealing::{self, Owner};
+use crate::{EncodeError, KeyError, KeySource, PathStep, decode_value, encode_value};
 
 /// One resource instance as its provider last reported it.
+///
+/// The serde derives give the stored shape only: the state format and [`crate::Operation`]'s
+/// serde encrypt the sensitive values around them. Do not serialize an instance directly.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstanceState {
     /// The provider configuration that manages the instance; needed to destroy it even after
@@ -17,8 +23,9 @@ pub struct InstanceState {
     /// upgrade them.
     #[serde(default)]
     pub schema_version: u64,
-    /// The attributes as a JSON object. Never contains unknowns; sensitive values are stored
-    /// in plain JSON (like Terraform) and marked by `sensitive_paths`.
+    /// The attributes as a JSON object. Never contains unknowns. In memory the values at
+    /// `sensitive_paths` are plain; the state format and the journal store them encrypted
+    /// (`{"$encrypted": "..."}`, see `sealing.rs`), so they are never on disk in clear text.
     pub attributes: serde_json::Value,
     /// Where the attributes held sensitive marks; [`InstanceState::attributes_value`] re-applies
     /// them so the values are never shown.
@@ -67,5 +74,33 @@ impl InstanceState {
     /// The attributes as a value, with their sensitive marks back in place.
     pub fn attributes_value(&self) -> Value {
         decode_value(&self.attributes, &self.sensitive_paths)
+    }
+}
+
+/// Encryption at rest (crate-internal: the formats call these).
+impl InstanceState {
+    /// The instance as stored: sensitive values encrypted (borrowed when it has none).
+    pub(crate) fn sealed(
+        &self,
+        address: &ResourceInstanceAddr,
+        keys: &KeySource,
+    ) -> Result<Cow<'_, InstanceState>, KeyError> {
+        match sealing::seal(&self.attributes, &self.sensitive_paths, Owner::Resource(address), keys)? {
+            Cow::Borrowed(_) => Ok(Cow::Borrowed(self)),
+            Cow::Owned(attributes) => Ok(Cow::Owned(InstanceState {
+                provider: self.provider.clone(),
+                schema_version: self.schema_version,
+                attributes,
+                sensitive_paths: self.sensitive_paths.clone(),
+                dependencies: self.dependencies.clone(),
+                status: self.status,
+                create_before_destroy: self.create_before_destroy,
+            })),
+        }
+    }
+
+    /// Decrypts a stored instance in place.
+    pub(crate) fn open(&mut self, address: &ResourceInstanceAddr, keys: &KeySource) -> Result<(), KeyError> {
+        sealing::open(&mut self.attributes, &self.sensitive_paths, Owner::Resource(address), keys)
     }
 }

@@ -1,36 +1,38 @@
 //! Operations: the unit of change, and the records of the journal.
 
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use strata_addrs::ResourceInstanceAddr;
 
-use crate::{InstanceState, Intent, OutputState, State};
+use crate::{InstanceState, Intent, KeyError, KeySource, OutputState, State, key_source};
 
-/// One change to a [`State`]. Serialized into journal lines as
-/// `{"serial": N, "op": "put_instance", "address": "...", "instance": {...}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+/// One change to a [`State`]. Serialized into journal lines (and the PostgreSQL backend's
+/// journal rows) as `{"serial": N, "op": "put_instance", "address": "...", "instance": {...}}`.
+///
+/// Serde encrypts sensitive values on the way out and decrypts them on the way in, with the key
+/// of [`crate::with_key_source`] or else the working directory's (see `key_source.rs`), so
+/// every backend stores them encrypted. A key problem is a serde error carrying the
+/// [`KeyError`]'s message.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Operation {
     /// Records an instance as created, updated or refreshed. Also clears an intent at the same
     /// address: the create it announced has completed, and doing both in one record means
     /// there is no moment where the state holds both or neither.
     PutInstance {
-        #[serde(with = "crate::serde_addr::one")]
         address: ResourceInstanceAddr,
         instance: InstanceState,
     },
     RemoveInstance {
-        #[serde(with = "crate::serde_addr::one")]
         address: ResourceInstanceAddr,
     },
     /// Announces a create before it is sent to the provider.
     PutIntent {
-        #[serde(with = "crate::serde_addr::one")]
         address: ResourceInstanceAddr,
         intent: Intent,
     },
     /// Withdraws an intent whose create failed without creating anything.
     ClearIntent {
-        #[serde(with = "crate::serde_addr::one")]
         address: ResourceInstanceAddr,
     },
     PutOutput {
@@ -65,6 +67,131 @@ impl Operation {
             Operation::RemoveOutput { name } => {
                 state.outputs.remove(&name);
             }
+        }
+    }
+
+    /// The stored form: sensitive values encrypted with `keys`.
+    pub(crate) fn sealed(&self, keys: &KeySource) -> Result<OperationOut<'_>, KeyError> {
+        Ok(match self {
+            Operation::PutInstance { address, instance } => {
+                OperationOut::PutInstance { address, instance: instance.sealed(address, keys)? }
+            }
+            Operation::RemoveInstance { address } => OperationOut::RemoveInstance { address },
+            Operation::PutIntent { address, intent } => {
+                OperationOut::PutIntent { address, intent: intent.sealed(address, keys)? }
+            }
+            Operation::ClearIntent { address } => OperationOut::ClearIntent { address },
+            Operation::PutOutput { name, output } => {
+                OperationOut::PutOutput { name, output: output.sealed(name, keys)? }
+            }
+            Operation::RemoveOutput { name } => OperationOut::RemoveOutput { name },
+        })
+    }
+
+    /// Decrypts a stored operation in place.
+    pub(crate) fn open(&mut self, keys: &KeySource) -> Result<(), KeyError> {
+        match self {
+            Operation::PutInstance { address, instance } => instance.open(address, keys),
+            Operation::PutIntent { address, intent } => intent.open(address, keys),
+            Operation::PutOutput { name, output } => output.open(name, keys),
+            Operation::RemoveInstance { .. } | Operation::ClearIntent { .. } | Operation::RemoveOutput { .. } => Ok(()),
+        }
+    }
+
+    /// An operation read from journal version 1, which stored everything in clear text.
+    pub(crate) fn upgrade_from_v1(&mut self) {
+        if let Operation::PutIntent { intent, .. } = self {
+            intent.upgrade_from_v1();
+        }
+    }
+}
+
+impl Serialize for Operation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let sealed = self.sealed(&key_source::current()).map_err(serde::ser::Error::custom)?;
+        sealed.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Operation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Operation, D::Error> {
+        let mut operation = Operation::from(StoredOperation::deserialize(deserializer)?);
+        operation.open(&key_source::current()).map_err(serde::de::Error::custom)?;
+        Ok(operation)
+    }
+}
+
+/// An operation as written: borrowed, with sensitive values encrypted.
+#[derive(Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub(crate) enum OperationOut<'a> {
+    PutInstance {
+        #[serde(with = "crate::serde_addr::one")]
+        address: &'a ResourceInstanceAddr,
+        instance: Cow<'a, InstanceState>,
+    },
+    RemoveInstance {
+        #[serde(with = "crate::serde_addr::one")]
+        address: &'a ResourceInstanceAddr,
+    },
+    PutIntent {
+        #[serde(with = "crate::serde_addr::one")]
+        address: &'a ResourceInstanceAddr,
+        intent: Cow<'a, Intent>,
+    },
+    ClearIntent {
+        #[serde(with = "crate::serde_addr::one")]
+        address: &'a ResourceInstanceAddr,
+    },
+    PutOutput {
+        name: &'a str,
+        output: Cow<'a, OutputState>,
+    },
+    RemoveOutput {
+        name: &'a str,
+    },
+}
+
+/// An operation as read, before decryption ([`Operation::open`]).
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub(crate) enum StoredOperation {
+    PutInstance {
+        #[serde(with = "crate::serde_addr::one")]
+        address: ResourceInstanceAddr,
+        instance: InstanceState,
+    },
+    RemoveInstance {
+        #[serde(with = "crate::serde_addr::one")]
+        address: ResourceInstanceAddr,
+    },
+    PutIntent {
+        #[serde(with = "crate::serde_addr::one")]
+        address: ResourceInstanceAddr,
+        intent: Intent,
+    },
+    ClearIntent {
+        #[serde(with = "crate::serde_addr::one")]
+        address: ResourceInstanceAddr,
+    },
+    PutOutput {
+        name: String,
+        output: OutputState,
+    },
+    RemoveOutput {
+        name: String,
+    },
+}
+
+impl From<StoredOperation> for Operation {
+    fn from(stored: StoredOperation) -> Operation {
+        match stored {
+            StoredOperation::PutInstance { address, instance } => Operation::PutInstance { address, instance },
+            StoredOperation::RemoveInstance { address } => Operation::RemoveInstance { address },
+            StoredOperation::PutIntent { address, intent } => Operation::PutIntent { address, intent },
+            StoredOperation::ClearIntent { address } => Operation::ClearIntent { address },
+            StoredOperation::PutOutput { name, output } => Operation::PutOutput { name, output },
+            StoredOperation::RemoveOutput { name } => Operation::RemoveOutput { name },
         }
     }
 }

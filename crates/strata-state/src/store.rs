@@ -8,9 +8,10 @@ use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::format::write_state_with;
 use crate::fs_util::sync_parent_dir;
-use crate::journal::{Request, Writer, load_parts};
-use crate::{Operation, State, StateError, StateWarning, write_state_atomically};
+use crate::journal::{JOURNAL_VERSION, Request, Writer, load_parts};
+use crate::{FORMAT_VERSION, KeySource, Operation, State, StateError, StateWarning, key_source};
 
 /// The state at `PATH`, persisted as the snapshot `PATH` plus the journal `PATH.journal`.
 ///
@@ -20,6 +21,10 @@ use crate::{Operation, State, StateError, StateWarning, write_state_atomically};
 /// line, not a rewrite of the whole file, so 10,000 resources cost 10,000 lines, and changes
 /// completing together share one fsync. [`StateStore::compact`] folds the journal into the
 /// snapshot; call it at the end of a run.
+///
+/// Sensitive values are encrypted in the journal and the snapshot with the store's
+/// [`KeySource`]. A snapshot or journal of an older format version is rewritten in the current
+/// one when the store opens, so clear-text secrets an older Strata wrote are encrypted then.
 ///
 /// Hold a [`crate::StateLock`] while a store is open: the store assumes it is the only writer.
 pub struct StateStore {
@@ -33,9 +38,19 @@ pub struct StateStore {
 impl StateStore {
     /// Opens the state at `path`, replaying its journal; creates an empty state (new lineage,
     /// written as a snapshot at once) when there is none. Warnings report what loading repaired.
+    /// The key is [`crate::with_key_source`]'s if the caller set one, otherwise
+    /// [`KeySource::for_local_state`]`(path)`.
     pub async fn open(path: &Path) -> Result<(StateStore, State, Vec<StateWarning>), StateError> {
+        StateStore::open_with_key_source(path, key_source::for_path(path)).await
+    }
+
+    /// [`StateStore::open`] with sensitive values encrypted and decrypted with `keys`.
+    pub async fn open_with_key_source(
+        path: &Path,
+        keys: KeySource,
+    ) -> Result<(StateStore, State, Vec<StateWarning>), StateError> {
         let owned = path.to_owned();
-        match tokio::task::spawn_blocking(move || StateStore::open_blocking(&owned)).await {
+        match tokio::task::spawn_blocking(move || StateStore::open_blocking(&owned, keys)).await {
             Ok(result) => result,
             Err(error) => match error.try_into_panic() {
                 Ok(panic) => std::panic::resume_unwind(panic),
@@ -44,11 +59,15 @@ impl StateStore {
         }
     }
 
-    fn open_blocking(path: &Path) -> Result<(StateStore, State, Vec<StateWarning>), StateError> {
-        let loaded = load_parts(path)?;
-        if !loaded.snapshot_exists {
-            // The snapshot fixes the lineage on disk before any journal record refers to it.
-            write_state_atomically(path, &loaded.state)?;
+    fn open_blocking(path: &Path, keys: KeySource) -> Result<(StateStore, State, Vec<StateWarning>), StateError> {
+        let mut loaded = load_parts(path, &keys)?;
+        let outdated = loaded.snapshot_version.is_some_and(|version| version < FORMAT_VERSION)
+            || loaded.journal_version.is_some_and(|version| version < JOURNAL_VERSION);
+        if !loaded.snapshot_exists || outdated {
+            // The snapshot fixes the lineage on disk before any journal record refers to it. An
+            // older format is rewritten now, with the journal folded in: its clear-text
+            // sensitive values are encrypted, and new records never follow old ones.
+            write_state_with(path, &loaded.state, &keys)?;
         }
         let journal_path = loaded.journal_path;
         let journal = OpenOptions::new()
@@ -59,7 +78,14 @@ impl StateStore {
         if !loaded.journal_exists {
             sync_parent_dir(&journal_path)?;
         }
-        if loaded.journal_valid_len < loaded.journal_len {
+        if outdated && loaded.journal_len > 0 {
+            // Every record is in the snapshot just written.
+            journal
+                .set_len(0)
+                .and_then(|()| journal.sync_all())
+                .map_err(|e| StateError::io("truncate", &journal_path, e))?;
+            loaded.journal_valid_len = 0;
+        } else if loaded.journal_valid_len < loaded.journal_len {
             // Cut the torn tail off, or the next append would continue it and turn a harmless
             // torn last line into a corrupt line in the middle.
             journal
@@ -74,6 +100,7 @@ impl StateStore {
             journal,
             needs_header: loaded.journal_valid_len == 0,
             state: loaded.state.clone(),
+            keys,
             failure: None,
             batches: batches.clone(),
         };

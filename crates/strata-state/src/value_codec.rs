@@ -2,7 +2,8 @@
 //!
 //! The state keeps attributes in plain JSON (readable, diffable, and what providers send) and
 //! records where the marks were separately, so a value read back from the state is exactly as
-//! sensitive as the one that was written.
+//! sensitive as the one that was written. That is the in-memory form; on disk the values at the
+//! sensitive paths are encrypted (`sealing.rs`), which the formats undo on reading.
 
 use serde_json::Value as Json;
 use strata_value::{Value, from_json};

@@ -106,7 +106,7 @@ async fn compaction_leaves_an_empty_journal_and_an_equal_snapshot() {
     drop(store);
     let journal = fs::read_to_string(journal_path(&dir)).unwrap();
     assert_eq!(journal.lines().count(), 2, "{journal}");
-    assert!(journal.starts_with(r#"{"format":"strata-state-journal","version":1,"lineage":""#), "{journal}");
+    assert!(journal.starts_with(r#"{"format":"strata-state-journal","version":2,"lineage":""#), "{journal}");
     assert_eq!(load(&state_path(&dir)).unwrap().0, state);
 }
 
@@ -159,7 +159,7 @@ async fn untrustworthy_journals_are_errors() {
             None,
             "belongs to state lineage 00000000-0000-4000-8000-000000000000",
         ),
-        (journal.replacen("\"version\":1", "\"version\":9", 1), None, "has state format version 9"),
+        (journal.replacen("\"version\":2", "\"version\":9", 1), None, "has state format version 9"),
         (journal.clone(), Some("remove snapshot"), "exists but the snapshot"),
     ];
     let snapshot = fs::read(state_path(&dir)).unwrap();

@@ -23,8 +23,14 @@ fn state(input: Value, output: Value, id: &str) -> Value {
 }
 
 async fn apply(prior: Option<Value>, planned: Option<Value>, config: Value) -> Option<Value> {
-    let request =
-        ApplyRequest { type_name: "strata_data".into(), prior, planned, config, idempotency_token: TOKEN.into(), progress: Default::default() };
+    let request = ApplyRequest {
+        type_name: "strata_data".into(),
+        prior,
+        planned,
+        config,
+        idempotency_token: TOKEN.into(),
+        progress: Default::default(),
+    };
     StrataProvider::new().apply(request).await.unwrap().new_state
 }
 

@@ -32,8 +32,14 @@ fn state(path: &Path, content: Value, mode: &str) -> Value {
 
 async fn apply(prior: Option<Value>, config: Value) -> Result<Option<Value>, strata_provider::ProviderError> {
     let planned = if config.is_null() { None } else { Some(config.clone()) };
-    let request =
-        ApplyRequest { type_name: "strata_file".into(), prior, planned, config, idempotency_token: TOKEN.into(), progress: Default::default() };
+    let request = ApplyRequest {
+        type_name: "strata_file".into(),
+        prior,
+        planned,
+        config,
+        idempotency_token: TOKEN.into(),
+        progress: Default::default(),
+    };
     StrataProvider::new().apply(request).await.map(|response| response.new_state)
 }
 

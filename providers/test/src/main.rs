@@ -7,6 +7,7 @@
 //! - `garbage_at_start`: writes a line that is not a frame before anything else;
 //! - `crash_at_start`: exits with code 3 before the handshake;
 //! - `hang_at_start`: never answers.
+//!
 //! `STRATA_TEST_PROVIDER_LIMIT=N` declares a concurrency limit of N in the schema.
 
 mod thing;

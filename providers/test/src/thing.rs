@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use strata_provider::{
-    ApplyRequest, ApplyResponse, FindRequest, PlanRequest, PlanResponse, Progress, Provider, ProviderError,
-    ReadRequest,
+    ApplyRequest, ApplyResponse, FindRequest, PlanRequest, PlanResponse, Progress, Provider, ProviderError, ReadRequest,
 };
 use strata_schema::{AttributeSchema, BlockSchema, ProviderSchema, ResourceSchema};
 use strata_value::{Type, Value};
@@ -79,7 +78,8 @@ impl Provider for TestProvider {
         };
         let mut planned = with(&request.config, "id", id);
         if text(&request.config, "behavior") == "inconsistent_plan" {
-            planned = with(&planned, "name", Value::from(format!("{}-not-what-you-asked", text(&request.config, "name"))));
+            planned =
+                with(&planned, "name", Value::from(format!("{}-not-what-you-asked", text(&request.config, "name"))));
         }
         let requires_replace = match &request.prior {
             Some(prior) if text(prior, "name") != text(&request.config, "name") => vec!["name".to_owned()],

@@ -6,6 +6,7 @@
 # EXPECT-STDERR: test_thing.a: hosts installed (2/3)
 # EXPECT-STDOUT: secret   = (sensitive value)
 # EXPECT-ABSENT: hunter2
+# EXPECT-NOT-IN-STATE: hunter2
 # EXPECT-STATE: test_thing.a
 # EXPECT-STATE: test_thing.b
 resource "test_thing" "a" {

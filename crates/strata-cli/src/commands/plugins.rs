@@ -97,10 +97,9 @@ async fn start(config: &Config, diags: &mut Diagnostics) -> Plugins {
                 catalog.providers.insert(name.clone(), strata_provider::Provider::schema(&plugin));
                 started.insert(name, Arc::new(plugin));
             }
-            Err(error) => diags.push(
-                Diagnostic::error("Failed to start provider", error.to_string())
-                    .with_hint(format!("run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}", path.display())),
-            ),
+            Err(error) => diags.push(Diagnostic::error("Failed to start provider", error.to_string()).with_hint(
+                format!("run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}", path.display()),
+            )),
         }
     }
     Plugins { catalog, started }

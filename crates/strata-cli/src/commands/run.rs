@@ -77,10 +77,9 @@ pub async fn providers(config: &Config, variables: &BTreeMap<String, Value>) -> 
     }
     for (addr, provider) in set.iter() {
         let settings = provider_settings(config, addr, &provider.schema().config, variables)?;
-        provider
-            .configure(settings)
-            .await
-            .map_err(|e| Diagnostic::error("Failed to configure provider", format!("provider \"{}\": {}", addr.name, e.message)))?;
+        provider.configure(settings).await.map_err(|e| {
+            Diagnostic::error("Failed to configure provider", format!("provider \"{}\": {}", addr.name, e.message))
+        })?;
     }
     Ok(set)
 }

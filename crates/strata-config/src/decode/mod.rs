@@ -7,6 +7,7 @@ mod provider;
 mod refactoring;
 mod resource;
 mod settings;
+mod timeouts;
 mod variable;
 
 use hcl::edit::structure::{Block, Body, Structure};

@@ -6,7 +6,7 @@ use strata_addrs::{ProviderConfigAddr, ResourceAddr, ResourceMode};
 use strata_diagnostics::{Diagnostic, Diagnostics, FileId};
 
 use super::{Fields, labels, span_of};
-use crate::{Expr, Lifecycle, Module, Resource, ResourceBody};
+use crate::{Expr, Lifecycle, Module, Resource, ResourceBody, Timeouts};
 
 const META_ARGUMENTS: [&str; 4] = ["count", "for_each", "depends_on", "provider"];
 const LIFECYCLE_ARGUMENTS: [&str; 4] =
@@ -28,7 +28,9 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
         provider: None,
         provider_span: None,
         lifecycle: Lifecycle::default(),
-        // Only type-specific content: meta-arguments and lifecycle are decoded into fields.
+        timeouts: Timeouts::default(),
+        // Only type-specific content: meta-arguments, lifecycle and timeouts are decoded into
+        // fields (the engine handles them; providers never see them).
         body: ResourceBody {
             file,
             body: block
@@ -36,7 +38,7 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
                 .iter()
                 .filter(|s| match s {
                     Structure::Attribute(a) => !META_ARGUMENTS.contains(&a.key.value().as_str()),
-                    Structure::Block(b) => b.ident.value().as_str() != "lifecycle",
+                    Structure::Block(b) => !matches!(b.ident.value().as_str(), "lifecycle" | "timeouts"),
                 })
                 .cloned()
                 .collect(),
@@ -75,6 +77,9 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
                     continue;
                 }
                 decode_lifecycle(file, inner, &mut resource.lifecycle, diags);
+            }
+            Structure::Block(inner) if inner.ident.value().as_str() == "timeouts" => {
+                super::timeouts::decode(file, inner, mode, &mut resource.timeouts, diags);
             }
             Structure::Block(_) => {}
         }

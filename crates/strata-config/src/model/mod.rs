@@ -7,6 +7,7 @@ mod output;
 mod provider;
 mod resource;
 mod settings;
+mod timeouts;
 mod variable;
 
 pub use lifecycle::Lifecycle;
@@ -16,4 +17,5 @@ pub use output::Output;
 pub use provider::ProviderConfig;
 pub use resource::{Resource, ResourceBody};
 pub use settings::{BackendConfig, Settings};
+pub use timeouts::{Timeouts, format_duration, parse_duration};
 pub use variable::{Validation, Variable};

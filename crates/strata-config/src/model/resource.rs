@@ -4,9 +4,10 @@ use hcl::edit::structure::Body;
 use strata_addrs::{ProviderConfigAddr, ResourceAddr};
 use strata_diagnostics::{FileId, Span};
 
-use crate::{Expr, Lifecycle};
+use crate::{Expr, Lifecycle, Timeouts};
 
-/// The type-specific part of a resource block: everything but meta-arguments.
+/// The type-specific part of a resource block: everything but meta-arguments, `lifecycle` and
+/// `timeouts`.
 #[derive(Clone, Debug)]
 pub struct ResourceBody {
     pub file: FileId,
@@ -23,6 +24,8 @@ pub struct Resource {
     pub provider: Option<ProviderConfigAddr>,
     pub provider_span: Option<Span>,
     pub lifecycle: Lifecycle,
+    /// `timeouts { }`: limits the engine puts on provider calls; not part of `body`.
+    pub timeouts: Timeouts,
     pub body: ResourceBody,
     /// The block header (`resource "t" "n"`).
     pub decl_span: Option<Span>,

@@ -12,16 +12,19 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use record::header_line;
+pub(crate) use record::{JOURNAL_VERSION, header_line};
 pub(crate) use writer::{Request, Writer};
 
+use crate::format::read_snapshot;
 use crate::fs_util::{read_if_exists, sibling};
-use crate::{State, StateError, StateWarning, state_from_bytes};
+use crate::{KeySource, Operation, State, StateError, StateWarning, key_source};
 
 /// Reads the state at `path`: the snapshot plus its journal (read-only: a torn tail is reported
 /// but left in place). Fails when there is no snapshot; see [`StateError::is_not_found`].
+/// Encrypted values are decrypted with the key of [`crate::with_key_source`], or else
+/// [`KeySource::for_local_state`]`(path)`.
 pub fn load(path: &Path) -> Result<(State, Vec<StateWarning>), StateError> {
-    let loaded = load_parts(path)?;
+    let loaded = load_parts(path, &key_source::for_path(path))?;
     if !loaded.snapshot_exists {
         return Err(StateError::io("read", path, std::io::ErrorKind::NotFound.into()));
     }
@@ -33,51 +36,66 @@ pub(crate) struct Loaded {
     pub(crate) state: State,
     pub(crate) warnings: Vec<StateWarning>,
     pub(crate) snapshot_exists: bool,
+    /// The snapshot's format version (when it exists).
+    pub(crate) snapshot_version: Option<u64>,
     pub(crate) journal_path: PathBuf,
+    /// The journal header's version (when it has one).
+    pub(crate) journal_version: Option<u64>,
     pub(crate) journal_exists: bool,
     /// Length of the journal's complete lines; anything after it is a torn tail.
     pub(crate) journal_valid_len: u64,
     pub(crate) journal_len: u64,
 }
 
-pub(crate) fn load_parts(path: &Path) -> Result<Loaded, StateError> {
+pub(crate) fn load_parts(path: &Path, keys: &KeySource) -> Result<Loaded, StateError> {
     let journal_path = sibling(path, ".journal");
     let snapshot = read_if_exists(path)?;
     let journal = read_if_exists(&journal_path)?;
     let snapshot_exists = snapshot.is_some();
-    let mut state = match snapshot {
-        Some(bytes) => state_from_bytes(&bytes, path)?,
+    let (mut state, snapshot_version) = match snapshot {
+        Some(bytes) => read_snapshot(&bytes, path, keys).map(|(state, version)| (state, Some(version)))?,
         None if journal.as_ref().is_some_and(|bytes| !bytes.is_empty()) => {
             return Err(StateError::JournalWithoutSnapshot { journal: journal_path, snapshot: path.to_owned() });
         }
-        None => State::new(),
+        None => (State::new(), None),
     };
     let journal_exists = journal.is_some();
     let bytes = journal.unwrap_or_default();
     let mut warnings = Vec::new();
-    let journal_valid_len = replay(&mut state, &bytes, &journal_path, path, &mut warnings)?;
+    let files = Files { journal: &journal_path, snapshot: path, keys };
+    let (journal_valid_len, journal_version) = replay(&mut state, &bytes, &files, &mut warnings)?;
     Ok(Loaded {
         state,
         warnings,
         snapshot_exists,
+        snapshot_version,
         journal_path,
+        journal_version,
         journal_exists,
         journal_valid_len,
         journal_len: bytes.len() as u64,
     })
 }
 
-/// Applies the journal's records to `state`; returns the length of the complete lines.
+/// What replay reads and decrypts with.
+struct Files<'a> {
+    journal: &'a Path,
+    snapshot: &'a Path,
+    keys: &'a KeySource,
+}
+
+/// Applies the journal's records to `state`; returns the length of the complete lines and the
+/// header's version.
 fn replay(
     state: &mut State,
     bytes: &[u8],
-    journal_path: &Path,
-    snapshot_path: &Path,
+    files: &Files<'_>,
     warnings: &mut Vec<StateWarning>,
-) -> Result<u64, StateError> {
+) -> Result<(u64, Option<u64>), StateError> {
+    let journal_path = files.journal;
     let mut offset = 0;
     let mut line_number = 0;
-    let mut header_seen = false;
+    let mut version = None;
     while offset < bytes.len() {
         line_number += 1;
         let (line, next) = match bytes[offset..].iter().position(|&b| b == b'\n') {
@@ -87,7 +105,7 @@ fn replay(
         };
         let parsed = match line {
             None => Err("the line is incomplete".to_owned()),
-            Some(line) if !header_seen => {
+            Some(line) if version.is_none() => {
                 serde_json::from_slice::<record::Header>(line).map(Line::Header).map_err(|e| e.to_string())
             }
             Some(line) => serde_json::from_slice::<record::Record>(line).map(Line::Record).map_err(|e| e.to_string()),
@@ -102,14 +120,14 @@ fn replay(
                     line: line_number,
                     bytes,
                 });
-                return Ok(offset as u64);
+                return Ok((offset as u64, version));
             }
             Err(message) => {
                 return Err(StateError::CorruptJournal { path: journal_path.to_owned(), line: line_number, message });
             }
             Ok(Line::Header(header)) => {
-                check_header(&header, state, journal_path, snapshot_path)?;
-                header_seen = true;
+                check_header(&header, state, journal_path, files.snapshot)?;
+                version = Some(header.version);
             }
             // Already in the snapshot: a compaction renamed its snapshot into place, then
             // stopped before it could truncate the journal.
@@ -122,11 +140,22 @@ fn replay(
                     found: record.serial,
                 });
             }
-            Ok(Line::Record(record)) => state.apply(record.serial, record.operation),
+            Ok(Line::Record(record)) => {
+                let mut operation = Operation::from(record.operation);
+                if version == Some(1) {
+                    operation.upgrade_from_v1();
+                } else {
+                    // A complete line that does not decrypt is not a torn write: it is an error.
+                    operation
+                        .open(files.keys)
+                        .map_err(|source| StateError::Key { path: journal_path.to_owned(), source })?;
+                }
+                state.apply(record.serial, operation);
+            }
         }
         offset = next;
     }
-    Ok(offset as u64)
+    Ok((offset as u64, version))
 }
 
 #[expect(clippy::large_enum_variant, reason = "one value at a time, never stored: size does not matter")]
@@ -148,7 +177,7 @@ fn check_header(
             message: format!("the header names format `{}`, not `{}`", header.format, record::JOURNAL_FORMAT),
         });
     }
-    if header.version != record::JOURNAL_VERSION {
+    if !(1..=record::JOURNAL_VERSION).contains(&header.version) {
         return Err(StateError::UnsupportedVersion {
             path: journal_path.to_owned(),
             found: header.version,

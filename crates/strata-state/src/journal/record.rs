@@ -7,13 +7,20 @@
 //! ```
 //! Each record carries the serial it produces, so replay can skip records already folded into
 //! the snapshot and notice missing ones. The header's lineage ties the journal to its snapshot.
+//!
+//! Version 2 stores sensitive values encrypted, as the state format's version 2 does (see
+//! `sealing.rs`); version 1 stored them in clear text. Replay reads both; the store compacts a
+//! version 1 journal away when it opens, so records of two versions never share a file.
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Operation;
+use crate::operation::{OperationOut, StoredOperation};
+use crate::{KeySource, Operation, StateError};
 
 pub(crate) const JOURNAL_FORMAT: &str = "strata-state-journal";
-pub(crate) const JOURNAL_VERSION: u64 = 1;
+pub(crate) const JOURNAL_VERSION: u64 = 2;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Header {
@@ -22,18 +29,19 @@ pub(crate) struct Header {
     pub(crate) lineage: String,
 }
 
+/// A record as read: the operation's sensitive values still encrypted.
 #[derive(Deserialize)]
 pub(crate) struct Record {
     pub(crate) serial: u64,
     #[serde(flatten)]
-    pub(crate) operation: Operation,
+    pub(crate) operation: StoredOperation,
 }
 
 #[derive(Serialize)]
 struct RecordOut<'a> {
     serial: u64,
     #[serde(flatten)]
-    operation: &'a Operation,
+    operation: OperationOut<'a>,
 }
 
 /// The header line, newline included.
@@ -45,9 +53,17 @@ pub(crate) fn header_line(lineage: &str) -> Vec<u8> {
     line
 }
 
-/// One record line, newline included.
-pub(crate) fn record_line(serial: u64, operation: &Operation) -> Result<Vec<u8>, serde_json::Error> {
-    let mut line = serde_json::to_vec(&RecordOut { serial, operation })?;
+/// One record line with sensitive values encrypted, newline included; `journal` is for
+/// messages.
+pub(crate) fn record_line(
+    serial: u64,
+    operation: &Operation,
+    keys: &KeySource,
+    journal: &Path,
+) -> Result<Vec<u8>, StateError> {
+    let operation = operation.sealed(keys).map_err(|source| StateError::Key { path: journal.to_owned(), source })?;
+    let mut line = serde_json::to_vec(&RecordOut { serial, operation })
+        .map_err(|source| StateError::Serialize { path: journal.to_owned(), source })?;
     line.push(b'\n');
     Ok(line)
 }

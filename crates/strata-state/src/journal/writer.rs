@@ -22,7 +22,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::header_line;
 use super::record::record_line;
-use crate::{Operation, State, StateError, write_state_atomically};
+use crate::format::write_state_with;
+use crate::{KeySource, Operation, State, StateError};
 
 /// Bounds how much one batch holds, so one caller's latency stays bounded under a flood.
 pub(crate) const MAX_BATCH: usize = 4096;
@@ -47,6 +48,8 @@ pub(crate) struct Writer {
     pub(crate) needs_header: bool,
     /// The durable state: the snapshot plus every record appended since.
     pub(crate) state: State,
+    /// The key sensitive values are encrypted with, in records and snapshots.
+    pub(crate) keys: KeySource,
     /// Set when a write or fsync failed. After that the file's content is unknown (and, after a
     /// failed fsync, the kernel may have dropped the dirty pages), so nothing more is appended.
     pub(crate) failure: Option<String>,
@@ -103,14 +106,14 @@ impl Writer {
         let mut accepted = Vec::with_capacity(records.len());
         let mut serial = self.state.serial;
         for (operation, reply) in records {
-            match record_line(serial + 1, &operation) {
+            match record_line(serial + 1, &operation, &self.keys, &self.journal_path) {
                 Ok(line) => {
                     serial += 1;
                     bytes.extend_from_slice(&line);
                     accepted.push((serial, operation, reply));
                 }
-                Err(source) => {
-                    let _ = reply.send(Err(StateError::Serialize { path: self.journal_path.clone(), source }));
+                Err(error) => {
+                    let _ = reply.send(Err(error));
                 }
             }
         }
@@ -144,7 +147,7 @@ impl Writer {
         if let Some(reason) = &self.failure {
             return Err(self.failed(reason));
         }
-        write_state_atomically(&self.snapshot_path, &self.state)?;
+        write_state_with(&self.snapshot_path, &self.state, &self.keys)?;
         if let Err(error) = self.journal.set_len(0).and_then(|()| self.journal.sync_all()) {
             self.failure = Some(format!("could not truncate {}: {error}", self.journal_path.display()));
             return Err(StateError::io("truncate", &self.journal_path, error));
@@ -170,13 +173,14 @@ mod tests {
         let journal = OpenOptions::new().create(true).append(true).open(&journal_path).unwrap();
         let batches = Arc::new(AtomicU64::new(0));
         let state = State::new();
-        write_state_atomically(&snapshot_path, &state).unwrap();
+        crate::write_state_atomically(&snapshot_path, &state).unwrap();
         let writer = Writer {
             snapshot_path: snapshot_path.clone(),
             journal_path,
             journal,
             needs_header: true,
             state,
+            keys: KeySource::given(crate::StateKey::generate().unwrap()),
             failure: None,
             batches: batches.clone(),
         };

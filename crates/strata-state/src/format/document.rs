@@ -1,0 +1,95 @@
+//! The layout shared by every version so far: what changes between versions is what the values
+//! mean (`v1.rs`, `v2.rs`), not where they are.
+//!
+//! ```json
+//! {
+//!   "format": "strata-state",
+//!   "version": 2,
+//!   "serial": 3,
+//!   "lineage": "…uuid…",
+//!   "resources": [{"address": "emr_cluster.a", "provider": "provider.emr", "schema_version": 0,
+//!                  "attributes": {}, "sensitive_paths": [], "dependencies": [],
+//!                  "status": "ready", "create_before_destroy": false}],
+//!   "outputs": {"name": {"value": "x", "sensitive": false}},
+//!   "intents": [{"address": "…", "token": "…", "provider": "…", "planned": {},
+//!                "sensitive_paths": [[]], "started_at": "…"}]
+//! }
+//! ```
+//! Unknown fields are ignored, never rejected, so a newer writer's additions do not break us.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use strata_addrs::ResourceInstanceAddr;
+
+use crate::{InstanceState, Intent, OutputState, StateError};
+
+/// A document as read; values as stored (encrypted ones still encrypted).
+#[derive(Deserialize)]
+pub(super) struct StateFile {
+    pub(super) serial: u64,
+    pub(super) lineage: String,
+    #[serde(default)]
+    pub(super) resources: Vec<Entry<InstanceState>>,
+    #[serde(default)]
+    pub(super) outputs: BTreeMap<String, OutputState>,
+    #[serde(default)]
+    pub(super) intents: Vec<Entry<Intent>>,
+}
+
+/// A resource or intent with its address first.
+#[derive(Deserialize)]
+pub(super) struct Entry<T> {
+    #[serde(with = "crate::serde_addr::one")]
+    pub(super) address: ResourceInstanceAddr,
+    #[serde(flatten)]
+    pub(super) item: T,
+}
+
+/// The written form borrows from the state where it can: compaction of a large state copies
+/// only what it encrypts.
+#[derive(Serialize)]
+pub(super) struct StateFileOut<'a> {
+    pub(super) format: &'static str,
+    pub(super) version: u64,
+    pub(super) serial: u64,
+    pub(super) lineage: &'a str,
+    pub(super) resources: Vec<EntryOut<'a, InstanceState>>,
+    pub(super) outputs: BTreeMap<&'a str, Cow<'a, OutputState>>,
+    pub(super) intents: Vec<EntryOut<'a, Intent>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EntryOut<'a, T: Clone> {
+    #[serde(with = "crate::serde_addr::one")]
+    pub(super) address: &'a ResourceInstanceAddr,
+    #[serde(flatten)]
+    pub(super) item: Cow<'a, T>,
+}
+
+/// Parses the layout; `path` is for messages.
+pub(super) fn parse(bytes: &[u8], path: &Path) -> Result<StateFile, StateError> {
+    serde_json::from_slice(bytes).map_err(|source| StateError::Parse { path: path.to_owned(), source })
+}
+
+/// Entries keyed by address. A duplicate means the file was edited by hand or corrupted; keeping
+/// either copy silently could forget a real object, so it is an error.
+pub(super) fn by_address<T>(
+    entries: Vec<Entry<T>>,
+    path: &Path,
+    what: &str,
+) -> Result<BTreeMap<ResourceInstanceAddr, T>, StateError> {
+    let mut map = BTreeMap::new();
+    for Entry { address, item } in entries {
+        if map.contains_key(&address) {
+            return Err(StateError::Parse {
+                path: path.to_owned(),
+                source: serde::de::Error::custom(format!("the {what} {address} appears twice")),
+            });
+        }
+        map.insert(address, item);
+    }
+    Ok(map)
+}

@@ -1,0 +1,83 @@
+//! Preconditions checked before anything is made: the capabilities namespaces and links need
+//! (from `/proc/self/status`), and the programs the hosts run.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::layout;
+
+const CAP_NET_ADMIN: u32 = 12;
+const CAP_SYS_ADMIN: u32 = 21;
+
+/// Programs used besides sshd, with the Debian package holding each.
+const TOOLS: &[(&str, &str, &str)] = &[
+    ("ip", "/usr/sbin/ip", "iproute2"),
+    ("unshare", "/usr/bin/unshare", "util-linux"),
+    ("ssh-keygen", "/usr/bin/ssh-keygen", "openssh-client"),
+    ("kill", "/usr/bin/kill", "procps"),
+];
+
+/// What is missing, from the text of `/proc/self/status`; `None` when all is there.
+pub(crate) fn missing_privileges(status: &str) -> Option<String> {
+    let field =
+        |name: &str| status.lines().find_map(|line| line.strip_prefix(name).map(|rest| rest.trim().to_string()));
+    let uid = field("Uid:").and_then(|uids| uids.split_whitespace().nth(1).map(str::to_string));
+    let capabilities = field("CapEff:").and_then(|hex| u64::from_str_radix(&hex, 16).ok()).unwrap_or(0);
+    let missing: Vec<&str> = [(CAP_SYS_ADMIN, "CAP_SYS_ADMIN"), (CAP_NET_ADMIN, "CAP_NET_ADMIN")]
+        .into_iter()
+        .filter(|(bit, _)| capabilities & (1 << bit) == 0)
+        .map(|(_, name)| name)
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let uid = uid.unwrap_or_else(|| "?".to_string());
+    Some(format!("this process (effective uid {uid}) lacks {}", missing.join(" and ")))
+}
+
+/// Checks privileges and programs.
+pub(crate) fn check() -> Result<()> {
+    let status = std::fs::read_to_string("/proc/self/status").map_err(Error::io("reading", "/proc/self/status"))?;
+    if let Some(detail) = missing_privileges(&status) {
+        return Err(Error::NotPrivileged { detail });
+    }
+    if !Path::new(layout::SSHD).exists() {
+        return Err(Error::SshdMissing { path: layout::SSHD.into() });
+    }
+    for (program, usual_path, package) in TOOLS {
+        if !Path::new(usual_path).exists() && !on_path(program) {
+            return Err(Error::ToolMissing { program, package });
+        }
+    }
+    Ok(())
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_with_all_capabilities() {
+        let status = "Name:\tx\nUid:\t0\t0\t0\t0\nCapEff:\t000001ffffffffff\n";
+        assert_eq!(missing_privileges(status), None);
+    }
+
+    #[test]
+    fn unprivileged_user() {
+        let status = "Uid:\t1000\t1000\t1000\t1000\nCapEff:\t0000000000000000\n";
+        assert_eq!(
+            missing_privileges(status).as_deref(),
+            Some("this process (effective uid 1000) lacks CAP_SYS_ADMIN and CAP_NET_ADMIN")
+        );
+    }
+
+    #[test]
+    fn root_without_net_admin() {
+        let status = "Uid:\t0\t0\t0\t0\nCapEff:\t0000000000200000\n";
+        assert_eq!(missing_privileges(status).as_deref(), Some("this process (effective uid 0) lacks CAP_NET_ADMIN"));
+    }
+}
