@@ -13,6 +13,9 @@ pub struct Cli {
     /// Do not use colour in output (NO_COLOR is respected too).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Show provider plugins' logs (their stderr) as they run; STRATA_LOG=1 does the same.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }

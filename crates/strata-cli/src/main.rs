@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         printer.error(&format!("cannot change to directory {}: {e}", dir.display()));
         return ExitCode::from(1);
     }
+    commands::set_verbose(cli.verbose);
     let code = commands::run(cli.command, &printer);
     ExitCode::from(code)
 }

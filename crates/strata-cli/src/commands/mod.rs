@@ -24,6 +24,8 @@ use strata_value::Value;
 use crate::cli::{Command, VariableArgs};
 use crate::printer::Printer;
 
+pub use plugins::set_verbose;
+
 pub fn run(command: Command, printer: &Printer) -> u8 {
     match command {
         Command::Validate(args) => validate::run(&args, printer),

@@ -8,6 +8,7 @@
 //! their resources then reports the missing provider.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use strata_config::Config;
@@ -24,6 +25,12 @@ pub struct Plugins {
 }
 
 static PLUGINS: OnceLock<Plugins> = OnceLock::new();
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+/// `--verbose`: show plugins' stderr lines as they come.
+pub fn set_verbose(verbose: bool) {
+    VERBOSE.store(verbose, Ordering::Relaxed);
+}
 
 /// Whether the built-in `strata` provider runs as a plugin process.
 pub fn builtin_as_plugin() -> bool {
@@ -64,7 +71,7 @@ fn provider_names(config: &Config) -> BTreeSet<String> {
 }
 
 fn log_sink() -> LogSink {
-    let verbose = std::env::var_os("STRATA_LOG").is_some_and(|v| !v.is_empty());
+    let verbose = VERBOSE.load(Ordering::Relaxed) || std::env::var_os("STRATA_LOG").is_some_and(|v| !v.is_empty());
     Arc::new(move |name: &str, line: &str| {
         if verbose {
             Printer::new(false).status(&format!("[provider {name}] {line}"));
