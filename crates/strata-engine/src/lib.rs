@@ -12,6 +12,7 @@ mod expand;
 mod moves;
 mod plan;
 mod providers;
+mod refresh;
 mod targeting;
 mod timeouts;
 mod values;

@@ -7,13 +7,13 @@ use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ProviderConfigAddr,
 use strata_config::{Config, GraphNode, Resource};
 use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ReconcileKind, Reconciliation, ResourceChange};
-use strata_provider::{FindRequest, PlanRequest, ReadRequest};
+use strata_provider::{FindRequest, PlanRequest};
 use strata_schema::{BlockSchema, SchemaSource};
 use strata_state::State;
 use strata_value::{Type, Value};
 
 use crate::checks::check_plan_valid;
-use crate::events::{Event, Hook};
+use crate::events::Hook;
 use crate::expand::{expand, instance_context};
 use crate::providers::ProviderSet;
 use crate::timeouts::{Limit, TimeoutKind};
@@ -31,6 +31,8 @@ pub struct PlanOptions {
     pub targets: Vec<AbsResourceAddr>,
     /// `--exclude ADDR`: leave these resources and what depends on them alone.
     pub excludes: Vec<AbsResourceAddr>,
+    /// Provider calls in flight at once while refreshing (`--parallelism`, default 10).
+    pub parallelism: usize,
 }
 
 impl Default for PlanOptions {
@@ -41,6 +43,7 @@ impl Default for PlanOptions {
             replace: Vec::new(),
             targets: Vec::new(),
             excludes: Vec::new(),
+            parallelism: 10,
         }
     }
 }
@@ -92,6 +95,7 @@ pub async fn plan(
         visited: BTreeSet::new(),
         actions: BTreeMap::new(),
         priors: BTreeMap::new(),
+        refreshed: BTreeMap::new(),
         included: None,
     };
     planner.included = crate::targeting::included(config, state, options);
@@ -100,6 +104,9 @@ pub async fn plan(
         reconciled.extend(planner.imports().await);
     }
     if options.mode != PlanMode::Destroy {
+        let jobs = crate::refresh::jobs(config, state, planner.included.as_ref(), &planner.priors);
+        planner.refreshed =
+            crate::refresh::refresh_all(jobs, schemas, providers, options.refresh, options.parallelism, hook).await;
         planner.plan_configuration().await;
     }
     planner.plan_orphans_and_destroys();
@@ -157,6 +164,8 @@ struct Planner<'a> {
     actions: BTreeMap<AbsResourceAddr, Action>,
     /// Prior objects after refresh and reconciliation.
     priors: BTreeMap<ResourceInstanceAddr, Value>,
+    /// Refresh answers gathered concurrently before the walk (`refresh.rs`).
+    refreshed: BTreeMap<ResourceInstanceAddr, crate::refresh::Refreshed>,
     /// With `--target`/`--exclude`: the resources this plan may change.
     included: Option<BTreeSet<AbsResourceAddr>>,
 }
@@ -487,38 +496,21 @@ impl Planner<'_> {
             return Some(adopted.clone());
         }
         let instance = self.state.resources.get(addr)?;
-        let mut stored = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
-        // State written under an older schema version is upgraded by its provider first.
-        let current_version = self.schemas.resource(&addr.resource.resource.type_name).map_or(0, |s| s.version);
-        if instance.schema_version < current_version {
-            let provider = self.providers.get(provider_addr)?.clone();
-            let request = strata_provider::UpgradeRequest {
-                type_name: addr.resource.resource.type_name.clone(),
-                schema_version: instance.schema_version,
-                attributes: stored.clone(),
-            };
-            match provider.upgrade_state(request).await {
-                Ok(upgraded) => stored = upgraded,
-                Err(e) => {
-                    self.diags.push(provider_error("Failed to upgrade state", addr, &e));
-                    return Some(stored);
-                }
-            }
-        }
-        if !self.options.refresh {
-            return Some(stored);
-        }
-        let provider = self.providers.get(provider_addr)?.clone();
-        self.hook.event(Event::RefreshStart { addr: addr.clone() });
-        let request = ReadRequest { type_name: addr.resource.resource.type_name.clone(), current: stored.clone() };
-        let limit = Limit::start(&resource.timeouts, TimeoutKind::Read, provider_addr, addr);
-        let answer = match limit.run(provider.read(request)).await {
-            Ok(answer) => answer,
-            Err(d) => {
-                self.diags.push(d);
-                return Some(stored);
+        // Normally refreshed ahead, concurrently; an object the prefetch did not cover is
+        // refreshed here.
+        let refreshed = match self.refreshed.remove(addr) {
+            Some(refreshed) => refreshed,
+            None => {
+                let job = crate::refresh::Job { addr, instance, resource, provider_addr: provider_addr.clone() };
+                crate::refresh::refresh_one(&job, self.schemas, self.providers, self.options.refresh, self.hook).await
             }
         };
+        let stored = refreshed.stored;
+        if let Some(problem) = refreshed.problem {
+            self.diags.push(problem);
+            return Some(stored);
+        }
+        let Some(answer) = refreshed.answer else { return Some(stored) };
         match answer {
             Ok(current) => {
                 if current.as_ref() != Some(&stored) {
@@ -530,8 +522,8 @@ impl Planner<'_> {
                 }
                 current
             }
-            Err(e) => {
-                self.diags.push(provider_error("Failed to refresh", addr, &e));
+            Err(d) => {
+                self.diags.push(d);
                 Some(stored)
             }
         }

@@ -39,6 +39,27 @@ pub use error::FormatError;
 ///
 /// [`FormatError::Parse`] when `source` is not valid HCL.
 pub fn format_source(source: &str) -> Result<String, FormatError> {
+    let formatted = format_once(source)?;
+    // The result must be a fixed point: formatting it again changes nothing. The token passes
+    // can still disagree with themselves on pathological runs of operators and dots inside
+    // text hcl-edit accepts (found by fuzzing); such a file is left as it is rather than
+    // rewritten differently on every run.
+    match format_once(&formatted) {
+        Ok(again) if again == formatted => Ok(formatted),
+        _ => {
+            let at = formatted
+                .bytes()
+                .zip(format_once(&formatted).unwrap_or_default().bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let line = formatted[..at].matches('\n').count() + 1;
+            let column = at - formatted[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+            Err(FormatError::Unsupported { line, column })
+        }
+    }
+}
+
+fn format_once(source: &str) -> Result<String, FormatError> {
     let body = hcl::edit::parser::parse_body(source)?;
     let mut tokens = lexer::lex(source, &labels::bare_label_offsets(&body));
     let lines = lines::split_lines(&tokens);

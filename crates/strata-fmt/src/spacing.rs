@@ -64,10 +64,7 @@ fn space_after(subject: &Token, before: Option<&Token>, after: &Token) -> bool {
 fn would_glue(subject: &Token, after: &Token) -> bool {
     use TokenKind as K;
     let operator = |kind| {
-        matches!(
-            kind,
-            K::Bang | K::Equal | K::Comparison | K::Logical | K::FatArrow | K::Slash | K::Star | K::Colon | K::Dot
-        )
+        matches!(kind, K::Bang | K::Equal | K::Comparison | K::Logical | K::FatArrow | K::Slash | K::Star | K::Colon)
     };
     if !operator(subject.kind) || !operator(after.kind) {
         return false;
@@ -77,13 +74,7 @@ fn would_glue(subject: &Token, after: &Token) -> bool {
     };
     matches!(
         (last, first),
-        ('!' | '=' | '<' | '>', '=')
-            | ('=', '>')
-            | ('<', '<')
-            | ('/', '*' | '/')
-            | ('*', '/')
-            | (':', ':')
-            | ('.', '.')
+        ('!' | '=' | '<' | '>', '=') | ('=', '>') | ('<', '<') | ('/', '*' | '/') | ('*', '/') | (':', ':')
     )
 }
 

@@ -9,15 +9,17 @@
 //! - `hang_at_start`: never answers.
 //!
 //! `STRATA_TEST_PROVIDER_LIMIT=N` declares a concurrency limit of N in the schema.
+//!
+//! The provider is built with the SDK's typed layer (`ProviderBuilder`, `#[derive(Model)]`),
+//! so the misbehaviour scenarios exercise it through the real protocol.
 
 mod thing;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use strata_plugin_protocol::{Frame, Reply, decode_frame, encode_frame};
-use strata_provider_sdk::{PluginInfo, run};
+use strata_provider_sdk::PluginInfo;
 
 const INFO: PluginInfo = PluginInfo { name: "test", version: "0.0.1-test" };
 
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
             std::thread::sleep(std::time::Duration::from_secs(120));
             ExitCode::FAILURE
         }
-        _ => run(Arc::new(thing::TestProvider::from_env()), INFO),
+        _ => thing::provider(INFO.name, INFO.version).run(),
     }
 }
 

@@ -4,103 +4,69 @@
 //! ends it), `garbage` (writes a non-frame line to stdout), `inconsistent_plan` (plans a
 //! `name` other than configured), `inconsistent_apply` (applies a `name` other than planned),
 //! `progress` (reports three steps). `delay_ms` sleeps before answering.
+//!
+//! Written on the SDK's typed layer, so the plugin tests drive it through the real protocol.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use strata_provider::{
-    ApplyRequest, ApplyResponse, FindRequest, PlanRequest, PlanResponse, Progress, Provider, ProviderError, ReadRequest,
+use strata_provider_sdk::{
+    Ctx, Model, Plan, Planned, ProviderBuilder, ProviderError, Resource, TypedProvider, async_trait,
 };
-use strata_schema::{AttributeSchema, BlockSchema, ProviderSchema, ResourceSchema};
-use strata_value::{Type, Value};
 
 pub const THING: &str = "test_thing";
 
-const BEHAVIORS: &[&str] =
-    &["ok", "fail", "crash", "hang", "garbage", "inconsistent_plan", "inconsistent_apply", "progress"];
-
-pub struct TestProvider {
-    limit: Option<usize>,
+/// A value that misbehaves on request.
+#[derive(Model, Clone, Debug, PartialEq)]
+pub struct Thing {
+    /// Any name.
+    #[strata(required, force_new)]
+    pub name: String,
+    /// What apply does.
+    #[strata(optional, allowed = "ok,fail,crash,hang,garbage,inconsistent_plan,inconsistent_apply,progress")]
+    pub behavior: Option<String>,
+    /// Milliseconds apply sleeps.
+    #[strata(optional)]
+    pub delay_ms: Option<u64>,
+    /// Never shown.
+    #[strata(optional, sensitive)]
+    pub secret: Option<String>,
+    /// The object's id.
+    #[strata(computed)]
+    pub id: Option<String>,
 }
 
-impl TestProvider {
-    pub fn from_env() -> TestProvider {
-        let limit = std::env::var("STRATA_TEST_PROVIDER_LIMIT").ok().and_then(|n| n.parse().ok());
-        TestProvider { limit }
+/// The `provider "test" { }` block.
+#[derive(Model)]
+pub struct Config {
+    /// Unused.
+    pub label: Option<String>,
+}
+
+/// The provider: `test_thing`, and the concurrency limit `STRATA_TEST_PROVIDER_LIMIT` asks for.
+pub fn provider(name: &'static str, version: &'static str) -> TypedProvider {
+    let mut builder = ProviderBuilder::new(name, version).config::<Config>().resource(ThingResource);
+    let limit = std::env::var("STRATA_TEST_PROVIDER_LIMIT").ok().and_then(|n| n.parse().ok());
+    if let Some(limit) = limit {
+        builder = builder.concurrency_limit(limit);
     }
+    builder.build()
 }
 
-fn attr<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
-    value.peel().as_mapping().and_then(|m| m.get(name))
-}
+pub struct ThingResource;
 
-fn text(value: &Value, name: &str) -> String {
-    attr(value, name).and_then(|v| v.peel().as_str()).unwrap_or_default().to_owned()
-}
-
-fn with(value: &Value, name: &str, new: Value) -> Value {
-    let mut map = value.peel().as_mapping().cloned().unwrap_or_default();
-    map.insert(name.to_owned(), new);
-    Value::Map(map)
-}
-
-#[async_trait]
-impl Provider for TestProvider {
-    fn schema(&self) -> ProviderSchema {
-        let block = BlockSchema::new()
-            .attribute("name", AttributeSchema::required(Type::String, "Any name.").force_new())
-            .attribute("behavior", AttributeSchema::optional(Type::String, "What apply does.").allowed(BEHAVIORS))
-            .attribute("delay_ms", AttributeSchema::optional(Type::Number, "Milliseconds apply sleeps."))
-            .attribute("secret", AttributeSchema::optional(Type::String, "Never shown.").sensitive())
-            .attribute("id", AttributeSchema::computed(Type::String, "The object's id."));
-        let thing = ResourceSchema { version: 0, description: "A value that misbehaves on request.".into(), block };
-        ProviderSchema {
-            config: BlockSchema::new().attribute("label", AttributeSchema::optional(Type::String, "Unused.")),
-            resources: BTreeMap::from([(THING.to_owned(), thing)]),
-            data_sources: BTreeMap::new(),
+impl ThingResource {
+    /// Create and update: sleep, misbehave as asked, then keep or assign the id.
+    async fn apply(ctx: &Ctx, mut thing: Thing) -> Result<Thing, ProviderError> {
+        if let Some(delay) = thing.delay_ms.filter(|d| *d > 0) {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
         }
-    }
-
-    fn concurrency_limit(&self) -> Option<usize> {
-        self.limit
-    }
-
-    async fn configure(&self, _config: Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn plan(&self, request: PlanRequest) -> Result<PlanResponse, ProviderError> {
-        let id = match &request.prior {
-            Some(prior) => attr(prior, "id").cloned().unwrap_or(Value::Null),
-            None => Value::Unknown(Type::String),
-        };
-        let mut planned = with(&request.config, "id", id);
-        if text(&request.config, "behavior") == "inconsistent_plan" {
-            planned =
-                with(&planned, "name", Value::from(format!("{}-not-what-you-asked", text(&request.config, "name"))));
-        }
-        let requires_replace = match &request.prior {
-            Some(prior) if text(prior, "name") != text(&request.config, "name") => vec!["name".to_owned()],
-            _ => Vec::new(),
-        };
-        Ok(PlanResponse { planned, requires_replace })
-    }
-
-    async fn apply(&self, request: ApplyRequest) -> Result<ApplyResponse, ProviderError> {
-        let Some(planned) = request.planned else { return Ok(ApplyResponse { new_state: None }) };
-        let delay = attr(&request.config, "delay_ms").and_then(|v| v.peel().as_number()).unwrap_or(0.0);
-        if delay > 0.0 {
-            tokio::time::sleep(Duration::from_millis(delay as u64)).await;
-        }
-        let behavior = text(&request.config, "behavior");
-        match behavior.as_str() {
+        match thing.behavior.as_deref().unwrap_or("ok") {
             "fail" => return Err(ProviderError::at("behavior", "asked to fail")),
             "crash" => {
-                request.progress.report(Progress::steps("installing", 1, 3));
+                ctx.progress(1, 3, "installing");
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                let _ = writeln!(std::io::stderr(), "test provider: crashing mid-apply as asked");
+                ctx.log().error("test provider: crashing mid-apply as asked");
                 std::process::abort();
             }
             "hang" => tokio::time::sleep(Duration::from_secs(24 * 3600)).await,
@@ -112,33 +78,154 @@ impl Provider for TestProvider {
             }
             "progress" => {
                 for step in 1..=3 {
-                    request.progress.report(Progress::steps("hosts installed", step, 3));
+                    ctx.progress(step, 3, "hosts installed");
                     tokio::time::sleep(Duration::from_millis(30)).await;
                 }
             }
             _ => {}
         }
-        let id = match attr(&planned, "id") {
-            Some(Value::String(id)) => id.clone(),
-            _ if request.idempotency_token.is_empty() => format!("thing-{}", text(&planned, "name")),
-            _ => request.idempotency_token.clone(),
-        };
-        let mut new_state = with(&planned, "id", Value::from(id));
-        if behavior == "inconsistent_apply" {
-            new_state = with(&new_state, "name", Value::from("something-else"));
+        if thing.id.is_none() {
+            let token = ctx.idempotency_token();
+            thing.id = Some(if token.is_empty() { format!("thing-{}", thing.name) } else { token.to_owned() });
         }
-        Ok(ApplyResponse { new_state: Some(new_state) })
+        if thing.behavior.as_deref() == Some("inconsistent_apply") {
+            thing.name = "something-else".to_owned();
+        }
+        Ok(thing)
+    }
+}
+
+#[async_trait]
+impl Resource for ThingResource {
+    type Model = Thing;
+    const TYPE_NAME: &'static str = THING;
+
+    /// The default plan (id unknown on create, kept on update; a new `name` replaces), except
+    /// that `inconsistent_plan` plans another name than configured.
+    async fn plan(&self, _ctx: &Ctx, plan: &mut Plan<Thing>) -> Result<(), ProviderError> {
+        if plan.config::<Option<String>>("behavior")? == Planned::Known(Some("inconsistent_plan".to_owned())) {
+            let name = plan.config::<String>("name")?.known().unwrap_or_default();
+            plan.set("name", format!("{name}-not-what-you-asked"))?;
+        }
+        Ok(())
     }
 
-    async fn read(&self, request: ReadRequest) -> Result<Option<Value>, ProviderError> {
-        Ok(Some(request.current))
+    async fn create(&self, ctx: &Ctx, planned: Thing) -> Result<Thing, ProviderError> {
+        Self::apply(ctx, planned).await
     }
 
-    async fn find_by_token(&self, _request: FindRequest) -> Result<Option<Value>, ProviderError> {
+    async fn read(&self, _ctx: &Ctx, current: Thing) -> Result<Option<Thing>, ProviderError> {
+        Ok(Some(current))
+    }
+
+    async fn update(&self, ctx: &Ctx, _prior: Thing, planned: Thing) -> Result<Thing, ProviderError> {
+        Self::apply(ctx, planned).await
+    }
+
+    async fn delete(&self, _ctx: &Ctx, _prior: Thing) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn import(&self, _ctx: &Ctx, _id: &str) -> Result<Option<Thing>, ProviderError> {
         Ok(None)
     }
+}
 
-    async fn import(&self, _type_name: &str, _id: &str) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use strata_provider::{ApplyRequest, PlanRequest, Provider};
+    use strata_schema::{AttributeSchema, BlockSchema, ProviderSchema, ResourceSchema};
+    use strata_value::{Type, Value};
+
+    use super::*;
+
+    const BEHAVIORS: &[&str] =
+        &["ok", "fail", "crash", "hang", "garbage", "inconsistent_plan", "inconsistent_apply", "progress"];
+
+    /// The schema the hand-written provider served before the typed rewrite: names, types,
+    /// flags and descriptions the scenarios and users rely on.
+    #[test]
+    fn schema_is_unchanged_by_the_typed_rewrite() {
+        let block = BlockSchema::new()
+            .attribute("name", AttributeSchema::required(Type::String, "Any name.").force_new())
+            .attribute("behavior", AttributeSchema::optional(Type::String, "What apply does.").allowed(BEHAVIORS))
+            .attribute("delay_ms", AttributeSchema::optional(Type::Number, "Milliseconds apply sleeps."))
+            .attribute("secret", AttributeSchema::optional(Type::String, "Never shown.").sensitive())
+            .attribute("id", AttributeSchema::computed(Type::String, "The object's id."));
+        let thing = ResourceSchema { version: 0, description: "A value that misbehaves on request.".into(), block };
+        let expected = ProviderSchema {
+            config: BlockSchema::new().attribute("label", AttributeSchema::optional(Type::String, "Unused.")),
+            resources: BTreeMap::from([(THING.to_owned(), thing)]),
+            data_sources: BTreeMap::new(),
+        };
+        assert_eq!(provider("test", "0").schema(), expected);
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut map: BTreeMap<String, Value> = BTreeMap::from([
+            ("name".to_owned(), Value::Null),
+            ("behavior".to_owned(), Value::Null),
+            ("delay_ms".to_owned(), Value::Null),
+            ("secret".to_owned(), Value::Null.mark_sensitive()),
+            ("id".to_owned(), Value::Unknown(Type::String)),
+        ]);
+        for (name, value) in pairs {
+            map.insert((*name).to_owned(), value.clone());
+        }
+        Value::Map(map)
+    }
+
+    fn attr(value: &Value, name: &str) -> Value {
+        value.as_mapping().unwrap()[name].clone()
+    }
+
+    #[tokio::test]
+    async fn plan_then_apply_assigns_the_token_as_id_and_keeps_the_secret_marked() {
+        let provider = provider("test", "0");
+        let config = config(&[("name", Value::from("a")), ("secret", Value::from("hunter2").mark_sensitive())]);
+        let plan =
+            provider.plan(PlanRequest { type_name: THING.into(), prior: None, config: config.clone() }).await.unwrap();
+        assert_eq!(attr(&plan.planned, "id"), Value::Unknown(Type::String));
+        let applied = provider
+            .apply(ApplyRequest {
+                type_name: THING.into(),
+                prior: None,
+                planned: Some(plan.planned),
+                config,
+                idempotency_token: "tok-1".into(),
+                progress: Default::default(),
+            })
+            .await
+            .unwrap()
+            .new_state
+            .unwrap();
+        assert_eq!(attr(&applied, "id"), Value::from("tok-1"));
+        assert_eq!(attr(&applied, "secret"), Value::from("hunter2").mark_sensitive());
+    }
+
+    #[tokio::test]
+    async fn inconsistent_plan_renames_and_a_new_name_replaces() {
+        let provider = provider("test", "0");
+        let liar = config(&[("name", Value::from("liar")), ("behavior", Value::from("inconsistent_plan"))]);
+        let plan = provider.plan(PlanRequest { type_name: THING.into(), prior: None, config: liar }).await.unwrap();
+        assert_eq!(attr(&plan.planned, "name"), Value::from("liar-not-what-you-asked"));
+
+        let prior = config_with_id("old", "thing-old");
+        let plan = provider
+            .plan(PlanRequest {
+                type_name: THING.into(),
+                prior: Some(prior),
+                config: config(&[("name", "new".into())]),
+            })
+            .await
+            .unwrap();
+        assert_eq!(plan.requires_replace, vec!["name".to_owned()]);
+        assert_eq!(attr(&plan.planned, "id"), Value::from("thing-old"));
+    }
+
+    fn config_with_id(name: &str, id: &str) -> Value {
+        config(&[("name", Value::from(name)), ("id", Value::from(id))])
     }
 }

@@ -77,7 +77,14 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 }
             },
             None => {
-                let options = PlanOptions { mode, refresh: args.run.refresh, replace, targets, excludes };
+                let options = PlanOptions {
+                    mode,
+                    refresh: args.run.refresh,
+                    replace,
+                    targets,
+                    excludes,
+                    parallelism: args.parallelism,
+                };
                 let (plan, diags) = strata_engine::plan(
                     &run.config,
                     &catalog,

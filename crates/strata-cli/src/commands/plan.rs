@@ -24,7 +24,7 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     } else {
         PlanMode::Normal
     };
-    let Some(plan) = make_plan(&run, &args.run, mode, "plan", printer) else { return 1 };
+    let Some(plan) = make_plan(&run, &args.run, mode, "plan", args.parallelism, printer) else { return 1 };
     if let Some(path) = &args.out {
         let file = strata_plan::file::PlanFile {
             plan: plan.clone(),
@@ -56,6 +56,7 @@ pub(crate) fn make_plan(
     args: &crate::cli::RunArgs,
     mode: PlanMode,
     operation: &str,
+    parallelism: usize,
     printer: &Printer,
 ) -> Option<strata_plan::Plan> {
     let runtime = super::runtime();
@@ -97,7 +98,7 @@ pub(crate) fn make_plan(
             return None;
         }
     };
-    let options = PlanOptions { mode, refresh: args.refresh, replace, targets, excludes };
+    let options = PlanOptions { mode, refresh: args.refresh, replace, targets, excludes, parallelism };
     let catalog = super::plugins::current().catalog.clone();
     runtime.block_on(async {
         let providers = match run::providers(&run.config, &run.variables).await {

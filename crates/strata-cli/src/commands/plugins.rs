@@ -79,6 +79,16 @@ fn log_sink() -> LogSink {
     })
 }
 
+/// The plugin's schema wins for everything it describes; types the built-in catalog lists for
+/// this provider that the plugin does not (yet) serve stay, so configurations using them still
+/// validate (planning them reports the provider's answer).
+fn merge_schema(catalog: &mut Catalog, name: &str, served: strata_schema::ProviderSchema) {
+    let entry = catalog.providers.entry(name.to_owned()).or_default();
+    entry.config = served.config;
+    entry.resources.extend(served.resources);
+    entry.data_sources.extend(served.data_sources);
+}
+
 async fn start(config: &Config, diags: &mut Diagnostics) -> Plugins {
     let mut catalog = strata_schema::builtin_catalog();
     let mut started = BTreeMap::new();
@@ -101,7 +111,7 @@ async fn start(config: &Config, diags: &mut Diagnostics) -> Plugins {
         };
         match PluginProvider::start(&name, &path, log_sink()).await {
             Ok(plugin) => {
-                catalog.providers.insert(name.clone(), strata_provider::Provider::schema(&plugin));
+                merge_schema(&mut catalog, &name, strata_provider::Provider::schema(&plugin));
                 started.insert(name, Arc::new(plugin));
             }
             Err(error) => diags.push(Diagnostic::error("Failed to start provider", error.to_string()).with_hint(
