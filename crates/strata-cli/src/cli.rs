@@ -47,6 +47,25 @@ pub enum Command {
     Import(ImportArgs),
     /// Record drift in the state (plan --refresh-only, then apply it).
     Refresh(ApplyArgs),
+    /// Hosts of the `local` provider on this machine.
+    #[command(subcommand)]
+    Local(LocalCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LocalCommand {
+    /// Remove this configuration's local hosts that no state knows (left by crashes or
+    /// `state rm`); other projects' hosts are never touched.
+    Gc(LocalGcArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LocalGcArgs {
+    /// How long to wait for the state lock, e.g. 10s (default: fail at once).
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub lock_timeout: String,
+    #[command(flatten)]
+    pub variables: VariableArgs,
 }
 
 #[derive(Args, Debug)]
@@ -66,6 +85,9 @@ pub struct PlanArgs {
     /// Save the plan to FILE for `strata apply FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
+    /// Provider calls in flight at once while refreshing.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
     #[command(flatten)]
     pub run: RunArgs,
 }

@@ -92,7 +92,8 @@ pub(crate) fn create_plan(input: &CreateInput<'_>) -> CreatePlan {
         CommandSpec::new("ssh-keygen", &["-q", "-t", "ed25519", "-N", "", "-C", &comment, "-f", &host_key]),
         CommandSpec::new("ip", &["netns", "add", netns]),
         CommandSpec::new("ip", &["-batch", "-"]).with_stdin(format!(
-            "link add {veth} type veth peer name eth0 netns {netns}\nlink set {veth} master {bridge} up\n",
+            "link add {veth} type veth peer name eth0 address {mac} netns {netns}\nlink set {veth} master {bridge} up\n",
+            mac = mac_address(record.ip),
             bridge = input.bridge
         )),
         CommandSpec::new("ip", &["-netns", netns, "-batch", "-"]).with_stdin(format!(
@@ -104,6 +105,16 @@ pub(crate) fn create_plan(input: &CreateInput<'_>) -> CreatePlan {
     ];
     let launch = setup_script::launch_command(&input.cgroup_procs, netns, &host.setup_script());
     CreatePlan { dirs, files, commands, launch }
+}
+
+/// The MAC address of a host's `eth0`, a function of its IP address (locally administered,
+/// unicast: `02:5a` and the address's four bytes). A host made on an address a destroyed host
+/// had answers with the same MAC, so neighbour entries that the machine and the other hosts
+/// still hold for the address stay right; with a random MAC they would point at a link that
+/// is gone until they expire (up to a minute), and the new host would be unreachable.
+pub(crate) fn mac_address(ip: std::net::Ipv4Addr) -> String {
+    let [a, b, c, d] = ip.octets();
+    format!("02:5a:{a:02x}:{b:02x}:{c:02x}:{d:02x}")
 }
 
 impl fmt::Display for CreatePlan {
@@ -158,5 +169,11 @@ mod tests {
             std::fs::write(golden, &plan).unwrap();
         }
         assert_eq!(plan, std::fs::read_to_string(golden).unwrap());
+    }
+
+    #[test]
+    fn mac_addresses_follow_ip_addresses() {
+        assert_eq!(mac_address("10.231.0.2".parse().unwrap()), "02:5a:0a:e7:00:02");
+        assert_eq!(mac_address("192.168.200.254".parse().unwrap()), "02:5a:c0:a8:c8:fe");
     }
 }

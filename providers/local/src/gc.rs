@@ -1,5 +1,7 @@
-//! [`gc`]: removes every host under a state directory that the caller's state does not know,
-//! including the remains of crashed creates, and the bridges of networks left without hosts.
+//! [`gc`] and [`gc_network`]: remove every host the caller's state does not know, including
+//! the remains of crashed creates, and the bridges of networks left without hosts. [`gc`]
+//! covers a whole state directory; [`gc_network`] one network of it and nothing else, so a
+//! project never touches another project's hosts in a shared state directory.
 
 use std::path::Path;
 
@@ -27,7 +29,20 @@ pub struct GcReport {
 /// Network directories (and their client keys) are kept. Carries on past a failing host and
 /// returns the first error at the end.
 pub fn gc(state_dir: impl AsRef<Path>, known_ids: &[&str]) -> Result<GcReport> {
-    let state = StateLayout::new(check_state_dir(state_dir.as_ref())?);
+    collect(state_dir.as_ref(), None, known_ids)
+}
+
+/// Like [`gc`], for the hosts of `network` only: hosts recorded in it, host directories
+/// without a record whose namespace is one of its namespaces, its namespaces without a host
+/// directory; then its bridge if it has no host left. Hosts of other networks (other
+/// projects sharing the state directory) are never touched.
+pub fn gc_network(state_dir: impl AsRef<Path>, network: &str, known_ids: &[&str]) -> Result<GcReport> {
+    names::check_network_name(network)?;
+    collect(state_dir.as_ref(), Some(network), known_ids)
+}
+
+fn collect(state_dir: &Path, only: Option<&str>, known_ids: &[&str]) -> Result<GcReport> {
+    let state = StateLayout::new(check_state_dir(state_dir)?);
     privileges::check()?;
     let mut report = GcReport::default();
     let mut first_error = None;
@@ -43,12 +58,25 @@ pub fn gc(state_dir: impl AsRef<Path>, known_ids: &[&str]) -> Result<GcReport> {
             continue;
         }
         let record = record::read::<HostRecord>(&state.host(&id).record()).ok().flatten();
-        let network = record.as_ref().map(|record| record.network.clone());
+        let mut network = record.as_ref().map(|record| record.network.clone());
+        if let Some(only) = only {
+            // A directory without a record is this network's only if its namespace is.
+            let unrecorded_but_ours = record.is_none() && facts::netns_inode(&names::netns_name(only, &id)).is_some();
+            if unrecorded_but_ours {
+                network = Some(only.to_string());
+            }
+            if network.as_deref() != Some(only) {
+                continue;
+            }
+        }
         let target = teardown::Target { state: &state, id: &id, network: network.as_deref(), record: record.as_ref() };
         note(teardown::destroy(&target), &id, &mut report);
     }
 
-    let networks = read_network_records(&state)?;
+    let networks: Vec<_> = read_network_records(&state)?
+        .into_iter()
+        .filter(|network| only.is_none_or(|only| network.name == only))
+        .collect();
     let namespaces = facts::netns_names();
     for network in &networks {
         for netns in &namespaces {

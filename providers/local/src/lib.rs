@@ -1,9 +1,13 @@
 //! Hosts on this machine made from Linux namespaces, each with its own address, hostname,
-//! process table, directories and sshd: the machinery behind the `local` provider. The entry
-//! point is [`Network::open`]; then [`Network::create_host`], [`Network::status`],
-//! [`Network::destroy_host`], and [`gc`] for whatever the caller's state no longer knows.
-//! The calls are synchronous (an async caller runs them with `spawn_blocking`) and every wait
-//! is bounded.
+//! process table, directories and sshd, and the `local` provider that offers them as the
+//! resource `local_host` ([`provider::LocalProvider`], served as the plugin
+//! `strata-provider-local` by `src/main.rs`; user documentation in `docs/local-provider.md`).
+//!
+//! The machinery's entry point is [`Network::open`]; then [`Network::create_host`],
+//! [`Network::status`], [`Network::inspect`], [`Network::destroy_host`], and [`gc`] /
+//! [`gc_network`] for whatever the caller's state no longer knows. The calls are synchronous
+//! (an async caller runs them with `spawn_blocking`, as the provider does) and every wait is
+//! bounded.
 //!
 //! # What a host is
 //!
@@ -12,7 +16,10 @@
 //!
 //! - a network namespace `strata.<network>.<host id>` joined to the bridge by a veth pair
 //!   (`st` + 13 hex digits on the bridge, `eth0` inside with the host's address, `lo` up, a
-//!   default route via the gateway);
+//!   default route via the gateway). `eth0`'s MAC address follows from its IP address
+//!   (`02:5a` and the address's four bytes), so a host made on the address of a destroyed
+//!   one is reachable at once through the neighbour entries the machine and the other hosts
+//!   still hold;
 //! - inside it, `unshare --uts --mount --pid --fork --mount-proc --propagation private`
 //!   running a setup script that sets the hostname, binds the host's own directories from
 //!   `STATE_DIR/hosts/<id>/fs/` over `/opt`, `/var/lib`, `/var/log`, `/root`, `/etc/ssh`,
@@ -84,8 +91,14 @@
 //! `bridge`, `teardown::plan`, `cgroups::plan`, `status::decide`, [`fingerprint`]. Thin
 //! runners: `runner` (commands with time limits), `facts` (reads `/proc`, `/sys`,
 //! `/run/netns`), `record` and `state_dir` (the files under the state directory), `lock`
-//! (the network lock), `launchers` (reaping), `host` (create), `teardown` (execute),
-//! [`network`], [`gc`].
+//! (the network lock), `launchers` (reaping), `host` (create), `inspect` (a host however
+//! broken), `keyscan` (the key an sshd presents), `teardown` (execute), [`network`], [`gc`].
+//!
+//! The provider ([`provider`]): `settings` (the provider block, the network's name),
+//! `schema`, `host_resource` (pure: plan, status, state values; fixtures in
+//! `testdata/local-provider/plan.json`), `install` (`auto_install`), and `mod.rs` (the
+//! `Provider` trait over the machinery). End to end through `strata`:
+//! `crates/strata-cli/tests/local_hosts.rs`.
 
 mod bridge;
 mod cgroups;
@@ -96,13 +109,16 @@ pub mod fingerprint;
 mod gc;
 mod host;
 mod hosts_file;
+mod inspect;
 mod instance_types;
+mod keyscan;
 mod launchers;
 mod layout;
 mod lock;
 mod names;
 pub mod network;
 mod privileges;
+pub mod provider;
 mod record;
 mod runner;
 mod setup_script;
@@ -115,10 +131,15 @@ mod teardown;
 pub use cgroups::Limits;
 pub use error::{Error, Result};
 pub use fingerprint::ssh_host_key_fingerprint;
-pub use gc::{GcReport, gc};
+pub use gc::{GcReport, gc, gc_network};
 pub use host::{HostInfo, HostSpec};
+pub use inspect::HostReport;
 pub use instance_types::{INSTANCE_TYPES, InstanceType, instance_type};
+pub use keyscan::presented_host_key_fingerprint;
+pub use names::{bridge_name, netns_name, veth_name};
 pub use network::{DEFAULT_STATE_DIR, Network};
+pub use privileges::check as check_requirements;
 pub use sshd_config::SSH_PORT;
+pub use state_dir::check_state_dir;
 pub use status::HostStatus;
 pub use subnet::{DEFAULT_SUBNET, Subnet};

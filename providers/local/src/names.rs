@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 pub(crate) const PREFIX: &str = "strata.";
 
 /// Checks a network name: a lowercase letter, then up to 31 lowercase letters, digits or `-`.
-pub(crate) fn check_network_name(name: &str) -> Result<()> {
+pub fn check_network_name(name: &str) -> Result<()> {
     let invalid = |reason| Err(Error::InvalidName { what: "network name", value: name.to_string(), reason });
     if name.is_empty() || name.len() > 32 {
         return invalid("it must be 1 to 32 characters long");
@@ -64,7 +64,7 @@ pub(crate) fn check_hostname(hostname: &str) -> Result<()> {
 }
 
 /// The host's network namespace (`/run/netns/<name>`); also its cgroups' name.
-pub(crate) fn netns_name(network: &str, id: &str) -> String {
+pub fn netns_name(network: &str, id: &str) -> String {
     format!("{PREFIX}{network}.{id}")
 }
 
@@ -75,12 +75,12 @@ pub(crate) fn host_id_of_netns<'a>(network: &str, netns: &'a str) -> Option<&'a 
 }
 
 /// The host end of the host's veth pair (the other end is `eth0` in the namespace).
-pub(crate) fn veth_name(network: &str, id: &str) -> String {
+pub fn veth_name(network: &str, id: &str) -> String {
     format!("st{}", short_hash(&format!("{network}.{id}"), 13))
 }
 
 /// The network's bridge: `strata-br` and six hex digits, 15 characters.
-pub(crate) fn bridge_name(network: &str) -> String {
+pub fn bridge_name(network: &str) -> String {
     format!("strata-br{}", short_hash(network, 6))
 }
 

@@ -9,6 +9,7 @@ use crate::bridge::{self, BridgeFacts};
 use crate::cgroups::{self, CgroupFacts};
 use crate::error::{Error, Result};
 use crate::host::{self, HostInfo, HostSpec};
+use crate::inspect::{self, HostReport};
 use crate::layout::{NetworkPaths, StateLayout};
 use crate::lock::NetworkLock;
 use crate::record::{self, HostRecord, NetworkRecord};
@@ -99,6 +100,12 @@ impl Network {
         self.paths.client_key()
     }
 
+    /// Where [`Network::client_key_path`] is for network `name` under `state_dir` (an absolute
+    /// path), without opening the network.
+    pub fn client_key_path_for(state_dir: &Path, name: &str) -> PathBuf {
+        StateLayout::new(state_dir).network(name).client_key()
+    }
+
     /// Creates a host and waits until its sshd accepts connections.
     pub fn create_host(&self, spec: &HostSpec) -> Result<HostInfo> {
         host::create(self, spec)
@@ -142,6 +149,12 @@ impl Network {
         names::check_host_id(id)?;
         let record: Option<HostRecord> = record::read(&self.state.host(id).record())?;
         Ok(host::status(&self.name, id, record.as_ref()))
+    }
+
+    /// What is known of a host, however broken or half made; `None` when this network has
+    /// no record of it.
+    pub fn inspect(&self, id: &str) -> Result<Option<HostReport>> {
+        inspect::inspect(&self.state, &self.name, id)
     }
 
     /// What is recorded about a host, if it exists and has been started.

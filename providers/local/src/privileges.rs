@@ -14,6 +14,7 @@ const TOOLS: &[(&str, &str, &str)] = &[
     ("ip", "/usr/sbin/ip", "iproute2"),
     ("unshare", "/usr/bin/unshare", "util-linux"),
     ("ssh-keygen", "/usr/bin/ssh-keygen", "openssh-client"),
+    ("ssh-keyscan", "/usr/bin/ssh-keyscan", "openssh-client"),
     ("kill", "/usr/bin/kill", "procps"),
 ];
 
@@ -35,8 +36,10 @@ pub(crate) fn missing_privileges(status: &str) -> Option<String> {
     Some(format!("this process (effective uid {uid}) lacks {}", missing.join(" and ")))
 }
 
-/// Checks privileges and programs.
-pub(crate) fn check() -> Result<()> {
+/// Checks that this process may make hosts (root: CAP_SYS_ADMIN and CAP_NET_ADMIN) and that
+/// the programs hosts need are installed: [`Error::NotPrivileged`], [`Error::SshdMissing`] or
+/// [`Error::ToolMissing`] otherwise. Reads only; changes nothing.
+pub fn check() -> Result<()> {
     let status = std::fs::read_to_string("/proc/self/status").map_err(Error::io("reading", "/proc/self/status"))?;
     if let Some(detail) = missing_privileges(&status) {
         return Err(Error::NotPrivileged { detail });

@@ -46,7 +46,7 @@ pub(crate) fn dir_names(dir: &Path) -> Result<Vec<String>> {
 
 /// The state directory as an absolute path, refusing one under /tmp: every host binds its
 /// own /tmp, and temporary-file cleaners must never reach host data.
-pub(crate) fn check_state_dir(state_dir: &Path) -> Result<PathBuf> {
+pub fn check_state_dir(state_dir: &Path) -> Result<PathBuf> {
     let absolute = if state_dir.is_absolute() {
         state_dir.to_path_buf()
     } else {

@@ -1,13 +1,13 @@
 //! `gc` removes hosts no state knows about: a forgotten running host, the remains of crashed
 //! creates (a bare network namespace, a directory without a record), and then the bridge;
-//! known hosts are kept.
+//! known hosts are kept; `gc_network` keeps to its network.
 
 mod common;
 
 use std::path::Path;
 
 use common::{TestNetwork, assert_nothing_left, can_run, link_exists, run, ssh_ok};
-use strata_provider_local::{HostSpec, HostStatus, gc};
+use strata_provider_local::{HostSpec, HostStatus, Network, gc, gc_network};
 
 fn spec(id: &str, hostname: &str) -> HostSpec {
     HostSpec { id: id.into(), hostname: hostname.into(), instance_type: "local.c1m2".into() }
@@ -52,4 +52,40 @@ fn gc_removes_forgotten_hosts_and_keeps_known_ones() {
     assert_nothing_left(&test.state_dir, network.name(), &kept);
     assert!(!link_exists(network.bridge()));
     assert_eq!(gc(&test.state_dir, &[]).unwrap(), Default::default());
+}
+
+/// `gc_network` removes the forgotten hosts of one network and nothing of another network in
+/// the same state directory (another project's), not even its stray namespaces.
+#[test]
+fn gc_network_leaves_other_networks_alone() {
+    if !can_run() {
+        return;
+    }
+    let test = TestNetwork::new("gcnet", 206);
+    let mine = &test.network;
+    let theirs = (0..50u32)
+        .find_map(|offset| {
+            let third = (mine.subnet().network().octets()[2] as u32 + 100 + offset) % 250;
+            let subnet = format!("10.206.{third}.0/24").parse().unwrap();
+            Network::open(&test.state_dir, &format!("{}-other", mine.name()), Some(subnet)).ok()
+        })
+        .expect("a second network");
+    let forgotten = mine.create_host(&spec("mine1", "mine1")).unwrap();
+    let other = theirs.create_host(&spec("theirs1", "theirs1")).unwrap();
+    let their_ghost = format!("strata.{}.ghost", theirs.name());
+    run("ip", &["netns", "add", &their_ghost]);
+
+    let report = gc_network(&test.state_dir, mine.name(), &[]).unwrap();
+    assert_eq!(report.removed_hosts, ["mine1"]);
+    assert_eq!(report.removed_bridges, [mine.bridge()]);
+    assert_nothing_left(&test.state_dir, mine.name(), &forgotten);
+    assert_eq!(theirs.status(&other.id).unwrap(), HostStatus::Running);
+    assert!(Path::new("/run/netns").join(&their_ghost).exists());
+    assert!(link_exists(theirs.bridge()));
+
+    let mut report = gc_network(&test.state_dir, theirs.name(), &[]).unwrap();
+    report.removed_hosts.sort();
+    assert_eq!(report.removed_hosts, ["ghost", "theirs1"]);
+    assert_nothing_left(&test.state_dir, theirs.name(), &other);
+    assert!(!link_exists(theirs.bridge()));
 }

@@ -6,6 +6,7 @@ mod fmt;
 mod force_unlock;
 mod graph;
 mod import;
+mod local;
 mod output;
 mod plan;
 mod plugins;
@@ -43,6 +44,7 @@ pub fn run(command: Command, printer: &Printer) -> u8 {
             args.refresh_only = true;
             apply::run(&args, false, printer)
         }
+        Command::Local(command) => local::run(&command, printer),
     }
 }
 

@@ -86,7 +86,7 @@ pub async fn providers(config: &Config, variables: &BTreeMap<String, Value>) -> 
 
 /// The evaluated `provider "NAME" { }` block of the root module (an empty object when there
 /// is none). Provider blocks may refer to root variables (`var.region`).
-fn provider_settings(
+pub(crate) fn provider_settings(
     config: &Config,
     addr: &ProviderConfigAddr,
     schema: &strata_schema::BlockSchema,
