@@ -2,8 +2,12 @@
 //! until each accepts a TCP connection on port 22, then destroying them all at once; prints
 //! the median create+ready and destroy times. Needs root.
 //!
+//! `--isolation container` times container hosts instead; their base root file system is
+//! made first if it is not cached (its build time is printed, and not counted in the rounds).
+//!
 //! ```text
 //! cargo run --release -p strata-provider-local --example host_bench -- 10 50
+//! cargo run --release -p strata-provider-local --example host_bench -- --isolation container 2 10
 //! ```
 
 use std::io::Write as _;
@@ -11,7 +15,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use strata_provider_local::{HostInfo, HostSpec, Network, SSH_PORT, gc};
+use strata_provider_local::{BOOKWORM, HostInfo, HostSpec, Isolation, Network, SSH_PORT, gc};
 
 const ROUNDS: usize = 5;
 
@@ -26,13 +30,42 @@ impl Drop for Cleanup {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let counts: Vec<usize> = std::env::args().skip(1).map(|arg| arg.parse()).collect::<Result<_, _>>()?;
-    let counts = if counts.is_empty() { vec![10] } else { counts };
+    let mut isolation = Isolation::Namespace;
+    let mut counts = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--isolation" => isolation = args.next().ok_or("--isolation needs a value")?.parse()?,
+            count => counts.push(count.parse::<usize>()?),
+        }
+    }
+    if counts.is_empty() {
+        counts.push(10);
+    }
     let state_dir = PathBuf::from(format!("/var/lib/strata/bench-{}", std::process::id()));
     let _cleanup = Cleanup(state_dir.clone());
     let network = Network::open(&state_dir, &format!("bench{}", std::process::id()), Some("10.230.0.0/22".parse()?))?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:>5}  {:>18}  {:>12}  (median of {ROUNDS} rounds)", "hosts", "create+ready (s)", "destroy (s)")?;
+    if isolation == Isolation::Container {
+        let cache = network.rootfs_cache();
+        if BOOKWORM.is_built(cache) {
+            writeln!(out, "base root file system: cached in {}", BOOKWORM.dir(cache).display())?;
+        } else {
+            let start = Instant::now();
+            let dir = BOOKWORM.ensure(cache)?;
+            writeln!(
+                out,
+                "base root file system: built in {:.1} s ({})",
+                start.elapsed().as_secs_f64(),
+                dir.display()
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{:>5}  {:>18}  {:>12}  ({isolation} hosts, median of {ROUNDS} rounds)",
+        "hosts", "create+ready (s)", "destroy (s)"
+    )?;
     for count in counts {
         let specs: Vec<HostSpec> = (0..count)
             .map(|index| HostSpec {
@@ -45,7 +78,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut destroys = Vec::new();
         for _ in 0..ROUNDS {
             let start = Instant::now();
-            let hosts: Vec<HostInfo> = network.create_hosts(&specs).into_iter().collect::<Result<_, _>>()?;
+            let hosts: Vec<HostInfo> =
+                network.create_hosts_with(&specs, isolation).into_iter().collect::<Result<_, _>>()?;
             for host in &hosts {
                 wait_accepting(host)?;
             }

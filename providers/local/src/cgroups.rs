@@ -7,11 +7,17 @@
 //! in (so hosts stay inside any limit imposed on their creator); a v2 one directly under the
 //! unified root (v2 forbids processes in a cgroup whose children have controllers enabled).
 //! What this achieves on a given machine is described in the crate documentation.
+//!
+//! A container host also gets a cgroup (no limits) in the `name=systemd` v1 hierarchy and in
+//! the unified one, joined by its launcher: systemd-nspawn splits the cgroup it starts in
+//! into `supervisor` and `payload` children there, which must be the host's own (removed
+//! with it), not children of the caller's cgroup shared by every container.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::instance_types::InstanceType;
+use crate::isolation::Isolation;
 
 /// The CFS period every CPU quota is expressed in, in microseconds.
 const CPU_PERIOD_US: u64 = 100_000;
@@ -30,6 +36,8 @@ pub struct Limits {
 pub(crate) struct V1Hierarchy {
     pub mount: PathBuf,
     pub controllers: Vec<String>,
+    /// The hierarchy's `name=` option, such as `systemd`.
+    pub name: Option<String>,
     /// This process's cgroup in the hierarchy, such as `/` or `/process_api/3eaa`.
     pub own_path: String,
 }
@@ -51,6 +59,10 @@ pub(crate) struct CgroupFacts {
 impl CgroupFacts {
     fn v1_with(&self, controller: &str) -> Option<&V1Hierarchy> {
         self.v1.iter().find(|hierarchy| hierarchy.controllers.iter().any(|name| name == controller))
+    }
+
+    fn v1_named(&self, name: &str) -> Option<&V1Hierarchy> {
+        self.v1.iter().find(|hierarchy| hierarchy.name.as_deref() == Some(name))
     }
 
     fn v2_offers(&self, controller: &str) -> bool {
@@ -76,8 +88,11 @@ pub(crate) fn parse_facts(mounts: &str, self_cgroup: &str) -> CgroupFacts {
                     })
                     .map(str::to_string)
                     .collect();
-                let own_path = own_v1_path(self_cgroup, &controllers).unwrap_or_else(|| "/".to_string());
-                facts.v1.push(V1Hierarchy { mount: PathBuf::from(mount), controllers, own_path });
+                let name = options.split(',').find_map(|option| option.strip_prefix("name=")).map(str::to_string);
+                let mut wanted = controllers.clone();
+                wanted.extend(name.iter().map(|name| format!("name={name}")));
+                let own_path = own_v1_path(self_cgroup, &wanted).unwrap_or_else(|| "/".to_string());
+                facts.v1.push(V1Hierarchy { mount: PathBuf::from(mount), controllers, name, own_path });
             }
             _ => {}
         }
@@ -85,7 +100,8 @@ pub(crate) fn parse_facts(mounts: &str, self_cgroup: &str) -> CgroupFacts {
     facts
 }
 
-/// This process's path in the v1 hierarchy with exactly `controllers`.
+/// This process's path in the v1 hierarchy with exactly `controllers` (a named hierarchy's
+/// `name=...` among them).
 fn own_v1_path(self_cgroup: &str, controllers: &[String]) -> Option<String> {
     self_cgroup.lines().find_map(|line| {
         let mut parts = line.splitn(3, ':');
@@ -136,8 +152,23 @@ pub(crate) struct CgroupPlan {
     pub limits: Limits,
 }
 
-/// The plan for a host whose cgroups are called `leaf`.
-pub(crate) fn plan(facts: &CgroupFacts, leaf: &str, instance_type: &InstanceType) -> CgroupPlan {
+/// The plan for a host of `isolation` whose cgroups are called `leaf`.
+pub(crate) fn plan(facts: &CgroupFacts, leaf: &str, instance_type: &InstanceType, isolation: Isolation) -> CgroupPlan {
+    let mut plan = limits_plan(facts, leaf, instance_type);
+    if isolation == Isolation::Container {
+        let systemd = facts.v1_named("systemd").map(|hierarchy| own_dir(hierarchy).join(leaf));
+        let unified = facts.v2_mount.as_ref().map(|mount| mount.join(leaf));
+        for dir in systemd.into_iter().chain(unified) {
+            if !plan.dirs.contains(&dir) {
+                plan.steps.push(CgroupStep::CreateDir(dir.clone()));
+                plan.dirs.push(dir);
+            }
+        }
+    }
+    plan
+}
+
+fn limits_plan(facts: &CgroupFacts, leaf: &str, instance_type: &InstanceType) -> CgroupPlan {
     let mut plan = CgroupPlan::default();
     let quota = u64::from(instance_type.vcpus) * CPU_PERIOD_US;
     let v2_memory = facts.v2_offers("memory");
@@ -201,8 +232,20 @@ pub(crate) fn apply(plan: &CgroupPlan) -> Result<()> {
     Ok(())
 }
 
-/// Removes a host's cgroup directory; it must hold no process any more. Absent is fine.
+/// Removes a host's cgroup directory and its child cgroups (deepest first); they must hold no
+/// process any more. Absent is fine.
 pub(crate) fn remove(dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other?,
+    };
+    for entry in entries {
+        let entry = entry?;
+        // A cgroup's subdirectories are its child cgroups; its files cannot be removed.
+        if entry.file_type()?.is_dir() {
+            remove(&entry.path())?;
+        }
+    }
     match std::fs::remove_dir(dir) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
         other => other,
@@ -251,7 +294,7 @@ cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
         facts.v1_cfs_quota = true;
         let memory = facts.v1_with("memory").unwrap();
         assert_eq!(memory.own_path, "/process_api/3eaa");
-        let plan = plan(&facts, "strata.lab.h1", instance_type("local.c2m4").unwrap());
+        let plan = plan(&facts, "strata.lab.h1", instance_type("local.c2m4").unwrap(), Isolation::Namespace);
         assert_eq!(
             step_texts(&plan),
             [
@@ -271,7 +314,7 @@ cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
     fn pure_v2_uses_one_cgroup_under_the_unified_root() {
         let mut facts = parse_facts("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\n", "0::/user.slice\n");
         facts.v2_controllers = vec!["cpuset".into(), "cpu".into(), "memory".into(), "pids".into()];
-        let plan = plan(&facts, "strata.lab.h1", instance_type("local.c1m1").unwrap());
+        let plan = plan(&facts, "strata.lab.h1", instance_type("local.c1m1").unwrap(), Isolation::Namespace);
         assert_eq!(
             step_texts(&plan),
             [
@@ -285,8 +328,52 @@ cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
     }
 
     #[test]
+    fn containers_get_their_own_systemd_and_unified_cgroups() {
+        let mut facts = parse_facts(HYBRID_MOUNTS, HYBRID_SELF);
+        facts.v2_controllers = vec!["hugetlb".into()];
+        facts.v1_memsw = true;
+        facts.v1_cfs_quota = true;
+        assert_eq!(facts.v1_named("systemd").unwrap().mount, Path::new("/sys/fs/cgroup/systemd"));
+        let container = plan(&facts, "strata.lab.h1", instance_type("local.c1m1").unwrap(), Isolation::Container);
+        let texts = step_texts(&container);
+        assert_eq!(
+            texts[texts.len() - 2..],
+            ["mkdir /sys/fs/cgroup/systemd/strata.lab.h1", "mkdir /sys/fs/cgroup/unified/strata.lab.h1"]
+        );
+        assert_eq!(container.dirs.len(), 4);
+        assert_eq!(container.limits, Limits { memory_bytes: Some(1 << 30), vcpus: Some(1) });
+        let namespace = plan(&facts, "strata.lab.h1", instance_type("local.c1m1").unwrap(), Isolation::Namespace);
+        assert_eq!(namespace.dirs.len(), 2);
+
+        // Pure v2: the host's one cgroup serves nspawn too.
+        let mut facts = parse_facts("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\n", "0::/user.slice\n");
+        facts.v2_controllers = vec!["cpu".into(), "memory".into()];
+        let pure_v2 = plan(&facts, "strata.lab.h1", instance_type("local.c1m1").unwrap(), Isolation::Container);
+        assert_eq!(pure_v2.dirs, [PathBuf::from("/sys/fs/cgroup/strata.lab.h1")]);
+    }
+
+    #[test]
+    fn a_named_hierarchy_finds_its_own_path() {
+        let facts = parse_facts(HYBRID_MOUNTS, "9:name=systemd:/user.slice/session-1.scope\n4:memory:/\n");
+        assert_eq!(facts.v1_named("systemd").unwrap().own_path, "/user.slice/session-1.scope");
+        assert_eq!(facts.v1_with("memory").unwrap().own_path, "/");
+    }
+
+    #[test]
+    fn removal_takes_child_cgroups_first() {
+        // A plain directory tree stands in for a cgroup with nspawn's children.
+        let dir = std::env::temp_dir().join(format!("strata-cgroup-remove-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("payload")).unwrap();
+        std::fs::create_dir_all(dir.join("supervisor")).unwrap();
+        remove(&dir).unwrap();
+        assert!(!dir.exists());
+        remove(&dir).unwrap();
+    }
+
+    #[test]
     fn no_cgroups_no_limits() {
-        let plan = plan(&CgroupFacts::default(), "strata.lab.h1", instance_type("local.c1m1").unwrap());
+        let plan =
+            plan(&CgroupFacts::default(), "strata.lab.h1", instance_type("local.c1m1").unwrap(), Isolation::Container);
         assert_eq!(plan, CgroupPlan::default());
     }
 

@@ -1,11 +1,18 @@
 //! What creating a host does (pure): from the host's record and its network, the directories
 //! and files to make, the commands that make its key and network, and the command that
 //! starts it. `host.rs` carries the plan out.
+//!
+//! A namespace host's files go to the sources of its bind mounts (`fs/` mirrors the paths
+//! they are bound over), and a setup script starts it. A container host's `fs/` is the upper
+//! layer of its root overlay, so the same paths under it are simply its files; it needs only
+//! those directories, and nspawn starts it ([`crate::nspawn`]).
 
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::isolation::Isolation;
 use crate::layout::{self, BIND_TARGETS, BindKind, HostPaths};
+use crate::nspawn::{self, ContainerLaunch};
 use crate::record::HostRecord;
 use crate::runner::CommandSpec;
 use crate::subnet::Subnet;
@@ -49,16 +56,25 @@ pub(crate) struct CreatePlan {
 pub(crate) fn create_plan(input: &CreateInput<'_>) -> CreatePlan {
     let record = input.record;
     let host = input.host;
+    let container = record.isolation == Isolation::Container;
     let mut dirs = vec![(host.dir.clone(), 0o755), (host.fs(), 0o755)];
     let mut files = Vec::new();
-    for (target, kind) in BIND_TARGETS {
-        match kind {
-            BindKind::Directory { mode } => dirs.push((host.outside(target), *mode)),
-            BindKind::File => {}
+    if container {
+        // Over the base's directories of the same modes.
+        dirs.push((host.outside("/etc/ssh"), 0o755));
+        dirs.push((host.outside("/root"), 0o700));
+    } else {
+        for (target, kind) in BIND_TARGETS {
+            match kind {
+                BindKind::Directory { mode } => dirs.push((host.outside(target), *mode)),
+                BindKind::File => {}
+            }
         }
     }
     dirs.push((host.outside("/root/.ssh"), 0o700));
-    dirs.push((host.outside(layout::PRIVSEP_DIR), 0o755));
+    if !container {
+        dirs.push((host.outside(layout::PRIVSEP_DIR), 0o755));
+    }
     let ancestors: Vec<PathBuf> = dirs
         .iter()
         .flat_map(|(dir, _)| dir.ancestors().skip(1).take_while(|ancestor| ancestor.starts_with(&host.dir)))
@@ -77,12 +93,14 @@ pub(crate) fn create_plan(input: &CreateInput<'_>) -> CreatePlan {
     files.push(file("/etc/resolv.conf", hosts_file::RESOLV_CONF.to_string(), 0o644));
     files.push(file(layout::SSHD_CONFIG, sshd_config::render(record.ip), 0o644));
     files.push(file(layout::AUTHORIZED_KEYS, format!("{}\n", input.client_public_key.trim()), 0o600));
-    let binds = setup_script::binds(host);
-    files.push(FileSpec {
-        path: host.setup_script(),
-        content: setup_script::render(&record.id, &record.hostname, &binds),
-        mode: 0o755,
-    });
+    if !container {
+        let binds = setup_script::binds(host);
+        files.push(FileSpec {
+            path: host.setup_script(),
+            content: setup_script::render(&record.id, &record.hostname, &binds),
+            mode: 0o755,
+        });
+    }
 
     let host_key = host.outside(layout::HOST_KEY).to_string_lossy().into_owned();
     let comment = format!("root@{}", record.hostname);
@@ -103,7 +121,22 @@ pub(crate) fn create_plan(input: &CreateInput<'_>) -> CreatePlan {
             gateway = input.subnet.gateway(),
         )),
     ];
-    let launch = setup_script::launch_command(&input.cgroup_procs, netns, &host.setup_script());
+    let launch = match (container, &record.machine, &record.base) {
+        (true, Some(machine), Some(base)) => {
+            let upper = host.fs();
+            let hosts_file = host.outside("/etc/hosts");
+            let launch = ContainerLaunch {
+                machine,
+                hostname: &record.hostname,
+                base,
+                upper: &upper,
+                netns,
+                hosts_file: &hosts_file,
+            };
+            nspawn::launch_command(&input.cgroup_procs, &launch)
+        }
+        _ => setup_script::launch_command(&input.cgroup_procs, netns, &host.setup_script()),
+    };
     CreatePlan { dirs, files, commands, launch }
 }
 
@@ -143,8 +176,17 @@ mod tests {
 
     #[test]
     fn golden() {
+        check_golden(Isolation::Namespace, "create-plan.golden");
+    }
+
+    #[test]
+    fn container_golden() {
+        check_golden(Isolation::Container, "create-plan-container.golden");
+    }
+
+    fn check_golden(isolation: Isolation, name: &str) {
         let host = StateLayout::new("/var/lib/strata/local").host("h1");
-        let record = HostRecord::new(
+        let mut record = HostRecord::new(
             "h1",
             "lab",
             "core-0",
@@ -153,6 +195,11 @@ mod tests {
             "strata.lab.h1".into(),
             "st0123456789abc".into(),
         );
+        if isolation == Isolation::Container {
+            record.isolation = isolation;
+            record.machine = Some("strata-0123456789abcdef".into());
+            record.base = Some("/var/lib/strata/cache/rootfs/bookworm-0123456789ab".into());
+        }
         let network_hosts = [("10.231.0.2".parse().unwrap(), "core-0")];
         let input = CreateInput {
             record: &record,
@@ -164,11 +211,11 @@ mod tests {
             cgroup_procs: vec!["/sys/fs/cgroup/cpu/strata.lab.h1/cgroup.procs".into()],
         };
         let plan = create_plan(&input).to_string();
-        let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/local-hosts/create-plan.golden");
+        let golden = format!("{}/../../testdata/local-hosts/{name}", env!("CARGO_MANIFEST_DIR"));
         if std::env::var_os("STRATA_UPDATE_GOLDEN").is_some() {
-            std::fs::write(golden, &plan).unwrap();
+            std::fs::write(&golden, &plan).unwrap();
         }
-        assert_eq!(plan, std::fs::read_to_string(golden).unwrap());
+        assert_eq!(plan, std::fs::read_to_string(&golden).unwrap(), "{name}");
     }
 
     #[test]

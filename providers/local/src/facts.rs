@@ -53,6 +53,18 @@ pub(crate) fn process_id(pid: u32) -> Option<ProcessId> {
     stat(pid).map(|stat| ProcessId { pid, start_time: stat.start_time })
 }
 
+/// The last pid of an `NSpid:` line of `/proc/<pid>/status`: the process's pid in its own
+/// (innermost) PID namespace; 1 for the init of a PID namespace.
+pub(crate) fn parse_innermost_pid(status: &str) -> Option<u32> {
+    let line = status.lines().find_map(|line| line.strip_prefix("NSpid:"))?;
+    line.split_whitespace().last()?.parse().ok()
+}
+
+/// A process's pid in its own PID namespace.
+pub(crate) fn innermost_pid(pid: u32) -> Option<u32> {
+    parse_innermost_pid(&std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?)
+}
+
 /// Every pid in `/proc`.
 fn all_pids() -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
@@ -155,6 +167,14 @@ mod tests {
                     18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
         assert_eq!(parse_stat(text), Some(ProcStat { state: 'S', parent: 4240, start_time: 987654 }));
         assert_eq!(parse_stat("garbage"), None);
+    }
+
+    #[test]
+    fn innermost_pids() {
+        assert_eq!(parse_innermost_pid("Name:\tsd-stubinit\nNSpid:\t4274\t1\nNSsid:\t0\n"), Some(1));
+        assert_eq!(parse_innermost_pid("Name:\tsh\nNSpid:\t4278\n"), Some(4278));
+        assert_eq!(parse_innermost_pid("Name:\tsh\n"), None);
+        assert_eq!(innermost_pid(std::process::id()), Some(std::process::id()));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Creating a host ([`HostSpec`] in, [`HostInfo`] out) and reading its status. The order is
 //! chosen for crash safety: the record is written (under the network lock, with the address
 //! it reserves) before anything is made, so a half-made host can always be found and
-//! removed; on any failure the host is torn down before the error is returned.
+//! removed; on any failure the host is torn down before the error is returned. A container
+//! host's base root file system is made (or found in the cache) before that: a build that
+//! fails or is interrupted leaves no host behind.
 
 use std::net::Ipv4Addr;
 use std::os::unix::fs::PermissionsExt as _;
@@ -14,6 +16,7 @@ use crate::create_plan::{CreateInput, CreatePlan, create_plan};
 use crate::error::{Error, Result};
 use crate::fingerprint::ssh_host_key_fingerprint;
 use crate::instance_types::{self, InstanceType};
+use crate::isolation::Isolation;
 use crate::layout::{self, HostPaths, StateLayout};
 use crate::network::Network;
 use crate::record::{self, HostRecord};
@@ -21,7 +24,7 @@ use crate::runner::{self, COMMAND_TIMEOUT};
 use crate::sshd_config::SSH_PORT;
 use crate::state_dir::read_host_records;
 use crate::status::{self, HostStatus, StatusFacts};
-use crate::{facts, launchers, names, teardown};
+use crate::{facts, launchers, names, privileges, rootfs, teardown};
 
 /// How long a new host's init may take to appear.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,7 +53,8 @@ pub struct HostInfo {
     pub ssh_port: u16,
     /// The host key's fingerprint, `SHA256:<base64>` as `ssh-keygen -l` prints it.
     pub host_key_fingerprint: String,
-    /// The host's init (its sshd; PID 1 of its PID namespace) as this machine sees it.
+    /// The host's init (PID 1 of its PID namespace: a namespace host's sshd, a container
+    /// host's nspawn stub init, sshd's parent) as this machine sees it.
     pub init_pid: Option<u32>,
     pub instance_type: String,
     /// The limits actually enforced.
@@ -58,13 +62,20 @@ pub struct HostInfo {
 }
 
 /// Creates the host described by `spec` in `network`.
-pub(crate) fn create(network: &Network, spec: &HostSpec) -> Result<HostInfo> {
+pub(crate) fn create(network: &Network, spec: &HostSpec, isolation: Isolation) -> Result<HostInfo> {
     names::check_host_id(&spec.id)?;
     names::check_hostname(&spec.hostname)?;
     let instance_type = instance_types::instance_type(&spec.instance_type).ok_or_else(|| {
         Error::UnknownInstanceType { name: spec.instance_type.clone(), known: instance_types::known_names() }
     })?;
-    let mut record = reserve(network, spec)?;
+    let base = match isolation {
+        Isolation::Namespace => None,
+        Isolation::Container => {
+            privileges::check_container()?;
+            Some(rootfs::BOOKWORM.ensure(&network.rootfs_cache)?)
+        }
+    };
+    let mut record = reserve(network, spec, base)?;
     let target =
         |record| teardown::Target { state: &network.state, id: &spec.id, network: Some(network.name()), record };
     match build_and_start(network, &mut record, instance_type) {
@@ -87,8 +98,9 @@ pub(crate) fn create(network: &Network, spec: &HostSpec) -> Result<HostInfo> {
 }
 
 /// Under the network lock: checks the id and hostname are free, clears leftovers of an
-/// earlier crash, allocates an address, makes sure the bridge is up and writes the record.
-fn reserve(network: &Network, spec: &HostSpec) -> Result<HostRecord> {
+/// earlier crash, allocates an address, makes sure the bridge is up and writes the record
+/// (a container host's, with `base`, its base root file system).
+fn reserve(network: &Network, spec: &HostSpec, base: Option<std::path::PathBuf>) -> Result<HostRecord> {
     let lock = network.lock()?;
     let records = read_host_records(&network.state)?;
     if let Some(existing) = records.iter().find(|record| record.id == spec.id) {
@@ -118,7 +130,12 @@ fn reserve(network: &Network, spec: &HostSpec) -> Result<HostRecord> {
     })?;
     network.ensure_bridge(&lock)?;
     let veth = names::veth_name(network.name(), &spec.id);
-    let record = HostRecord::new(&spec.id, network.name(), &spec.hostname, ip, &spec.instance_type, netns, veth);
+    let mut record = HostRecord::new(&spec.id, network.name(), &spec.hostname, ip, &spec.instance_type, netns, veth);
+    if let Some(base) = base {
+        record.isolation = Isolation::Container;
+        record.machine = Some(names::machine_name(network.name(), &spec.id));
+        record.base = Some(base);
+    }
     std::fs::create_dir(&host.dir).map_err(Error::io("creating", &host.dir))?;
     record::write(&host.record(), &record)?;
     Ok(record)
@@ -133,7 +150,7 @@ fn build_and_start(
     instance_type: &InstanceType,
 ) -> Result<(HostInfo, Child), Failure> {
     let host = network.state.host(&record.id);
-    let cgroup_plan = cgroups::plan(network.cgroup_facts(), &record.netns, instance_type);
+    let cgroup_plan = cgroups::plan(network.cgroup_facts(), &record.netns, instance_type, record.isolation);
     record.cgroups = cgroup_plan.dirs.clone();
     record.memory_limit_bytes = cgroup_plan.limits.memory_bytes;
     record.vcpu_limit = cgroup_plan.limits.vcpus;
@@ -159,11 +176,16 @@ fn build_and_start(
     }
 
     let mut launcher = start(&plan, &host).map_err(early)?;
-    let init = match wait_for_init(&record.id, &host, &mut launcher) {
+    // Recorded at once: a container's launcher (its nspawn supervisor) is outside the host's
+    // network namespace, so a teardown knows of it only from the record.
+    record.launcher = facts::process_id(launcher.id());
+    if let Err(error) = record::write(&host.record(), record) {
+        return Err((error, Some(launcher)));
+    }
+    let init = match wait_for_init(&record.id, &record.netns, &host, &mut launcher) {
         Ok(init) => init,
         Err(error) => return Err((error, Some(launcher))),
     };
-    record.launcher = facts::process_id(launcher.id());
     record.init = facts::process_id(init);
     if let Err(error) = record::write(&host.record(), record) {
         return Err((error, Some(launcher)));
@@ -217,13 +239,21 @@ fn start(plan: &CreatePlan, host: &HostPaths) -> Result<Child> {
         .map_err(|source| Error::Spawn { program: plan.launch.to_string(), source })
 }
 
-/// Waits for the launcher's child (the host's init) to appear; returns its pid.
-fn wait_for_init(id: &str, host: &HostPaths, launcher: &mut Child) -> Result<u32> {
+/// Waits for the host's init to appear: the launcher's child that is PID 1 of a new PID
+/// namespace, in the host's network namespace (nspawn forks a helper first, which is
+/// neither); returns its pid.
+fn wait_for_init(id: &str, netns: &str, host: &HostPaths, launcher: &mut Child) -> Result<u32> {
     let launcher_pid = launcher.id();
     let mut exited = false;
     let found = runner::poll(INIT_TIMEOUT, || {
-        if let Some(&init) = facts::children_of(launcher_pid).first() {
-            return Some(init);
+        let netns_inode = facts::netns_inode(netns);
+        let init = facts::children_of(launcher_pid).into_iter().find(|child| {
+            facts::innermost_pid(*child) == Some(1)
+                && netns_inode.is_some()
+                && facts::process_netns_inode(*child) == netns_inode
+        });
+        if init.is_some() {
+            return init;
         }
         exited = matches!(launcher.try_wait(), Ok(Some(_)));
         exited.then_some(0)
@@ -304,5 +334,6 @@ pub(crate) fn status(network: &str, id: &str, record: Option<&HostRecord>) -> Ho
         init_alive: init.is_some(),
         init_in_netns,
         sshd_accepting,
+        container: record.is_some_and(|record| record.isolation == Isolation::Container),
     })
 }

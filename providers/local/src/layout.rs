@@ -10,7 +10,10 @@
 //! STATE_DIR/hosts/<id>/sshd.log               sshd's stderr (-e)
 //! STATE_DIR/hosts/<id>/fs/...                 bound over /opt, /var/lib, /var/log, /root, /etc/ssh, /run,
 //!                                             /etc/hosts, /etc/hostname, /etc/resolv.conf and /tmp
-//!                                             inside the host
+//!                                             inside the host; a container host's: the upper layer of
+//!                                             its root overlay (its files at the same paths)
+//! STATE_DIR/hosts/<id>/.#fs<random>           a running container host's overlay work directory (nspawn's)
+//! /var/lib/strata/cache/rootfs/<suite>-<hash>   the base root file system of container hosts (crate::rootfs)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -120,7 +123,7 @@ impl HostPaths {
         self.dir.join("sshd.log")
     }
 
-    /// The root of the per-host sources of the bind mounts.
+    /// The root of the per-host sources of the bind mounts; a container host's upper layer.
     pub(crate) fn fs(&self) -> PathBuf {
         self.dir.join("fs")
     }

@@ -1,13 +1,14 @@
 //! Hosts on this machine made from Linux namespaces, each with its own address, hostname,
-//! process table, directories and sshd, and the `local` provider that offers them as the
-//! resource `local_host` ([`provider::LocalProvider`], served as the plugin
-//! `strata-provider-local` by `src/main.rs`; user documentation in `docs/local-provider.md`).
+//! process table, directories and sshd (optionally a whole root file system of its own:
+//! [`Isolation::Container`]), and the `local` provider that offers them as the resource
+//! `local_host` ([`provider::LocalProvider`], served as the plugin `strata-provider-local` by
+//! `src/main.rs`; user documentation in `docs/local-provider.md`).
 //!
-//! The machinery's entry point is [`Network::open`]; then [`Network::create_host`],
-//! [`Network::status`], [`Network::inspect`], [`Network::destroy_host`], and [`gc`] /
-//! [`gc_network`] for whatever the caller's state no longer knows. The calls are synchronous
-//! (an async caller runs them with `spawn_blocking`, as the provider does) and every wait is
-//! bounded.
+//! The machinery's entry point is [`Network::open`]; then [`Network::create_host`] (or
+//! [`Network::create_host_with`] an [`Isolation`]), [`Network::status`], [`Network::inspect`],
+//! [`Network::destroy_host`], and [`gc`] / [`gc_network`] for whatever the caller's state no
+//! longer knows. The calls are synchronous (an async caller runs them with `spawn_blocking`,
+//! as the provider does) and every wait is bounded.
 //!
 //! # What a host is
 //!
@@ -37,6 +38,23 @@
 //! reachable after the binds (the bind over `/var/lib` hides the default state directory;
 //! binds that hide the per-host sources are made last). Hosts share the rest of the machine's
 //! file system (`/usr`, `/etc`): install software under the host's `/opt`, not with apt.
+//!
+//! # Container hosts
+//!
+//! [`Isolation::Container`] keeps all of the above except the binds and the setup script: the
+//! host's root is an overlay of the cached base root file system ([`rootfs`]: Debian bookworm
+//! made once per machine with debootstrap under `/var/lib/strata/cache/rootfs`, about 45 s)
+//! below and the host's `fs/` directory above, where its sshd configuration, keys, hostname
+//! and `/etc/hosts` are written before it starts. The launcher joins the host's cgroups (a
+//! container host also gets cgroups in the `name=systemd` and unified hierarchies, where
+//! nspawn makes its `supervisor` and `payload` children) and `exec`s `systemd-nspawn
+//! --register=no --keep-unit --as-pid2 --network-namespace-path=... --overlay=BASE:UPPER:/`
+//! (`nspawn`), which stays outside the host's namespaces as its supervisor; nspawn's stub
+//! init is the host's PID 1 (its init), sshd PID 2. Trying it here: nspawn without
+//! `--register=no` fails (no D-Bus), locks the base exclusively unless
+//! `SYSTEMD_NSPAWN_LOCK=0`, and splits the cgroup it starts in into `supervisor`/`payload`,
+//! hence per-host systemd cgroups; killing the stub init ends the container and nspawn cleans
+//! up and exits within about 70 ms, while a SIGTERM shutdown takes about 1.7 s.
 //!
 //! Every host has a JSON record (`STATE_DIR/hosts/<id>/host.json`: address, hostname,
 //! network, names, cgroups, init and launcher pids with start times), written before anything
@@ -71,7 +89,9 @@
 //!
 //! Root (CAP_SYS_ADMIN and CAP_NET_ADMIN), else [`Error::NotPrivileged`] says so;
 //! `/usr/sbin/sshd` (Debian package openssh-server, installed by `.ci/install-host-deps.sh`),
-//! else [`Error::SshdMissing`]; `ip`, `unshare`, `ssh-keygen`, `kill`.
+//! else [`Error::SshdMissing`]; `ip`, `unshare`, `ssh-keygen`, `kill`. Container hosts also
+//! need `systemd-nspawn` (systemd-container) and, until the base is cached, `debootstrap`
+//! ([`check_container_requirements`]; [`Error::ToolMissing`] names the package).
 //!
 //! # Teardown
 //!
@@ -79,7 +99,9 @@
 //! namespace), waits for it to be reaped, SIGKILLs whatever else is in its network namespace,
 //! unmounts anything left under its directory, deletes the veth and the namespace, removes its
 //! cgroups and directory, rewrites the other hosts' `/etc/hosts`, and deletes the bridge with
-//! the network's last host; it then checks that nothing is left. The launcher of a host this
+//! the network's last host; it then checks that nothing is left. A container host's supervisor
+//! is given up to 2 s after its init is killed to clean up and exit before it is killed too;
+//! its runtime directory and child cgroups are removed if it could not. The launcher of a host this
 //! process started is reaped here; one started by an earlier process was reparented to PID 1
 //! and is reaped by it (this VM's PID 1 does so late, so it can show as a zombie, holding
 //! nothing, for a while).
@@ -87,18 +109,22 @@
 //! # Code map
 //!
 //! Pure planners, tested with fixtures (`testdata/local-hosts/`): [`subnet`] (addresses,
-//! overlap), `names`, `layout`, `sshd_config`, `setup_script`, `hosts_file`, `create_plan`,
-//! `bridge`, `teardown::plan`, `cgroups::plan`, `status::decide`, [`fingerprint`]. Thin
-//! runners: `runner` (commands with time limits), `facts` (reads `/proc`, `/sys`,
-//! `/run/netns`), `record` and `state_dir` (the files under the state directory), `lock`
-//! (the network lock), `launchers` (reaping), `host` (create), `inspect` (a host however
-//! broken), `keyscan` (the key an sshd presents), `teardown` (execute), [`network`], [`gc`].
+//! overlap), `names`, `layout`, `sshd_config`, `setup_script`, `nspawn` (a container host's
+//! launch), `hosts_file`, `create_plan`, `bridge`, `teardown::plan`, `cgroups::plan`,
+//! `status::decide`, [`fingerprint`]. Thin runners: `runner` (commands with time limits),
+//! `facts` (reads `/proc`, `/sys`, `/run/netns`), `record` and `state_dir` (the files under the
+//! state directory), `lock` (the network lock, also the base root file system's), [`rootfs`]
+//! (build and cache the base), `launchers` (reaping), `host` (create), `inspect` (a host
+//! however broken), `keyscan` (the key an sshd presents), `teardown` (execute), [`network`],
+//! [`gc`]. [`Isolation`] names the two kinds of host.
 //!
 //! The provider ([`provider`]): `settings` (the provider block, the network's name),
 //! `schema`, `host_resource` (pure: plan, status, state values; fixtures in
-//! `testdata/local-provider/plan.json`), `install` (`auto_install`), and `mod.rs` (the
-//! `Provider` trait over the machinery). End to end through `strata`:
-//! `crates/strata-cli/tests/local_hosts.rs`.
+//! `testdata/local-provider/plan.json`), `install` (`auto_install`), `machine` (blocking work:
+//! opening the network, readying container hosts, create or adopt), and `mod.rs` (the
+//! `Provider` trait over the machinery). Real hosts: `tests/` (`containers.rs` for container
+//! hosts). End to end through `strata`: `crates/strata-cli/tests/local_hosts.rs` and
+//! `local_containers.rs`.
 
 mod bridge;
 mod cgroups;
@@ -111,15 +137,18 @@ mod host;
 mod hosts_file;
 mod inspect;
 mod instance_types;
+mod isolation;
 mod keyscan;
 mod launchers;
 mod layout;
 mod lock;
 mod names;
 pub mod network;
+mod nspawn;
 mod privileges;
 pub mod provider;
 mod record;
+pub mod rootfs;
 mod runner;
 mod setup_script;
 mod sshd_config;
@@ -135,10 +164,13 @@ pub use gc::{GcReport, gc, gc_network};
 pub use host::{HostInfo, HostSpec};
 pub use inspect::HostReport;
 pub use instance_types::{INSTANCE_TYPES, InstanceType, instance_type};
+pub use isolation::Isolation;
 pub use keyscan::presented_host_key_fingerprint;
-pub use names::{bridge_name, netns_name, veth_name};
+pub use names::{bridge_name, machine_name, netns_name, veth_name};
 pub use network::{DEFAULT_STATE_DIR, Network};
 pub use privileges::check as check_requirements;
+pub use privileges::check_container as check_container_requirements;
+pub use rootfs::{BOOKWORM, BaseRootfs, DEFAULT_ROOTFS_CACHE};
 pub use sshd_config::SSH_PORT;
 pub use state_dir::check_state_dir;
 pub use status::HostStatus;

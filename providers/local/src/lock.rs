@@ -1,7 +1,8 @@
 //! The network lock: an exclusive OS file lock on `networks/<name>/lock`, held while
 //! addresses are allocated, the bridge is made or deleted and `/etc/hosts` files are
-//! rewritten. It serializes threads of one process as well as separate processes, and the
-//! kernel drops it when its holder dies.
+//! rewritten (the same kind of lock guards a build of the base root file system, see
+//! [`crate::rootfs`]). It serializes threads of one process as well as separate processes, and
+//! the kernel drops it when its holder dies.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::runner;
 
-/// How long to wait for another holder.
+/// How long to wait for another holder of a network lock.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A held lock; dropping it releases the lock.
@@ -22,6 +23,12 @@ pub(crate) struct NetworkLock {
 impl NetworkLock {
     /// Takes the lock at `path`, waiting for at most a minute.
     pub(crate) fn acquire(path: &Path) -> Result<NetworkLock> {
+        NetworkLock::acquire_within(path, LOCK_TIMEOUT)
+    }
+
+    /// Takes the lock at `path`, waiting for at most `timeout` (the base root file system's
+    /// lock is held for as long as a build takes).
+    pub(crate) fn acquire_within(path: &Path, timeout: Duration) -> Result<NetworkLock> {
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -29,7 +36,7 @@ impl NetworkLock {
             .open(path)
             .map_err(Error::io("opening lock", path))?;
         let mut failure = None;
-        let locked = runner::poll(LOCK_TIMEOUT, || match file.try_lock() {
+        let locked = runner::poll(timeout, || match file.try_lock() {
             Ok(()) => Some(()),
             Err(TryLockError::WouldBlock) => None,
             Err(TryLockError::Error(error)) => {
@@ -43,7 +50,10 @@ impl NetworkLock {
             (None, None) => Err(Error::Io {
                 action: "locking",
                 path: path.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::TimedOut, "still held by another process after 60 s"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("still held by another process after {} s", timeout.as_secs()),
+                ),
             }),
         }
     }

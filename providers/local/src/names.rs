@@ -79,6 +79,13 @@ pub fn veth_name(network: &str, id: &str) -> String {
     format!("st{}", short_hash(&format!("{network}.{id}"), 13))
 }
 
+/// The systemd-nspawn machine name of a container host: `strata-` and 16 hex digits (a
+/// machine name must be a valid hostname, which a host id need not be). nspawn names its
+/// runtime directories after it (`/run/systemd/nspawn/propagate/<machine>`).
+pub fn machine_name(network: &str, id: &str) -> String {
+    format!("strata-{}", short_hash(&format!("{network}.{id}"), 16))
+}
+
 /// The network's bridge: `strata-br` and six hex digits, 15 characters.
 pub fn bridge_name(network: &str) -> String {
     format!("strata-br{}", short_hash(network, 6))
@@ -134,5 +141,9 @@ mod tests {
         assert_eq!(bridge_name("lab").len(), 15);
         assert!(bridge_name("lab").starts_with("strata-br"));
         assert_ne!(veth_name("lab", "h1"), veth_name("lab", "h2"));
+        assert_eq!(machine_name("lab", "h1").len(), 23);
+        assert!(machine_name("lab", "h1").starts_with("strata-"));
+        assert_ne!(machine_name("lab", "h1"), machine_name("lab", "h2"));
+        assert!(check_hostname(&machine_name("lab", "node_group_0")).is_ok());
     }
 }

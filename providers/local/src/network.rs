@@ -10,6 +10,7 @@ use crate::cgroups::{self, CgroupFacts};
 use crate::error::{Error, Result};
 use crate::host::{self, HostInfo, HostSpec};
 use crate::inspect::{self, HostReport};
+use crate::isolation::Isolation;
 use crate::layout::{NetworkPaths, StateLayout};
 use crate::lock::NetworkLock;
 use crate::record::{self, HostRecord, NetworkRecord};
@@ -32,6 +33,8 @@ pub struct Network {
     subnet: Subnet,
     bridge: String,
     cgroup_facts: OnceLock<CgroupFacts>,
+    /// Where container hosts' base root file systems are cached.
+    pub(crate) rootfs_cache: PathBuf,
 }
 
 impl Network {
@@ -65,6 +68,7 @@ impl Network {
             subnet: subnet.unwrap_or(DEFAULT_SUBNET),
             bridge,
             cgroup_facts: OnceLock::new(),
+            rootfs_cache: PathBuf::from(crate::rootfs::DEFAULT_ROOTFS_CACHE),
         };
         let lock = network.lock()?;
         network.subnet = network.settle_subnet(subnet, &lock)?;
@@ -106,15 +110,29 @@ impl Network {
         StateLayout::new(state_dir).network(name).client_key()
     }
 
-    /// Creates a host and waits until its sshd accepts connections.
+    /// Creates a (namespace) host and waits until its sshd accepts connections.
     pub fn create_host(&self, spec: &HostSpec) -> Result<HostInfo> {
-        host::create(self, spec)
+        host::create(self, spec, Isolation::Namespace)
     }
 
-    /// Creates several hosts concurrently; one result per spec, in order.
+    /// Creates a host of `isolation` and waits until its sshd accepts connections. The first
+    /// container host on a machine builds the base root file system first (debootstrap,
+    /// about 45 s; see [`crate::rootfs`]); later ones find it in the cache.
+    pub fn create_host_with(&self, spec: &HostSpec, isolation: Isolation) -> Result<HostInfo> {
+        host::create(self, spec, isolation)
+    }
+
+    /// Creates several (namespace) hosts concurrently; one result per spec, in order.
     pub fn create_hosts(&self, specs: &[HostSpec]) -> Vec<Result<HostInfo>> {
+        self.create_hosts_with(specs, Isolation::Namespace)
+    }
+
+    /// Creates several hosts of `isolation` concurrently; one result per spec, in order.
+    /// Container hosts waiting for the base root file system wait for one build.
+    pub fn create_hosts_with(&self, specs: &[HostSpec], isolation: Isolation) -> Vec<Result<HostInfo>> {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = specs.iter().map(|spec| scope.spawn(move || self.create_host(spec))).collect();
+            let handles: Vec<_> =
+                specs.iter().map(|spec| scope.spawn(move || self.create_host_with(spec, isolation))).collect();
             handles
                 .into_iter()
                 .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
@@ -149,6 +167,19 @@ impl Network {
         names::check_host_id(id)?;
         let record: Option<HostRecord> = record::read(&self.state.host(id).record())?;
         Ok(host::status(&self.name, id, record.as_ref()))
+    }
+
+    /// The isolation of a recorded host of this network; `None` when it has no record of it.
+    pub fn isolation(&self, id: &str) -> Result<Option<Isolation>> {
+        names::check_host_id(id)?;
+        let record: Option<HostRecord> = record::read(&self.state.host(id).record())?;
+        Ok(record.filter(|record| record.network == self.name).map(|record| record.isolation))
+    }
+
+    /// Where container hosts' base root file systems are cached
+    /// ([`DEFAULT_ROOTFS_CACHE`](crate::rootfs::DEFAULT_ROOTFS_CACHE)).
+    pub fn rootfs_cache(&self) -> &Path {
+        &self.rootfs_cache
     }
 
     /// What is known of a host, however broken or half made; `None` when this network has

@@ -9,6 +9,13 @@ use crate::layout;
 const CAP_NET_ADMIN: u32 = 12;
 const CAP_SYS_ADMIN: u32 = 21;
 
+/// Programs container hosts need: systemd-nspawn runs them; debootstrap builds their base
+/// root file system (needed only until it is cached).
+const CONTAINER_TOOLS: &[(&str, &str, &str)] = &[
+    ("systemd-nspawn", "/usr/bin/systemd-nspawn", "systemd-container"),
+    ("debootstrap", "/usr/sbin/debootstrap", "debootstrap"),
+];
+
 /// Programs used besides sshd, with the Debian package holding each.
 const TOOLS: &[(&str, &str, &str)] = &[
     ("ip", "/usr/sbin/ip", "iproute2"),
@@ -53,6 +60,31 @@ pub fn check() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks what container hosts need besides [`check`]: systemd-nspawn, and debootstrap
+/// unless the base root file system is already in the cache ([`Error::ToolMissing`] names the
+/// package). Reads only; changes nothing.
+pub fn check_container() -> Result<()> {
+    let built = crate::rootfs::BOOKWORM.is_built(std::path::Path::new(crate::rootfs::DEFAULT_ROOTFS_CACHE));
+    for (program, usual_path, package) in CONTAINER_TOOLS {
+        if *program == "debootstrap" && built {
+            continue;
+        }
+        if !Path::new(usual_path).exists() && !on_path(program) {
+            return Err(Error::ToolMissing { program, package });
+        }
+    }
+    Ok(())
+}
+
+/// The Debian packages of the container tools missing here (for `auto_install`).
+pub fn missing_container_packages() -> Vec<&'static str> {
+    CONTAINER_TOOLS
+        .iter()
+        .filter(|(program, usual_path, _)| !Path::new(usual_path).exists() && !on_path(program))
+        .map(|(_, _, package)| *package)
+        .collect()
 }
 
 fn on_path(program: &str) -> bool {

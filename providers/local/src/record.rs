@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::isolation::Isolation;
 
 /// The record format version written by this code.
 const FORMAT_VERSION: u32 = 1;
@@ -47,9 +48,19 @@ pub(crate) struct HostRecord {
     /// The host's PID 1 (sshd), once started.
     #[serde(default)]
     pub init: Option<ProcessId>,
-    /// The `unshare` process that waits for the init.
+    /// The `unshare` process that waits for the init (a container host's: its
+    /// `systemd-nspawn` supervisor).
     #[serde(default)]
     pub launcher: Option<ProcessId>,
+    /// Namespace host (absent in records written before containers existed) or container.
+    #[serde(default)]
+    pub isolation: Isolation,
+    /// A container host's systemd-nspawn machine name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    /// A container host's base root file system (its overlay's lower layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<PathBuf>,
 }
 
 impl HostRecord {
@@ -76,6 +87,9 @@ impl HostRecord {
             vcpu_limit: None,
             init: None,
             launcher: None,
+            isolation: Isolation::Namespace,
+            machine: None,
+            base: None,
         }
     }
 }
@@ -127,6 +141,7 @@ mod tests {
         let record: HostRecord = serde_json::from_str(text).unwrap();
         assert_eq!(record.ip, Ipv4Addr::new(10, 231, 0, 2));
         assert_eq!(record.init, Some(ProcessId { pid: 4242, start_time: 987654 }));
+        assert_eq!(record.isolation, Isolation::Namespace, "a record from before containers");
         let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
         value["written_by_a_newer_version"] = serde_json::Value::Bool(true);
         assert_eq!(serde_json::from_value::<HostRecord>(value).unwrap(), record);
@@ -141,6 +156,14 @@ mod tests {
         let record: HostRecord = serde_json::from_str(include_str!("../../../testdata/local-hosts/host.json")).unwrap();
         write(&path, &record).unwrap();
         assert_eq!(read::<HostRecord>(&path).unwrap(), Some(record));
+        let container: HostRecord =
+            serde_json::from_str(include_str!("../../../testdata/local-hosts/container-host.json")).unwrap();
+        assert_eq!(
+            (container.isolation, container.machine.as_deref()),
+            (Isolation::Container, Some("strata-0123456789abcdef"))
+        );
+        write(&path, &container).unwrap();
+        assert_eq!(read::<HostRecord>(&path).unwrap(), Some(container));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

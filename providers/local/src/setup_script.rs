@@ -57,10 +57,6 @@ pub(crate) fn render(id: &str, hostname: &str, binds: &[Bind]) -> String {
 /// The cgroups are joined here, before `ip netns exec`, because `ip netns exec` mounts a fresh
 /// `/sys` in which the cgroup file systems are not mounted.
 pub(crate) fn launch_command(cgroup_procs: &[PathBuf], netns: &str, script: &Path) -> CommandSpec {
-    let mut shell = String::new();
-    for procs in cgroup_procs {
-        shell.push_str(&format!("echo 0 > {} && ", shell_quote(&procs.to_string_lossy())));
-    }
     let unshare = [
         "exec",
         "ip",
@@ -78,7 +74,17 @@ pub(crate) fn launch_command(cgroup_procs: &[PathBuf], netns: &str, script: &Pat
         "/bin/sh",
         &script.to_string_lossy(),
     ];
-    shell.push_str(&unshare.iter().map(|word| shell_quote(word)).collect::<Vec<_>>().join(" "));
+    in_cgroups(cgroup_procs, &unshare)
+}
+
+/// `/bin/sh -c` moving itself into the cgroups (each a `cgroup.procs` file), then running
+/// `words` (which start with `exec`): every process the command makes starts in them.
+pub(crate) fn in_cgroups(cgroup_procs: &[PathBuf], words: &[&str]) -> CommandSpec {
+    let mut shell = String::new();
+    for procs in cgroup_procs {
+        shell.push_str(&format!("echo 0 > {} && ", shell_quote(&procs.to_string_lossy())));
+    }
+    shell.push_str(&words.iter().map(|word| shell_quote(word)).collect::<Vec<_>>().join(" "));
     CommandSpec::new("/bin/sh", &["-c", &shell])
 }
 

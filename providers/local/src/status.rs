@@ -1,5 +1,6 @@
-//! Whether a host runs (pure decision from facts): its init is alive in its network
-//! namespace and sshd accepts TCP connections on its address.
+//! Whether a host runs (pure decision from facts): its init (sshd; a container host's: nspawn's
+//! stub init, sshd's parent) is alive in its network namespace and sshd accepts TCP
+//! connections on its address.
 
 use std::fmt;
 
@@ -37,6 +38,8 @@ pub(crate) struct StatusFacts {
     pub init_in_netns: bool,
     /// A TCP connection to the host's address, port 22, succeeded.
     pub sshd_accepting: bool,
+    /// A container host (its init is nspawn's stub init, sshd its child).
+    pub container: bool,
 }
 
 /// The status those facts mean.
@@ -45,6 +48,9 @@ pub(crate) fn decide(facts: StatusFacts) -> HostStatus {
     match facts {
         StatusFacts { netns_exists: false, init_alive: false, .. } => HostStatus::Gone,
         StatusFacts { netns_exists: false, .. } => broken("its network namespace is gone but its init still runs"),
+        StatusFacts { init_alive: false, container: true, .. } => {
+            broken("its container is not running (its init, the parent of sshd, is gone)")
+        }
         StatusFacts { init_alive: false, .. } => broken("its init (sshd) is not running"),
         StatusFacts { init_in_netns: false, .. } => broken("its init runs outside its network namespace"),
         StatusFacts { sshd_accepting: false, .. } => broken("sshd does not accept connections on port 22"),
@@ -63,6 +69,7 @@ mod tests {
             init_alive,
             init_in_netns,
             sshd_accepting,
+            container: false,
         };
         let rows = [
             (facts(true, true, true, true), "running"),
@@ -75,5 +82,12 @@ mod tests {
         for (facts, expected) in rows {
             assert_eq!(decide(facts).to_string(), expected, "{facts:?}");
         }
+        let container = StatusFacts { netns_exists: true, container: true, ..StatusFacts::default() };
+        assert_eq!(
+            decide(container).to_string(),
+            "broken: its container is not running (its init, the parent of sshd, is gone)"
+        );
+        let running = StatusFacts { init_alive: true, init_in_netns: true, sshd_accepting: true, ..container };
+        assert_eq!(decide(running), HostStatus::Running);
     }
 }

@@ -6,6 +6,12 @@
 //! every process of the namespace, and the waiting `unshare` reaps it. Only then are the
 //! rest of the network namespace's processes (the `unshare` itself, anything entered from
 //! outside) killed, so the init never becomes an orphaned zombie.
+//!
+//! A container host's init is nspawn's stub init; its supervisor (the `systemd-nspawn`
+//! process, outside the host's namespaces) notices the container's end, removes its overlay
+//! work directory and runtime directories and exits, within a fraction of a second. It is
+//! given [`GRACE`] to do so before it is killed like the rest; whatever a killed supervisor
+//! leaves (its runtime directories, its `supervisor`/`payload` cgroups) is removed here.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -13,15 +19,18 @@ use std::process::Child;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::isolation::Isolation;
 use crate::layout::StateLayout;
 use crate::record::HostRecord;
 use crate::runner::{self, COMMAND_TIMEOUT, CommandSpec};
-use crate::{cgroups, facts, launchers, names};
+use crate::{cgroups, facts, launchers, names, nspawn};
 
 /// How long killed processes may take to exit.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an emptied cgroup may take to become removable.
 const CGROUP_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a container's supervisor may take to clean up and exit after its container ended.
+const GRACE: Duration = Duration::from_secs(2);
 
 /// What exists of a host.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,6 +39,8 @@ pub(crate) struct TeardownFacts {
     pub init: Option<u32>,
     /// Other live processes in its network namespace (or recorded as its launcher).
     pub others: Vec<u32>,
+    /// A container host's live supervisor (`systemd-nspawn`; also among `others`).
+    pub supervisor: Option<u32>,
     /// The host end of its veth pair, if it exists.
     pub veth: Option<String>,
     /// Its network namespace, if it exists.
@@ -38,6 +49,8 @@ pub(crate) struct TeardownFacts {
     pub mounts: Vec<PathBuf>,
     /// Its cgroup directories that exist.
     pub cgroups: Vec<PathBuf>,
+    /// systemd-nspawn's runtime directories for it that exist.
+    pub runtime_dirs: Vec<PathBuf>,
     /// Its directory, if it exists.
     pub dir: Option<PathBuf>,
 }
@@ -49,6 +62,8 @@ pub(crate) enum TeardownStep {
     Kill(Vec<u32>),
     /// Wait until these processes have exited and been reaped by a living parent.
     AwaitExit(Vec<u32>),
+    /// Give these processes [`GRACE`] to exit by themselves (no error if they do not).
+    AllowExit(Vec<u32>),
     Run(CommandSpec),
     RemoveCgroup(PathBuf),
     RemoveDir(PathBuf),
@@ -60,6 +75,7 @@ impl fmt::Display for TeardownStep {
         match self {
             TeardownStep::Kill(list) => write!(f, "kill -KILL {}", pids(list)),
             TeardownStep::AwaitExit(list) => write!(f, "await exit {}", pids(list)),
+            TeardownStep::AllowExit(list) => write!(f, "allow {}s for {} to exit", GRACE.as_secs(), pids(list)),
             TeardownStep::Run(command) => write!(f, "run {command}"),
             TeardownStep::RemoveCgroup(dir) => write!(f, "rmdir {}", dir.display()),
             TeardownStep::RemoveDir(dir) => write!(f, "rm -r {}", dir.display()),
@@ -73,6 +89,9 @@ pub(crate) fn plan(facts: &TeardownFacts) -> Vec<TeardownStep> {
     if let Some(init) = facts.init {
         steps.push(TeardownStep::Kill(vec![init]));
         steps.push(TeardownStep::AwaitExit(vec![init]));
+        if let Some(supervisor) = facts.supervisor {
+            steps.push(TeardownStep::AllowExit(vec![supervisor]));
+        }
     }
     if !facts.others.is_empty() {
         steps.push(TeardownStep::Kill(facts.others.clone()));
@@ -93,6 +112,7 @@ pub(crate) fn plan(facts: &TeardownFacts) -> Vec<TeardownStep> {
         steps.push(TeardownStep::Run(CommandSpec::new("ip", &["-force", "-batch", "-"]).with_stdin(batch)));
     }
     steps.extend(facts.cgroups.iter().cloned().map(TeardownStep::RemoveCgroup));
+    steps.extend(facts.runtime_dirs.iter().cloned().map(TeardownStep::RemoveDir));
     steps.extend(facts.dir.iter().cloned().map(TeardownStep::RemoveDir));
     steps
 }
@@ -116,9 +136,15 @@ pub(crate) fn read_facts(target: &Target<'_>) -> TeardownFacts {
     let netns_inode = netns.as_deref().and_then(facts::netns_inode);
     let init = record.and_then(|record| record.init).filter(|init| facts::is_running(*init)).map(|init| init.pid);
     let mut others: Vec<u32> = netns_inode.map(facts::pids_in_netns).unwrap_or_default();
-    if let Some(launcher) = record.and_then(|record| record.launcher).filter(|launcher| facts::is_running(*launcher)) {
+    let launcher = record.and_then(|record| record.launcher).filter(|launcher| facts::is_running(*launcher));
+    if let Some(launcher) = launcher {
         others.push(launcher.pid);
     }
+    let container = record.is_some_and(|record| record.isolation == Isolation::Container);
+    let supervisor = launcher.filter(|_| container).map(|launcher| launcher.pid);
+    let machine = record
+        .and_then(|record| record.machine.clone())
+        .or_else(|| target.network.map(|network| names::machine_name(network, target.id)));
     others.retain(|pid| Some(*pid) != init);
     others.sort_unstable();
     others.dedup();
@@ -129,8 +155,12 @@ pub(crate) fn read_facts(target: &Target<'_>) -> TeardownFacts {
         veth: veth.filter(|veth| facts::link_exists(veth)),
         netns: netns.filter(|_| netns_inode.is_some()),
         mounts: facts::mounts_under(&dir),
+        supervisor,
         cgroups: record
             .map(|record| record.cgroups.iter().filter(|dir| dir.exists()).cloned().collect())
+            .unwrap_or_default(),
+        runtime_dirs: machine
+            .map(|machine| nspawn::runtime_dirs(&machine).into_iter().filter(|dir| dir.exists()).collect())
             .unwrap_or_default(),
         dir: dir.exists().then_some(dir),
     }
@@ -175,7 +205,12 @@ fn execute(step: &TeardownStep, id: &str, launcher: Option<&mut Child>) -> Resul
             }
             Ok(())
         }
-        TeardownStep::AwaitExit(pids) => await_exit(id, pids, launcher),
+        TeardownStep::AwaitExit(pids) => await_exit(id, pids, launcher, EXIT_TIMEOUT),
+        TeardownStep::AllowExit(pids) => {
+            // Whatever is still alive after the grace period is killed by the next steps.
+            let _ = await_exit(id, pids, launcher, GRACE);
+            Ok(())
+        }
         TeardownStep::Run(command) => runner::run(command, COMMAND_TIMEOUT).map(drop),
         TeardownStep::RemoveCgroup(dir) => {
             let mut last_error = None;
@@ -204,7 +239,7 @@ fn execute(step: &TeardownStep, id: &str, launcher: Option<&mut Child>) -> Resul
 /// exits. A zombie counts as gone unless its parent is being waited for too (it will reap
 /// it) or is `launcher`'s holder, this process; a zombie nobody will reap (an orphan under
 /// an init that does not reap) would otherwise be waited for in vain.
-fn await_exit(id: &str, pids: &[u32], mut launcher: Option<&mut Child>) -> Result<()> {
+fn await_exit(id: &str, pids: &[u32], mut launcher: Option<&mut Child>, timeout: Duration) -> Result<()> {
     let me = std::process::id();
     let reaping = launcher.as_ref().map(|child| child.id());
     let gone = |pid: u32| match facts::stat(pid) {
@@ -216,7 +251,7 @@ fn await_exit(id: &str, pids: &[u32], mut launcher: Option<&mut Child>) -> Resul
         }
         Some(_) => false,
     };
-    let done = runner::poll(EXIT_TIMEOUT, || {
+    let done = runner::poll(timeout, || {
         if let Some(child) = launcher.as_deref_mut() {
             let _ = child.try_wait();
         }
@@ -227,7 +262,7 @@ fn await_exit(id: &str, pids: &[u32], mut launcher: Option<&mut Child>) -> Resul
         None => Err(Error::ProcessesSurvived {
             id: id.to_string(),
             pids: pids.iter().copied().filter(|pid| !gone(*pid)).collect(),
-            waited: EXIT_TIMEOUT,
+            waited: timeout,
         }),
     }
 }
@@ -249,12 +284,16 @@ mod tests {
         init: Option<u32>,
         #[serde(default)]
         others: Vec<u32>,
+        #[serde(default)]
+        supervisor: Option<u32>,
         veth: Option<String>,
         netns: Option<String>,
         #[serde(default)]
         mounts: Vec<PathBuf>,
         #[serde(default)]
         cgroups: Vec<PathBuf>,
+        #[serde(default)]
+        runtime_dirs: Vec<PathBuf>,
         dir: Option<PathBuf>,
     }
 
@@ -264,10 +303,12 @@ mod tests {
         let facts = TeardownFacts {
             init: f.init,
             others: f.others,
+            supervisor: f.supervisor,
             veth: f.veth,
             netns: f.netns,
             mounts: f.mounts,
             cgroups: f.cgroups,
+            runtime_dirs: f.runtime_dirs,
             dir: f.dir,
         };
         let steps: Vec<String> = plan(&facts).iter().map(ToString::to_string).collect();
@@ -282,6 +323,11 @@ mod tests {
             ("half-created", include_str!("../../../testdata/local-hosts/teardown/half-created.json")),
             ("leaked-mount", include_str!("../../../testdata/local-hosts/teardown/leaked-mount.json")),
             ("nothing-left", include_str!("../../../testdata/local-hosts/teardown/nothing-left.json")),
+            ("container-running", include_str!("../../../testdata/local-hosts/teardown/container-running.json")),
+            (
+                "container-supervisor-killed",
+                include_str!("../../../testdata/local-hosts/teardown/container-supervisor-killed.json"),
+            ),
         ];
         for (name, text) in fixtures {
             check(name, text);

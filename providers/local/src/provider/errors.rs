@@ -12,6 +12,12 @@ pub(super) fn provider_error(error: Error, settings: &Settings) -> ProviderError
         Error::SshdMissing { .. } => ProviderError::new(format!(
             "{error}; or set auto_install = true in the provider \"local\" block to let Strata install it"
         )),
+        Error::ToolMissing { package: "systemd-container" | "debootstrap", .. } => ProviderError::at(
+            "isolation",
+            format!(
+                "{error}; it is needed for isolation = \"container\"; or set auto_install = true in the provider \"local\" block to let Strata install it"
+            ),
+        ),
         Error::UnknownInstanceType { .. } => ProviderError::at("instance_type", error.to_string()),
         Error::HostnameTaken { .. } | Error::InvalidName { what: "hostname", .. } => {
             ProviderError::at("hostname", error.to_string())
@@ -43,6 +49,11 @@ mod tests {
             &settings,
         );
         assert_eq!(error.attribute.as_deref(), Some("hostname"));
+        let error =
+            provider_error(Error::ToolMissing { program: "systemd-nspawn", package: "systemd-container" }, &settings);
+        assert_eq!(error.attribute.as_deref(), Some("isolation"));
+        assert!(error.message.contains("install the Debian package systemd-container"), "{}", error.message);
+        assert!(error.message.contains("auto_install = true"), "{}", error.message);
         let error = provider_error(
             Error::SubnetOverlap {
                 network: "n".into(),

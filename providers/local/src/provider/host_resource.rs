@@ -10,9 +10,9 @@ use sha2::{Digest, Sha256};
 use strata_provider::{PlanResponse, ProviderError};
 use strata_value::{Type, Value};
 
-use super::schema::{DEFAULT_INSTANCE_TYPE, NAMESPACE, RUNNING, SSH_USER};
+use super::schema::{DEFAULT_INSTANCE_TYPE, RUNNING, SSH_USER};
 use super::settings::Settings;
-use crate::{HostStatus, INSTANCE_TYPES, InstanceType, SSH_PORT, instance_type, names};
+use crate::{HostStatus, INSTANCE_TYPES, InstanceType, Isolation, SSH_PORT, instance_type, names};
 
 /// Hex digits of the token's hash in a host id (`h` + 12: short enough for every name made
 /// from it, unique enough for the hosts of one state directory).
@@ -34,11 +34,13 @@ pub struct HostConfig {
     pub instance_type: &'static InstanceType,
     /// `Some(Value::String)` when set, `Some(Value::Unknown)` when not known yet, `None` unset.
     pub hostname: Option<Value>,
+    /// `namespace` when unset.
+    pub isolation: Isolation,
 }
 
 impl HostConfig {
     /// Checks a configuration (or a planned value): the instance type is in the catalog, the
-    /// isolation is implemented. Errors name the attribute.
+    /// isolation is `namespace` or `container`. Errors name the attribute.
     pub fn check(config: &Value) -> Result<HostConfig, ProviderError> {
         let instance_type = match attribute(config, "instance_type") {
             Value::Null => instance_type(DEFAULT_INSTANCE_TYPE).expect("the default is in the catalog"),
@@ -51,24 +53,13 @@ impl HostConfig {
             })?,
             _ => return Err(ProviderError::at("instance_type", "the instance type must be known at plan time")),
         };
-        match attribute(config, "isolation") {
-            Value::Null => {}
-            Value::String(isolation) if isolation == NAMESPACE => {}
-            Value::String(isolation) if isolation == "container" => {
-                return Err(ProviderError::at(
-                    "isolation",
-                    "isolation = \"container\" is not supported yet: local hosts are namespace hosts only \
-                     (remove the argument or set it to \"namespace\")",
-                ));
-            }
+        let isolation = match attribute(config, "isolation") {
+            Value::Null => Isolation::default(),
             Value::String(isolation) => {
-                return Err(ProviderError::at(
-                    "isolation",
-                    format!("unknown isolation {isolation:?}; use \"namespace\""),
-                ));
+                isolation.parse::<Isolation>().map_err(|reason| ProviderError::at("isolation", reason))?
             }
             _ => return Err(ProviderError::at("isolation", "the isolation must be known at plan time")),
-        }
+        };
         let hostname = match attribute(config, "hostname") {
             Value::Null => None,
             Value::String(hostname) => {
@@ -78,7 +69,7 @@ impl HostConfig {
             value @ Value::Unknown(_) => Some(value.clone()),
             _ => return Err(ProviderError::at("hostname", "the hostname must be a string")),
         };
-        Ok(HostConfig { instance_type, hostname })
+        Ok(HostConfig { instance_type, hostname, isolation })
     }
 }
 
@@ -89,6 +80,8 @@ pub struct HostFacts<'a> {
     pub hostname: &'a str,
     pub ip: String,
     pub instance_type: &'a str,
+    /// As recorded when the host was made.
+    pub isolation: Isolation,
     /// `None` when the host key cannot be read (a half-made host).
     pub host_key_fingerprint: Option<&'a str>,
     /// [`RUNNING`] or `broken: <why>`.
@@ -103,7 +96,7 @@ pub fn state_value(settings: &Settings, facts: &HostFacts<'_>) -> Value {
     entries.insert("hostname".into(), Value::from(facts.hostname));
     entries.insert("private_ip".into(), Value::from(facts.ip.as_str()));
     entries.insert("instance_type".into(), Value::from(facts.instance_type));
-    entries.insert("isolation".into(), Value::from(NAMESPACE));
+    entries.insert("isolation".into(), Value::from(facts.isolation.name()));
     entries.insert("ssh_host_key_fingerprint".into(), facts.host_key_fingerprint.map_or(Value::Null, Value::from));
     entries.insert("status".into(), Value::from(facts.status.as_str()));
     Value::Map(entries)
@@ -150,7 +143,7 @@ pub fn plan(settings: &Settings, prior: Option<&Value>, config: &Value) -> Resul
         entries.insert("ssh_host_key_fingerprint".into(), unknown());
         entries.insert("hostname".into(), checked.hostname.unwrap_or_else(unknown));
         entries.insert("instance_type".into(), Value::from(checked.instance_type.name));
-        entries.insert("isolation".into(), Value::from(NAMESPACE));
+        entries.insert("isolation".into(), Value::from(checked.isolation.name()));
         entries.insert("status".into(), Value::from(RUNNING));
         return Ok(PlanResponse { planned: Value::Map(entries), requires_replace: Vec::new() });
     };
@@ -158,7 +151,7 @@ pub fn plan(settings: &Settings, prior: Option<&Value>, config: &Value) -> Resul
     let mut requires_replace = Vec::new();
     let configured = [
         ("instance_type", Value::from(checked.instance_type.name)),
-        ("isolation", Value::from(NAMESPACE)),
+        ("isolation", Value::from(checked.isolation.name())),
         ("hostname", checked.hostname.unwrap_or(Value::Null)),
     ];
     for (name, wanted) in configured {
@@ -326,16 +319,19 @@ mod tests {
             hostname: "node-0",
             ip: "10.231.0.2".into(),
             instance_type: "local.c2m4",
+            isolation: Isolation::Namespace,
             host_key_fingerprint: Some("SHA256:s6R57VbVDuwhaD0pk9Vp4A8lcGSdYBiT8GxppSYeKZI"),
             status: RUNNING.into(),
         };
-        let state = state_value(&settings, &facts);
-        let mut config = BTreeMap::new();
-        config.insert("instance_type".to_string(), Value::from("local.c2m4"));
-        config.insert("isolation".to_string(), Value::from("namespace"));
-        config.insert("hostname".to_string(), Value::Null);
-        let response = plan(&settings, Some(&state), &Value::Map(config)).unwrap();
-        assert_eq!(response.planned, state);
-        assert!(response.requires_replace.is_empty());
+        for isolation in Isolation::ALL {
+            let state = state_value(&settings, &HostFacts { isolation, ..facts.clone() });
+            let mut config = BTreeMap::new();
+            config.insert("instance_type".to_string(), Value::from("local.c2m4"));
+            config.insert("isolation".to_string(), Value::from(isolation.name()));
+            config.insert("hostname".to_string(), Value::Null);
+            let response = plan(&settings, Some(&state), &Value::Map(config)).unwrap();
+            assert_eq!(response.planned, state, "{isolation}");
+            assert!(response.requires_replace.is_empty(), "{isolation}");
+        }
     }
 }

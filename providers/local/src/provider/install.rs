@@ -1,5 +1,6 @@
-//! `auto_install = true`: installs openssh-server with apt when sshd is missing (Debian; as
-//! root). Bounded: a stuck apt is killed.
+//! `auto_install = true`: installs openssh-server with apt when sshd is missing, and
+//! systemd-container and debootstrap when a container host needs them (Debian; as root).
+//! Bounded: a stuck apt is killed.
 
 use std::time::Duration;
 
@@ -15,8 +16,13 @@ pub const PACKAGES: &[&str] = &["openssh-server"];
 /// Installs [`PACKAGES`]; refreshes the package lists once if the first attempt fails (a
 /// fresh machine may have none).
 pub fn install_packages() -> Result<()> {
+    install(PACKAGES)
+}
+
+/// Installs Debian `packages` the same way.
+pub fn install(packages: &[&str]) -> Result<()> {
     let mut args = vec!["-o", "DPkg::Lock::Timeout=120", "install", "-y", "-q", "--no-install-recommends"];
-    args.extend(PACKAGES);
+    args.extend(packages);
     let install = apt(&args);
     if runner::run(&install, APT_TIMEOUT).is_ok() {
         return Ok(());

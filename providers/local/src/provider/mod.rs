@@ -8,13 +8,16 @@
 //!   created or destroyed; then the network is opened once (with `auto_install = true`,
 //!   openssh-server is installed first when missing).
 //! - **plan** ([`host_resource::plan`]) is pure: the size is known at plan time, `id`,
-//!   `private_ip` and `ssh_host_key_fingerprint` are not; a changed argument or a host whose
-//!   `status` is not `running` requires replacement. Creating also checks that this process
-//!   may make hosts, so `strata plan` already says what is missing.
+//!   `private_ip` and `ssh_host_key_fingerprint` are not; a changed argument (`isolation`
+//!   included) or a host whose `status` is not `running` requires replacement. Creating also
+//!   checks that this process may make hosts (container hosts: that systemd-nspawn, and
+//!   debootstrap until the base root file system is cached, are installed), so `strata plan`
+//!   already says what is missing.
 //! - **apply** creates the host whose id the idempotency token names ([`host_id`]), off the
 //!   async runtime, reporting progress; a host left by an earlier attempt with the same token
-//!   is adopted when it runs, else removed first. Delete destroys the host (the bridge goes
-//!   with the network's last host).
+//!   is adopted when it runs, else removed first. The first container host on a machine
+//!   builds the base root file system first (progress says so). Delete destroys the host (the
+//!   bridge goes with the network's last host).
 //! - **read** (refresh): no record → `None` (deleted outside Strata); otherwise the host with
 //!   its `status`: `running` only when its sshd runs in its namespace and presents the host
 //!   key the state records (checked with `ssh-keyscan`), else `broken: <why>`, which the plan
@@ -40,9 +43,9 @@ use strata_value::Value;
 
 use self::errors::provider_error;
 use self::host_resource::{HostConfig, HostFacts, attribute, state_value};
-use self::machine::{create_or_adopt, look, open_network};
+use self::machine::{create_or_adopt, look, open_network, prepare_containers};
 use self::schema::{LOCAL_HOST, RUNNING};
-use crate::{Error, HostSpec, Network, privileges};
+use crate::{Error, HostSpec, Isolation, Network, privileges};
 
 pub use self::host_resource::host_id;
 pub use self::settings::{Settings, network_name};
@@ -90,16 +93,23 @@ impl LocalProvider {
         };
         let network = self.network(progress).await?;
         progress.report(Progress::message(format!("network {} ready", network.name())));
+        let isolation = config.isolation;
+        if isolation == Isolation::Container {
+            let (network, settings, progress) = (network.clone(), settings.clone(), progress.clone());
+            blocking(move || prepare_containers(&network, &settings, &progress)).await??;
+        }
         let spec = HostSpec { id, hostname, instance_type: config.instance_type.name.to_string() };
-        log::info(&format!("creating host {} ({}) in network {}", spec.id, spec.hostname, network.name()));
-        let info =
-            blocking(move || create_or_adopt(&network, &spec)).await?.map_err(|e| provider_error(e, settings))?;
+        log::info(&format!("creating {isolation} host {} ({}) in network {}", spec.id, spec.hostname, network.name()));
+        let info = blocking(move || create_or_adopt(&network, &spec, isolation))
+            .await?
+            .map_err(|e| provider_error(e, settings))?;
         progress.report(Progress::message(format!("sshd accepting on {}:{}", info.ip, info.ssh_port)));
         let facts = HostFacts {
             id: &info.id,
             hostname: &info.hostname,
             ip: info.ip.to_string(),
             instance_type: &info.instance_type,
+            isolation,
             host_key_fingerprint: Some(&info.host_key_fingerprint),
             status: RUNNING.to_string(),
         };
@@ -123,12 +133,15 @@ impl LocalProvider {
         let network = self.network(&ProgressSink::default()).await?;
         let recorded = recorded_key.clone();
         let found = blocking(move || look(&network, &id, recorded.as_deref())).await?;
-        let Some((report, status)) = found.map_err(|error| provider_error(error, settings))? else { return Ok(None) };
+        let Some((report, isolation, status)) = found.map_err(|error| provider_error(error, settings))? else {
+            return Ok(None);
+        };
         let facts = HostFacts {
             id: &report.id,
             hostname: &report.hostname,
             ip: report.ip.to_string(),
             instance_type: &report.instance_type,
+            isolation,
             host_key_fingerprint: report.host_key_fingerprint.as_deref().or(recorded_key.as_deref()),
             status,
         };
@@ -179,6 +192,10 @@ impl Provider for LocalProvider {
                 Err(Error::SshdMissing { .. }) if settings.auto_install => {}
                 Err(error) => return Err(provider_error(error, settings)),
                 Ok(()) => {}
+            }
+            let container = HostConfig::check(&response.planned)?.isolation == Isolation::Container;
+            if container && !settings.auto_install {
+                privileges::check_container().map_err(|error| provider_error(error, settings))?;
             }
         }
         Ok(response)

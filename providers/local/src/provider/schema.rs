@@ -15,8 +15,10 @@ use crate::INSTANCE_TYPES;
 pub const LOCAL_HOST: &str = "local_host";
 /// The instance type of a host that does not name one.
 pub const DEFAULT_INSTANCE_TYPE: &str = "local.c1m2";
-/// The only isolation implemented so far.
+/// The default isolation: Linux namespaces sharing this machine's file system.
 pub const NAMESPACE: &str = "namespace";
+/// A full root file system of its own, with systemd-nspawn.
+pub const CONTAINER: &str = "container";
 /// `status` of a host that works.
 pub const RUNNING: &str = "running";
 /// The user a deployer logs in as.
@@ -69,9 +71,11 @@ fn local_host() -> ResourceSchema {
             "isolation",
             computed_argument(A::optional(
                 Type::String,
-                "namespace (default): Linux namespaces sharing this machine's file system; container: not supported yet.",
+                "namespace (default): Linux namespaces sharing this machine's file system, sub-second to create; \
+                 container: a full root file system of its own (an overlay over a cached Debian base, run with \
+                 systemd-nspawn; the first one on a machine builds the base, about a minute).",
             ))
-            .allowed(&[NAMESPACE, "container"])
+            .allowed(&[NAMESPACE, CONTAINER])
             .with_default(Value::from(NAMESPACE))
             .force_new(),
         )
