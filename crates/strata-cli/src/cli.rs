@@ -50,6 +50,19 @@ pub enum Command {
     /// Hosts of the `local` provider on this machine.
     #[command(subcommand)]
     Local(LocalCommand),
+    /// The release catalog: fixed bundles of component versions (EMR-3.2.0, STRATA-1.0.0, ...).
+    #[command(subcommand)]
+    Releases(ReleasesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReleasesCommand {
+    /// Every release: name, date, status, whether it installs on this machine.
+    List,
+    /// One release: components and versions, services with their roles, start order.
+    Show { name: String },
+    /// What changes from release A to release B, and what kind of change it is.
+    Diff { from: String, to: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -10,6 +10,7 @@ mod local;
 mod output;
 mod plan;
 mod plugins;
+mod releases;
 mod run;
 mod show;
 mod state;
@@ -45,6 +46,7 @@ pub fn run(command: Command, printer: &Printer) -> u8 {
             apply::run(&args, false, printer)
         }
         Command::Local(command) => local::run(&command, printer),
+        Command::Releases(command) => releases::run(&command, printer),
     }
 }
 

@@ -1,0 +1,51 @@
+# EMR-1.3.0, an E-MapReduce release (from shared/seed: emr-releases.tsv and
+# emr-release-components.tsv). Not installable here: its artifacts come from Apache mirrors
+# and other project sites on machines that can reach them (docs/releases.md).
+name                = "EMR-1.3.0"
+released            = "2016-05"
+status              = "deprecated"
+installable         = false
+notes               = "Early version, few features."
+component_templates = "emr-components.hcl"
+
+component "HADOOP" {
+  version          = "2.6.0-emr-1.1.1"
+  upstream_version = "2.6.0"
+}
+
+component "SPARK" {
+  version = "1.6.1"
+}
+
+component "HIVE" {
+  version = "2.0.0"
+}
+
+component "PIG" {
+  version = "0.14.0"
+}
+
+component "SQOOP" {
+  version = "1.4.6"
+}
+
+component "HUE" {
+  version = "3.9.0"
+}
+
+component "ZEPPELIN" {
+  version          = "0.5.6"
+  upstream_version = "0.5.6-incubating"
+}
+
+component "HBASE" {
+  version = "1.1.1"
+}
+
+component "ZOOKEEPER" {
+  version = "3.4.6"
+}
+
+component "GANGLIA" {
+  version = "3.7.2"
+}

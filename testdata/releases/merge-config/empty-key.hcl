@@ -1,0 +1,6 @@
+format   = "properties"
+defaults = {}
+values = {
+  "" = "x"
+}
+error = "cannot write `` to a properties file: the key is empty"
