@@ -58,3 +58,8 @@ resource "emr_job" "pi" {
 output "master_ui" {
   value = emr_cluster.analytics.master_ui_url
 }
+
+output "pi" {
+  description = "The end of the Pi job's driver output (\"Pi is roughly 3.14...\")."
+  value       = emr_job.pi.output
+}

@@ -29,13 +29,6 @@ fn id() -> A {
     A::computed(Type::String, "Unique identifier assigned on create.")
 }
 
-fn timeouts() -> BlockSchema {
-    BlockSchema::new()
-        .attribute("create", A::optional(Type::String, "How long create may take, e.g. \"20m\"."))
-        .attribute("update", A::optional(Type::String, "How long update may take."))
-        .attribute("delete", A::optional(Type::String, "How long delete may take."))
-}
-
 fn strata_provider() -> ProviderSchema {
     let mut p = ProviderSchema::default();
     p.resources.insert(
@@ -184,7 +177,6 @@ fn emr_provider() -> ProviderSchema {
                 .attribute("master_ui_url", A::computed(Type::String, "URL of the Spark master web UI."))
                 .block("node_group", Nesting::Map, 1, "A group of nodes with one role.", node_group)
                 .block("config", Nesting::Map, 0, "Values for one configuration file.", config)
-                .block("timeouts", Nesting::Single, 0, "Operation timeouts.", timeouts()),
         ),
     );
     p.resources.insert(
@@ -208,7 +200,7 @@ fn emr_provider() -> ProviderSchema {
                 .attribute("application_id", A::computed(Type::String, "Spark application id."))
                 .attribute("exit_code", A::computed(Type::Number, "Exit code of the driver."))
                 .attribute("ui_url", A::computed(Type::String, "Link to the application UI."))
-                .block("timeouts", Nesting::Single, 0, "Operation timeouts.", timeouts()),
+                .attribute("output", A::computed(Type::String, "The end of the driver's standard output."))
         ),
     );
     p.resources.insert(

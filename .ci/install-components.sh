@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Installs the components of the STRATA-1.0.0 release on this machine, where the `emr`
+# provider's local clusters find them (docs/emr-provider.md, "Artifacts"):
+#
+#   - ZooKeeper 3.8.0 from Debian (`apt-get install zookeeper`): jars under /usr/share/java,
+#     which every namespace host sees (hosts share /usr). Nothing is started: apt never starts
+#     services here (policy-rc.d), and the provider runs ZooKeeper itself on each host.
+#   - Spark from PyPI's `pyspark` (a full SPARK_HOME: bin/spark-class, jars, Python examples),
+#     installed with `pip install --target` into the component cache
+#     $STRATA_COMPONENT_CACHE/pyspark-<version> (default /var/cache/strata/components). The
+#     cache is outside the directories a host binds privately (/opt, /var/lib, /var/log, /root,
+#     /tmp, /run, ...), so every host sees it at the same path, read-only by convention.
+#
+# Idempotent and quiet when everything is present: a cache entry is complete only when its
+# marker `.strata-complete` exists (written last, after an atomic rename), so an interrupted
+# run leaves nothing that looks installed. Run by the emr tests when something is missing,
+# and by CI before them. Needs root (apt, the cache directory) and network access to the
+# Debian mirror and PyPI on the first run.
+#
+# Usage: .ci/install-components.sh [--check]   (--check: exit 1 if anything is missing)
+set -euo pipefail
+
+# Pinned as the release catalog states them (crates/strata-release/catalog/STRATA-1.0.0.hcl);
+# providers/emr's tests check these lines against the catalog.
+SPARK_VERSION="4.3.0"
+PYSPARK_SHA256="e8c517948eff7088a7aa07449aa8eafa4a15a8d50319de2525a6fd26622476c6"
+PY4J_VERSION="0.10.9.9"
+PY4J_SHA256="c7c26e4158defb37b0bb124933163641a2ff6e3a3913f7811b0ddbe07ed61533"
+ZOOKEEPER_VERSION="3.8.0-11+deb12u2"
+CACHE="${STRATA_COMPONENT_CACHE:-/var/cache/strata/components}"
+SPARK_DIR="$CACHE/pyspark-$SPARK_VERSION"
+PYTHON="${STRATA_PYTHON:-/usr/bin/python3}"
+
+zookeeper_ok() {
+    [[ -f /usr/share/java/zookeeper.jar ]] &&
+        [[ "$(dpkg-query -W -f='${Version}' zookeeper 2>/dev/null)" == "$ZOOKEEPER_VERSION" ]] &&
+        [[ -f /usr/share/java/slf4j-simple.jar ]]
+}
+
+spark_ok() {
+    [[ -f "$SPARK_DIR/.strata-complete" && -x "$SPARK_DIR/pyspark/bin/spark-class" ]] &&
+        grep -q "^$PYSPARK_SHA256 " "$SPARK_DIR/.strata-artifact.sha256" &&
+        grep -q "^$PY4J_SHA256 " "$SPARK_DIR/.strata-artifact.sha256"
+}
+
+if [[ "${1:-}" == "--check" ]]; then
+    missing=()
+    zookeeper_ok || missing+=("zookeeper $ZOOKEEPER_VERSION (apt)")
+    spark_ok || missing+=("pyspark $SPARK_VERSION in $SPARK_DIR")
+    if (( ${#missing[@]} > 0 )); then
+        echo "install-components: missing ${missing[*]}" >&2
+        exit 1
+    fi
+    exit 0
+fi
+
+if [[ "$(id -u)" != 0 ]]; then
+    if zookeeper_ok && spark_ok; then exit 0; fi
+    echo "install-components: components are missing; run as root" >&2
+    exit 1
+fi
+
+if ! zookeeper_ok; then
+    echo "install-components: installing zookeeper $ZOOKEEPER_VERSION and slf4j (apt)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-cache policy zookeeper 2>/dev/null | grep -qF "$ZOOKEEPER_VERSION"; then
+        apt-get update -qq >/dev/null
+    fi
+    apt-get install -y -qq --no-install-recommends "zookeeper=$ZOOKEEPER_VERSION" libslf4j-java >/dev/null
+    zookeeper_ok || { echo "install-components: zookeeper $ZOOKEEPER_VERSION did not install" >&2; exit 1; }
+fi
+
+if ! spark_ok; then
+    echo "install-components: installing pyspark $SPARK_VERSION into $SPARK_DIR (pip, ~450 MB)" >&2
+    mkdir -p "$CACHE"
+    work="$(mktemp -d "$CACHE/.pyspark-$SPARK_VERSION.XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
+    # The downloads are checked against the catalog's sha256 before anything is installed.
+    "$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps \
+        --dest "$work/downloads" "pyspark==$SPARK_VERSION" "py4j==$PY4J_VERSION"
+    (
+        cd "$work/downloads"
+        for pinned in "$PYSPARK_SHA256 pyspark-$SPARK_VERSION" "$PY4J_SHA256 py4j-$PY4J_VERSION"; do
+            set -- $pinned
+            file="$(ls "$2"[.-]* 2>/dev/null | head -n 1)"
+            actual="$(sha256sum "$file" | cut -d' ' -f1)"
+            if [[ "$actual" != "$1" ]]; then
+                echo "install-components: $file has sha256 $actual, the release catalog says $1" >&2
+                exit 1
+            fi
+        done
+        sha256sum -- * >"../sha256"
+    )
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-index --no-deps \
+        --no-compile --target "$work/install" "$work"/downloads/*
+    [[ -x "$work/install/pyspark/bin/spark-class" ]] || {
+        echo "install-components: the pyspark package has no bin/spark-class" >&2
+        exit 1
+    }
+    cp "$work/sha256" "$work/install/.strata-artifact.sha256"
+    chmod -R a+rX,go-w "$work/install"
+    rm -rf "$SPARK_DIR"
+    mv "$work/install" "$SPARK_DIR"
+    touch "$SPARK_DIR/.strata-complete"
+    rm -rf "$work"
+    trap - EXIT
+    echo "install-components: pyspark $SPARK_VERSION ready in $SPARK_DIR" >&2
+fi

@@ -1,0 +1,610 @@
+//! `emr_cluster` ([`ClusterResource`]): plan, create, read, update, delete.
+//!
+//! Create and update are one operation, [`ClusterResource::converge`]: make the hosts the
+//! topology needs (keeping running ones, remaking broken ones), link the components and write
+//! the configuration files on every host, then start the release's services wave by wave in
+//! dependency order across the whole cluster, each health-checked before its dependents
+//! start; finally stop and remove hosts no node group needs any more. Running it again on a
+//! cluster that matches changes nothing, which is how drift is repaired: a dead service is
+//! started again, a changed configuration file restarts the services that read it (one host
+//! at a time).
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use strata_deploy::{HostSpec, ServiceSpec, SessionPool};
+use strata_provider_local::{HostInfo, HostStatus, Network};
+use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
+use strata_release::ArtifactKind;
+
+use crate::deploy::{self, Masters, Preparation, ServiceTarget};
+use crate::machine::{self, ClusterHosts};
+use crate::model::{CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, NodeGroup, RUNNING, Settings};
+use crate::record::{self, ClusterRecord, NodeRecord};
+use crate::release::{self, SPARK_MASTER_SERVICE};
+use crate::render::{Layout, component_directory, unit_name};
+use crate::settings::Resolved;
+use crate::topology::{Topology, status_key};
+
+pub const EMR_CLUSTER: &str = "emr_cluster";
+/// `status` of a cluster with a service that does not run.
+pub const DEGRADED: &str = "DEGRADED";
+/// Prefix of a `services_status` value whose host does not work.
+const HOST_PROBLEM: &str = "host ";
+
+/// The resource; it keeps one SSH session per host for the plugin's lifetime.
+pub struct ClusterResource {
+    pool: Arc<SessionPool>,
+}
+
+impl Default for ClusterResource {
+    fn default() -> Self {
+        ClusterResource { pool: deploy::session_pool() }
+    }
+}
+
+/// The provider block, resolved against the working directory.
+pub fn settings(ctx: &Ctx) -> Result<Resolved, ProviderError> {
+    let working_dir = std::env::current_dir()
+        .map_err(|error| ProviderError::new(format!("reading the working directory: {error}")))?;
+    Resolved::new(ctx.provider_config::<Settings>(), &working_dir)
+}
+
+/// Runs blocking work (the host machinery, health probes) off the async runtime.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ProviderError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ProviderError::outcome_unknown(format!("the emr provider's worker thread failed: {error}")))
+}
+
+fn topology_of(cluster: &Cluster) -> Result<Topology, ProviderError> {
+    Topology::new(&cluster.name, &cluster.release, &cluster.services, &cluster.node_group, &cluster.config)
+}
+
+/// Checks this machine has the release's components where every node sees them: Debian
+/// packages' homes under `/usr`, and PyPI artifacts complete in the component cache, each with
+/// the sha256 the catalog records. An error says how to install them.
+fn check_components(settings: &Resolved, topology: &Topology) -> Result<(), ProviderError> {
+    let cache = settings.component_cache.to_string_lossy();
+    for component in &topology.components {
+        let missing = |what: String| {
+            ProviderError::new(format!(
+                "{} {} of {} is not installed on this machine ({what}): run `bash .ci/install-components.sh` as root \
+                 (it installs the release's artifacts where every host sees them)",
+                component.key, component.version, topology.release.name
+            ))
+        };
+        let install_dir = component_directory(&cache, component, "install_dir").unwrap_or_default();
+        let pypi: Vec<_> = component.artifacts.iter().filter(|artifact| artifact.kind == ArtifactKind::Pypi).collect();
+        if !pypi.is_empty() {
+            let dir = std::path::Path::new(&install_dir);
+            if !dir.join(".strata-complete").exists() {
+                return Err(missing(format!("{} is incomplete", dir.display())));
+            }
+            let recorded = std::fs::read_to_string(dir.join(".strata-artifact.sha256")).unwrap_or_default();
+            for artifact in pypi {
+                let (Some(file), Some(sha256)) = (artifact.file_name(), artifact.sha256.as_deref()) else { continue };
+                let found = recorded.lines().any(|line| {
+                    let mut fields = line.split_whitespace();
+                    fields.next() == Some(sha256) && fields.next() == Some(file)
+                });
+                if !found {
+                    return Err(missing(format!("{} holds no {file} with sha256 {sha256}", dir.display())));
+                }
+            }
+        }
+        let home = component_directory(&cache, component, "home").unwrap_or_default();
+        if !std::path::Path::new(&home).exists() {
+            return Err(missing(format!("{home} is missing")));
+        }
+    }
+    Ok(())
+}
+
+impl ClusterResource {
+    /// Brings the cluster `id` to `cluster` (see the module doc); returns its new state.
+    async fn converge(&self, ctx: &Ctx, id: String, mut cluster: Cluster) -> Result<Cluster, ProviderError> {
+        let started = Instant::now();
+        let settings = settings(ctx)?;
+        let topology = topology_of(&cluster)?;
+        check_components(&settings, &topology)?;
+
+        let hosts_ctx = ctx.clone();
+        let (host_settings, host_topology, host_id) = (settings.clone(), topology.clone(), id.clone());
+        let (network, hosts) = blocking(move || {
+            let network = machine::open_or_make(&host_settings, &host_id)?;
+            let report = |ready: usize, total: usize| hosts_ctx.progress(ready as u64, total as u64, "hosts ready");
+            let hosts = machine::ensure_hosts(&network, &host_topology, &host_id, &report)?;
+            Ok::<_, ProviderError>((network, hosts))
+        })
+        .await??;
+        let ClusterHosts { nodes, extra, created } = hosts;
+        let network = Arc::new(network);
+        let key = machine::client_key(&network);
+        ctx.log().info(&format!("cluster {id}: {} hosts ({created} new) after {:.1?}", nodes.len(), started.elapsed()));
+
+        let ips: BTreeMap<String, Ipv4Addr> =
+            nodes.iter().map(|(node, info)| (node.hostname.clone(), info.ip)).collect();
+        let cache = settings.component_cache.to_string_lossy().into_owned();
+        let host_ids: BTreeMap<String, String> =
+            nodes.iter().map(|(node, info)| (node.hostname.clone(), info.id.clone())).collect();
+        let shared_dir = settings.shared_dir(&id);
+        let shared = shared_dir.to_string_lossy().into_owned();
+        let cidr = network.subnet().to_string();
+        let layout = Layout {
+            topology: &topology,
+            ips: &ips,
+            host_ids: &host_ids,
+            config: &cluster.config,
+            component_cache: &cache,
+            shared_dir: &shared,
+            cluster_cidr: &cidr,
+        };
+        std::fs::create_dir_all(&shared_dir)
+            .map_err(|error| ProviderError::new(format!("creating {}: {error}", shared_dir.display())))?;
+        let mut ssh = BTreeMap::new();
+        let mut work = BTreeMap::new();
+        let mut plans = BTreeMap::new();
+        for (node, info) in &nodes {
+            let plan = layout.host_plan(node)?;
+            ssh.insert(
+                node.hostname.clone(),
+                deploy::ssh_spec(
+                    &info.hostname,
+                    &info.ip.to_string(),
+                    info.ssh_port,
+                    &info.host_key_fingerprint,
+                    &key,
+                )?,
+            );
+            work.insert(
+                node.hostname.clone(),
+                Preparation {
+                    required: plan.required.clone(),
+                    files: plan.files.clone(),
+                    setup: plan.setup.clone(),
+                    authorized_key: cluster.ssh_public_key.clone(),
+                },
+            );
+            plans.insert(node.hostname.clone(), plan);
+        }
+        let specs: Vec<HostSpec> = ssh.values().cloned().collect();
+        let total = specs.len() as u64;
+        let changed = deploy::prepare(&self.pool, &specs, work, |done, _| {
+            ctx.progress(done as u64, total, "components linked, configuration written")
+        })
+        .await?;
+        ctx.log().info(&format!("cluster {id}: files changed on {changed} hosts after {:.1?}", started.elapsed()));
+
+        let masters = Masters {
+            ips: release_nodes(&topology, SPARK_MASTER_SERVICE).iter().map(|node| ips[&node.hostname]).collect(),
+            ui_port: release::port(topology.release, SPARK_MASTER_SERVICE, 1).unwrap_or(8080),
+        };
+        for wave in &topology.waves {
+            // The services of a wave depend only on earlier waves: they start together.
+            let starts = wave.iter().map(|service| {
+                let targets: Vec<ServiceTarget> = topology
+                    .nodes_running(service)
+                    .into_iter()
+                    .map(|node| {
+                        let planned = plans[&node.hostname]
+                            .services
+                            .iter()
+                            .find(|planned| planned.service.name == service.name)
+                            .expect("a node running a service has it planned")
+                            .clone();
+                        ServiceTarget { ssh: ssh[&node.hostname].clone(), ip: ips[&node.hostname], planned }
+                    })
+                    .collect();
+                let (masters, name) = (&masters, service.name.as_str());
+                async move {
+                    if targets.is_empty() {
+                        return Ok(None);
+                    }
+                    let report = |message: String| ctx.status(message);
+                    deploy::start_service(&self.pool, name, targets, masters, report)
+                        .await
+                        .map(|done| Some((name, done)))
+                }
+            });
+            for (name, done) in futures::future::try_join_all(starts).await?.into_iter().flatten() {
+                ctx.log().info(&format!(
+                    "cluster {id}: {name} healthy after {:.1?} (started on {:?}, restarted on {:?})",
+                    started.elapsed(),
+                    done.started,
+                    done.restarted
+                ));
+            }
+        }
+
+        if !extra.is_empty() {
+            self.remove_hosts(ctx, &topology, &network, &key, extra).await?;
+        }
+
+        let mut hosts = Vec::new();
+        let mut private_ips: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (node, info) in &nodes {
+            private_ips.entry(node.node_group.clone()).or_default().push(info.ip.to_string());
+            hosts.push(ClusterHost {
+                name: node.hostname.clone(),
+                ip: info.ip.to_string(),
+                role: node.role.to_string(),
+                node_group: node.node_group.clone(),
+                id: info.id.clone(),
+                ssh_host_key_fingerprint: info.host_key_fingerprint.clone(),
+            });
+        }
+        for (name, group) in cluster.node_group.iter_mut() {
+            group.private_ips = Some(private_ips.remove(name).unwrap_or_default());
+        }
+        let zookeeper = layout.zookeeper_connect();
+        cluster.id = Some(id.clone());
+        cluster.status = Some(CLUSTER_RUNNING.to_string());
+        cluster.master_private_ip = Some(ips[&topology.master().hostname].to_string());
+        cluster.master_url = Some(layout.master_url());
+        cluster.master_ui_url = Some(layout.master_ui_url());
+        cluster.zookeeper_connect = Some(zookeeper);
+        cluster.hosts = Some(hosts);
+        cluster.services_status = Some(topology.expected_status());
+        let master_node = release_nodes(&topology, SPARK_MASTER_SERVICE).first().copied().unwrap_or(topology.master());
+        let master = &nodes.iter().find(|(node, _)| node.hostname == master_node.hostname).expect("a master").1;
+        let cluster_record = ClusterRecord {
+            id: id.clone(),
+            name: cluster.name.clone(),
+            release: cluster.release.clone(),
+            master_url: layout.master_url(),
+            master_ui_url: layout.master_ui_url(),
+            master: NodeRecord {
+                hostname: master.hostname.clone(),
+                ip: master.ip.to_string(),
+                ssh_port: master.ssh_port,
+                ssh_host_key_fingerprint: master.host_key_fingerprint.clone(),
+            },
+            ssh_private_key_path: key.clone(),
+        };
+        let state_dir = settings.state_dir.clone();
+        blocking(move || record::write(&state_dir, &cluster_record)).await??;
+        cluster.ssh_private_key_path = Some(key);
+        ctx.log().info(&format!("cluster {id}: converged in {:.1?}", started.elapsed()));
+        Ok(cluster)
+    }
+
+    /// Scale in: stops every service on `hosts` (reverse start order), then destroys them,
+    /// highest index first.
+    async fn remove_hosts(
+        &self,
+        ctx: &Ctx,
+        topology: &Topology,
+        network: &Arc<Network>,
+        key: &str,
+        mut hosts: Vec<HostInfo>,
+    ) -> Result<(), ProviderError> {
+        hosts.sort_by(|a, b| b.hostname.cmp(&a.hostname));
+        let mut targets = Vec::new();
+        for info in &hosts {
+            targets.push((
+                deploy::ssh_spec(&info.hostname, &info.ip.to_string(), info.ssh_port, &info.host_key_fingerprint, key)?,
+                stop_order(topology, &info.id),
+            ));
+        }
+        for failure in deploy::stop_services(&self.pool, targets, true).await {
+            ctx.log().warn(&format!("stopping services before removing a host: {failure}"));
+        }
+        let total = hosts.len() as u64;
+        for (done, info) in hosts.into_iter().enumerate() {
+            self.pool.close(&info.hostname);
+            let network = Arc::clone(network);
+            let id = info.id.clone();
+            blocking(move || network.destroy_host(&id))
+                .await?
+                .map_err(|error| ProviderError::new(error.to_string()))?;
+            ctx.progress(done as u64 + 1, total, format!("removed {}", info.hostname));
+        }
+        Ok(())
+    }
+
+    /// Whether each expected service runs, per node: local host status first (no SSH to a
+    /// host that is down), then one SSH round trip per running host.
+    async fn observe(
+        &self,
+        network: Arc<Network>,
+        cluster: &Cluster,
+    ) -> Result<BTreeMap<String, String>, ProviderError> {
+        let topology = topology_of(cluster)?;
+        let key = machine::client_key(&network);
+        let recorded: Vec<ClusterHost> = cluster.hosts.clone().unwrap_or_default();
+        let ids: Vec<String> = recorded.iter().map(|host| host.id.clone()).collect();
+        let look = Arc::clone(&network);
+        let statuses = blocking(move || ids.iter().map(|id| look.status(id)).collect::<Vec<_>>()).await?;
+        let mut problems: BTreeMap<String, String> = BTreeMap::new();
+        let mut targets = Vec::new();
+        for (host, status) in recorded.iter().zip(statuses) {
+            match status {
+                Ok(HostStatus::Running) => {
+                    let Some(node) = topology.node(&host.name) else { continue };
+                    let services =
+                        topology.services_on(node).iter().map(|service| unit_name(&service.name, &host.id)).collect();
+                    targets.push((host_ssh(host, &key)?, services));
+                }
+                Ok(HostStatus::Gone) => {
+                    problems.insert(host.name.clone(), "host gone".into());
+                }
+                Ok(HostStatus::Broken { reason }) => {
+                    problems.insert(host.name.clone(), format!("host broken: {reason}"));
+                }
+                Err(error) => {
+                    problems.insert(host.name.clone(), format!("host unreadable: {error}"));
+                }
+            }
+        }
+        let running = deploy::service_status(&self.pool, targets).await;
+        let ids: BTreeMap<&str, &str> = recorded.iter().map(|host| (host.name.as_str(), host.id.as_str())).collect();
+        let mut status = BTreeMap::new();
+        for node in &topology.nodes {
+            for service in topology.services_on(node) {
+                let unit = unit_name(&service.name, ids.get(node.hostname.as_str()).copied().unwrap_or_default());
+                let value = match (problems.get(&node.hostname), running.get(&node.hostname)) {
+                    (Some(problem), _) => problem.clone(),
+                    (None, Some(Ok(services))) => match services.get(&unit) {
+                        Some(true) => RUNNING.to_string(),
+                        _ => "stopped".to_string(),
+                    },
+                    (None, Some(Err(error))) => format!("host unreachable: {error}"),
+                    (None, None) => "host missing".to_string(),
+                };
+                status.insert(status_key(&node.hostname, &service.name), value);
+            }
+        }
+        Ok(status)
+    }
+}
+
+/// The nested blocks `name` of a configuration when every argument in them is known (their
+/// computed attributes may not be); `None` otherwise.
+fn known_blocks<M: Model>(config: &Value, name: &str) -> Option<BTreeMap<String, M>> {
+    let value = config.as_mapping().and_then(|entries| entries.get(name)).cloned().unwrap_or(Value::Null);
+    if value.is_null() {
+        return Some(BTreeMap::new());
+    }
+    <BTreeMap<String, M> as Field>::from_value(&value, name).ok()
+}
+
+/// Every service name of the catalog's installable releases (for cleaning up launchers).
+fn all_services() -> Vec<&'static str> {
+    let releases = strata_release::Catalog::builtin().list().iter().filter(|release| release.installable);
+    releases.flat_map(|release| release.services().map(|service| service.name.as_str())).collect()
+}
+
+/// The nodes running the release's service `name`.
+fn release_nodes<'t>(topology: &'t Topology, name: &str) -> Vec<&'t crate::topology::Node> {
+    topology.release.service(name).map(|service| topology.nodes_running(service)).unwrap_or_default()
+}
+
+/// How to log in to a node the state records.
+fn host_ssh(host: &ClusterHost, key: &str) -> Result<HostSpec, ProviderError> {
+    deploy::ssh_spec(&host.name, &host.ip, strata_provider_local::SSH_PORT, &host.ssh_host_key_fingerprint, key)
+}
+
+/// Every service of the release's chosen components on host `host_id`, in stop order (reverse
+/// start order), as specs good for stopping (stopping needs only the name).
+fn stop_order(topology: &Topology, host_id: &str) -> Vec<ServiceSpec> {
+    topology
+        .waves
+        .iter()
+        .rev()
+        .flatten()
+        .map(|service| ServiceSpec::new(unit_name(&service.name, host_id), "true"))
+        .collect()
+}
+
+#[async_trait]
+impl Resource for ClusterResource {
+    type Model = Cluster;
+    const TYPE_NAME: &'static str = EMR_CLUSTER;
+
+    async fn plan(&self, _ctx: &Ctx, plan: &mut Plan<Cluster>) -> Result<(), ProviderError> {
+        if let Planned::Known(Some(metastore)) = plan.config::<Option<String>>("metastore")? {
+            return Err(ProviderError::at(
+                "metastore",
+                format!(
+                    "an external metastore ({metastore}) is not supported on local clusters yet: remove `metastore`"
+                ),
+            ));
+        }
+        let (Planned::Known(name), Planned::Known(release), Planned::Known(services), Some(groups), Some(config)) = (
+            plan.config::<String>("name")?,
+            plan.config::<String>("release")?,
+            plan.config::<Vec<String>>("services")?,
+            known_blocks::<NodeGroup>(plan.config_value(), "node_group"),
+            known_blocks::<ConfigFile>(plan.config_value(), "config"),
+        ) else {
+            // Not known yet: checked when it is (at apply, at the latest).
+            return Ok(());
+        };
+        let topology = Topology::new(&name, &release, &services, &groups, &config)?;
+        plan.set("services_status", topology.expected_status())?;
+        plan.set("status", CLUSTER_RUNNING.to_string())?;
+        let Some(prior) = plan.prior()? else { return Ok(()) };
+
+        // What an update changes besides the arguments: the hosts of node groups whose count
+        // changes, and hosts refresh found down (they are made again, with new host keys).
+        let prior_counts: BTreeMap<String, i64> =
+            prior.node_group.iter().map(|(name, group)| (name.clone(), group.count)).collect();
+        let mut changed_groups: Vec<String> = groups
+            .iter()
+            .filter(|(name, group)| prior_counts.get(*name) != Some(&group.count))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let remade: Vec<&ClusterHost> =
+            prior
+                .hosts
+                .iter()
+                .flatten()
+                .filter(|host| {
+                    prior.services_status.iter().flatten().any(|(key, value)| {
+                        key.starts_with(&format!("{}/", host.name)) && value.starts_with(HOST_PROBLEM)
+                    })
+                })
+                .collect();
+        changed_groups.extend(remade.iter().map(|host| host.node_group.clone()));
+        if changed_groups.is_empty() {
+            return Ok(());
+        }
+        let master_group = &topology.master().node_group;
+        if groups.get(master_group).map(|g| g.count) != prior_counts.get(master_group).copied() {
+            // The ZooKeeper ensemble and the Spark master are not resized in place.
+            plan.require_replace("node_group")?;
+        }
+        plan.set_unknown("hosts")?;
+        if changed_groups.contains(master_group) {
+            for attribute in ["master_private_ip", "master_url", "master_ui_url", "zookeeper_connect"] {
+                plan.set_unknown(attribute)?;
+            }
+        }
+        let mut planned_groups = plan.planned::<Value>("node_group")?.known().unwrap_or(Value::Null);
+        if let Value::Map(entries) = &mut planned_groups {
+            for (name, group) in entries.iter_mut() {
+                if let (true, Value::Map(attributes)) = (changed_groups.contains(name), group) {
+                    attributes.insert("private_ips".into(), Planned::<Vec<String>>::Unknown.to_value());
+                }
+            }
+            plan.set("node_group", planned_groups)?;
+        }
+        Ok(())
+    }
+
+    async fn create(&self, ctx: &Ctx, planned: Cluster) -> Result<Cluster, ProviderError> {
+        if ctx.idempotency_token().is_empty() {
+            return Err(ProviderError::new("an emr_cluster create needs the engine's idempotency token"));
+        }
+        let id = machine::cluster_id(ctx.idempotency_token());
+        let error = match self.converge(ctx, id.clone(), planned).await {
+            Ok(cluster) => return Ok(cluster),
+            Err(error) if error.outcome_unknown => return Err(error),
+            Err(error) => error,
+        };
+        // A cluster that did not come up is not kept half made: its hosts go, and the error
+        // (with the end of the failing service's log) says why.
+        ctx.status("rolling back: removing the cluster's hosts");
+        let settings = settings(ctx)?;
+        let removed = blocking(move || {
+            record::remove(&settings.state_dir, &id)?;
+            match machine::open_existing(&settings, &id)? {
+                Some(network) => machine::remove_network(network, &all_services(), &settings.shared_dir(&id)),
+                None => Ok(()),
+            }
+        })
+        .await
+        .and_then(|result| result);
+        match removed {
+            Ok(()) => Err(ProviderError {
+                message: format!("{}\nThe cluster's hosts and network were removed.", error.message),
+                ..error
+            }),
+            Err(cleanup) => Err(ProviderError::outcome_unknown(format!(
+                "{}\nRemoving the cluster's hosts failed too ({}): the next plan finds what is left.",
+                error.message, cleanup.message
+            ))),
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, mut current: Cluster) -> Result<Option<Cluster>, ProviderError> {
+        let Some(id) = current.id.clone() else { return Ok(Some(current)) };
+        let settings = settings(ctx)?;
+        let Some(network) = blocking(move || machine::open_existing(&settings, &id)).await?? else {
+            return Ok(None);
+        };
+        let status = self.observe(Arc::new(network), &current).await?;
+        let healthy = status.values().all(|value| value == RUNNING);
+        current.status = Some(if healthy { CLUSTER_RUNNING } else { DEGRADED }.to_string());
+        current.services_status = Some(status);
+        Ok(Some(current))
+    }
+
+    async fn update(&self, ctx: &Ctx, prior: Cluster, planned: Cluster) -> Result<Cluster, ProviderError> {
+        let id = prior.id.clone().ok_or_else(|| ProviderError::new("the prior state of the cluster has no id"))?;
+        self.converge(ctx, id, planned).await
+    }
+
+    async fn delete(&self, ctx: &Ctx, prior: Cluster) -> Result<(), ProviderError> {
+        let Some(id) = prior.id.clone() else { return Ok(()) };
+        let settings = settings(ctx)?;
+        let settings_dir = settings.state_dir.clone();
+        let shared_dir = settings.shared_dir(&id);
+        let open_id = id.clone();
+        let Some(network) = blocking(move || machine::open_existing(&settings, &open_id)).await?? else {
+            return Ok(());
+        };
+        let key = machine::client_key(&network);
+        if let Ok(topology) = topology_of(&prior) {
+            // Graceful: services stop in reverse start order, wave by wave across the cluster.
+            for wave in topology.waves.iter().rev() {
+                let mut targets = Vec::new();
+                for host in prior.hosts.iter().flatten() {
+                    let Some(node) = topology.node(&host.name) else { continue };
+                    let specs: Vec<ServiceSpec> = wave
+                        .iter()
+                        .filter(|service| topology.runs(node, service))
+                        .map(|service| ServiceSpec::new(unit_name(&service.name, &host.id), "true"))
+                        .collect();
+                    if specs.is_empty() {
+                        continue;
+                    }
+                    targets.push((host_ssh(host, &key)?, specs));
+                }
+                let names: Vec<&str> = wave.iter().map(|service| service.name.as_str()).collect();
+                for failure in deploy::stop_services(&self.pool, targets, true).await {
+                    ctx.log().warn(&format!("stopping {names:?}: {failure} (the host is destroyed anyway)"));
+                }
+                ctx.status(format!("{} stopped", names.join(", ")));
+            }
+        }
+        for host in prior.hosts.iter().flatten() {
+            self.pool.close(&host.name);
+        }
+        let state_dir = settings_dir;
+        blocking(move || {
+            record::remove(&state_dir, &id)?;
+            machine::remove_network(network, &all_services(), &shared_dir)
+        })
+        .await??;
+        ctx.status("hosts, network and bridge removed");
+        Ok(())
+    }
+
+    async fn find_by_token(&self, ctx: &Ctx, mut planned: Cluster) -> Result<Option<Cluster>, ProviderError> {
+        let id = machine::cluster_id(ctx.idempotency_token());
+        let settings = settings(ctx)?;
+        let topology = topology_of(&planned)?;
+        let open_id = id.clone();
+        let found = blocking(move || {
+            let Some(network) = machine::open_existing(&settings, &open_id)? else { return Ok(None) };
+            let mut hosts = Vec::new();
+            for node in &topology.nodes {
+                let host_id = machine::host_id(&open_id, &node.hostname);
+                if let Some(info) = network.host(&host_id).map_err(|error| ProviderError::new(error.to_string()))? {
+                    hosts.push(ClusterHost {
+                        name: node.hostname.clone(),
+                        ip: info.ip.to_string(),
+                        role: node.role.to_string(),
+                        node_group: node.node_group.clone(),
+                        id: info.id,
+                        ssh_host_key_fingerprint: info.host_key_fingerprint,
+                    });
+                }
+            }
+            Ok::<_, ProviderError>(Some((network, hosts)))
+        })
+        .await??;
+        let Some((network, hosts)) = found else { return Ok(None) };
+        planned.id = Some(id);
+        planned.ssh_private_key_path = Some(machine::client_key(&network));
+        planned.hosts = Some(hosts);
+        let status = self.observe(Arc::new(network), &planned).await?;
+        planned.status = Some(DEGRADED.to_string());
+        planned.services_status = Some(status);
+        Ok(Some(planned))
+    }
+}

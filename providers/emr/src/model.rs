@@ -1,0 +1,126 @@
+//! The `emr_cluster` resource as Rust types ([`Cluster`]; `#[derive(Model)]` makes its schema),
+//! and the provider block ([`Settings`]).
+
+use std::collections::BTreeMap;
+
+use strata_provider_sdk::Model;
+
+/// A cluster: node groups running a release's services on hosts of its own.
+#[derive(Model, Clone, Debug, PartialEq)]
+pub struct Cluster {
+    /// Cluster name; its hosts are named `<name>-<node group>-<index>`.
+    #[strata(required, force_new)]
+    pub name: String,
+    /// Release, e.g. STRATA-1.0.0: a fixed set of component versions.
+    #[strata(required, force_new)]
+    pub release: String,
+    /// Components to install and run, e.g. ["ZOOKEEPER", "SPARK"].
+    #[strata(required, force_new)]
+    pub services: Vec<String>,
+    /// Id of an emr_metastore to share table metadata through (not supported on local hosts yet).
+    #[strata(optional)]
+    pub metastore: Option<String>,
+    /// A public key (one authorized_keys line) allowed to log in to every node as root.
+    #[strata(optional)]
+    pub ssh_public_key: Option<String>,
+    /// A group of nodes with one role.
+    #[strata(block, min_items = 1)]
+    pub node_group: BTreeMap<String, NodeGroup>,
+    /// Values for one configuration file, merged over the release's defaults.
+    #[strata(block)]
+    pub config: BTreeMap<String, ConfigFile>,
+    /// Unique identifier assigned on create.
+    #[strata(computed)]
+    pub id: Option<String>,
+    /// RUNNING once every service is healthy.
+    #[strata(computed)]
+    pub status: Option<String>,
+    /// Address of the first master node.
+    #[strata(computed)]
+    pub master_private_ip: Option<String>,
+    /// The Spark master, spark://IP:7077.
+    #[strata(computed)]
+    pub master_url: Option<String>,
+    /// URL of the Spark master web UI.
+    #[strata(computed)]
+    pub master_ui_url: Option<String>,
+    /// ZooKeeper servers, IP:2181 joined by commas.
+    #[strata(computed)]
+    pub zookeeper_connect: Option<String>,
+    /// Every node: name, address, role, node group and SSH host key.
+    #[strata(computed)]
+    pub hosts: Option<Vec<ClusterHost>>,
+    /// "HOST/SERVICE" = "running" for every service of every node; anything else is drift.
+    #[strata(computed)]
+    pub services_status: Option<BTreeMap<String, String>>,
+    /// The private key that logs in to every node as root (a path; the state holds no key).
+    #[strata(computed)]
+    pub ssh_private_key_path: Option<String>,
+}
+
+/// A group of nodes with one role.
+#[derive(Model, Clone, Debug, PartialEq)]
+pub struct NodeGroup {
+    /// MASTER, CORE, TASK or GATEWAY.
+    #[strata(required, force_new, allowed = "MASTER,CORE,TASK,GATEWAY")]
+    pub role: String,
+    /// Instance size, e.g. local.c1m2.
+    #[strata(required, force_new)]
+    pub instance_type: String,
+    /// Number of nodes.
+    #[strata(optional, default = 1)]
+    pub count: i64,
+    /// Data disk size in GiB (not enforced on local hosts).
+    #[strata(optional)]
+    pub disk_size: Option<f64>,
+    /// Addresses of the nodes.
+    #[strata(computed)]
+    pub private_ips: Option<Vec<String>>,
+}
+
+/// Values for one configuration file.
+#[derive(Model, Clone, Debug, PartialEq)]
+pub struct ConfigFile {
+    /// Keys and values merged into the file.
+    #[strata(required)]
+    pub values: BTreeMap<String, String>,
+}
+
+/// One node of a cluster.
+#[derive(Model, Clone, Debug, PartialEq)]
+pub struct ClusterHost {
+    /// Hostname, `<cluster>-<node group>-<index>`.
+    pub name: String,
+    /// Private address.
+    pub ip: String,
+    /// Role of its node group.
+    pub role: String,
+    /// Name of its node group.
+    pub node_group: String,
+    /// The local host's id.
+    pub id: String,
+    /// SHA256 fingerprint of its SSH host key.
+    pub ssh_host_key_fingerprint: String,
+}
+
+/// The `provider "emr" { }` block: where local clusters live on this machine.
+#[derive(Model, Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    /// The local hosts' state directory (default /var/lib/strata/local).
+    #[strata(optional)]
+    pub state_dir: Option<String>,
+    /// Private IPv4 range the clusters' networks are taken from, one /24 each (default 10.232.0.0/16).
+    #[strata(optional)]
+    pub subnet_pool: Option<String>,
+    /// Where component artifacts are cached on this machine (default /var/cache/strata/components).
+    #[strata(optional)]
+    pub component_cache: Option<String>,
+    /// Where each cluster gets a directory every node sees, `{shared_dir}` (default /srv/strata/clusters).
+    #[strata(optional)]
+    pub shared_root: Option<String>,
+}
+
+/// The value every entry of `services_status` has when all is well.
+pub const RUNNING: &str = "running";
+/// `status` of a cluster whose services all run.
+pub const CLUSTER_RUNNING: &str = "RUNNING";

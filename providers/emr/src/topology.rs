@@ -1,0 +1,295 @@
+//! [`Topology`] (pure): a cluster's configuration checked against its release (from the
+//! release catalog) and the local instance catalog, as the nodes it has, the components each
+//! gets and the services each runs. Planning, apply and refresh all start here, so they agree
+//! on host names, roles and start order.
+
+use std::collections::BTreeMap;
+
+use strata_provider_local::{INSTANCE_TYPES, InstanceType, instance_type};
+use strata_provider_sdk::ProviderError;
+use strata_release::{Component, Release, Role, Service};
+
+use crate::model::{ConfigFile, NodeGroup, RUNNING};
+use crate::release::{self, ZOOKEEPER_SERVICE};
+
+/// Most nodes one node group may have on this machine.
+const MAX_NODES_PER_GROUP: i64 = 32;
+/// Hostnames are one DNS label.
+const MAX_HOSTNAME: usize = 63;
+
+/// One node of the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// `<cluster>-<node group>-<index>`.
+    pub hostname: String,
+    pub node_group: String,
+    pub role: Role,
+    pub index: usize,
+    pub instance_type: &'static InstanceType,
+}
+
+/// The nodes of a cluster, the components they get and the services they run.
+#[derive(Clone, Debug)]
+pub struct Topology {
+    pub name: String,
+    pub release: &'static Release,
+    /// The chosen components (`services = [...]` and what they require), in release order.
+    pub components: Vec<&'static Component>,
+    /// Their services in start order: waves, each depending only on earlier ones.
+    pub waves: Vec<Vec<&'static Service>>,
+    /// Masters first, then by role and node group name, then index.
+    pub nodes: Vec<Node>,
+}
+
+impl Topology {
+    /// Checks the configuration; errors name the attribute (`node_group.core.count`).
+    pub fn new(
+        name: &str,
+        release_name: &str,
+        services: &[String],
+        node_groups: &BTreeMap<String, NodeGroup>,
+        config: &BTreeMap<String, ConfigFile>,
+    ) -> Result<Topology, ProviderError> {
+        check_label(name).map_err(|reason| ProviderError::at("name", format!("cluster name {name:?} {reason}")))?;
+        let release = release::release(release_name)?;
+        let components = release::components(release, services)?;
+        let waves = release::start_waves(release, &components)?;
+        for file in config.keys() {
+            let owner = release.config_files().find(|(_, config_file)| config_file.name == *file).map(|(c, _)| c);
+            match owner {
+                Some(component) if components.iter().any(|chosen| chosen.key == component.key) => {}
+                Some(component) => {
+                    return Err(ProviderError::at(
+                        format!("config.{file}"),
+                        format!("{file} belongs to {}, which this cluster does not install", component.key),
+                    ));
+                }
+                None => {
+                    let files: Vec<&str> = components
+                        .iter()
+                        .flat_map(|component| component.config_files.iter().map(|file| file.name.as_str()))
+                        .collect();
+                    return Err(ProviderError::at(
+                        format!("config.{file}"),
+                        format!(
+                            "{} has no configuration file {file:?}; its files are {}",
+                            release.name,
+                            files.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+
+        let mut groups: Vec<(&String, &NodeGroup, Role)> = Vec::new();
+        for (group_name, group) in node_groups {
+            let at = |attribute: &str| format!("node_group.{group_name}.{attribute}");
+            check_label(group_name)
+                .map_err(|reason| ProviderError::at(at("role"), format!("node group name {group_name:?} {reason}")))?;
+            let role = group.role.parse::<Role>().map_err(|()| {
+                ProviderError::at(
+                    at("role"),
+                    format!("unknown role {:?}; use {}", group.role, release::ROLES.join(", ")),
+                )
+            })?;
+            groups.push((group_name, group, role));
+        }
+        groups.sort_by_key(|(group_name, _, role)| (*role, group_name.as_str()));
+        let mut nodes = Vec::new();
+        for (group_name, group, role) in &groups {
+            let at = |attribute: &str| format!("node_group.{group_name}.{attribute}");
+            let size = instance_type(&group.instance_type).ok_or_else(|| {
+                let known: Vec<&str> = INSTANCE_TYPES.iter().map(|entry| entry.name).collect();
+                ProviderError::at(
+                    at("instance_type"),
+                    format!(
+                        "unknown instance type {:?}; the local catalog has {}",
+                        group.instance_type,
+                        known.join(", ")
+                    ),
+                )
+            })?;
+            if !(0..=MAX_NODES_PER_GROUP).contains(&group.count) {
+                return Err(ProviderError::at(
+                    at("count"),
+                    format!("{} nodes: a node group has 0 to {MAX_NODES_PER_GROUP} nodes", group.count),
+                ));
+            }
+            for index in 0..group.count as usize {
+                let hostname = format!("{name}-{group_name}-{index}");
+                if hostname.len() > MAX_HOSTNAME {
+                    return Err(ProviderError::at(
+                        "name",
+                        format!(
+                            "the hostname {hostname} is longer than {MAX_HOSTNAME} characters: shorten the cluster or node group name"
+                        ),
+                    ));
+                }
+                nodes.push(Node {
+                    hostname,
+                    node_group: (*group_name).clone(),
+                    role: *role,
+                    index,
+                    instance_type: size,
+                });
+            }
+        }
+
+        let master_groups: Vec<&String> =
+            groups.iter().filter(|(_, _, role)| *role == Role::Master).map(|(name, _, _)| *name).collect();
+        let master_group = match master_groups.as_slice() {
+            [] => return Err(ProviderError::at("node_group", "a cluster needs a node group with role = \"MASTER\"")),
+            [only] => *only,
+            [_, second, ..] => {
+                return Err(ProviderError::at(
+                    format!("node_group.{second}.role"),
+                    "a cluster has one MASTER node group (give it count = 3 for three masters)",
+                ));
+            }
+        };
+        let masters = nodes.iter().filter(|node| node.role == Role::Master).count();
+        if masters == 0 {
+            return Err(ProviderError::at(
+                format!("node_group.{master_group}.count"),
+                "the MASTER node group needs at least one node",
+            ));
+        }
+        let topology = Topology { name: name.to_string(), release, components, waves, nodes };
+        let servers = topology.release.service(ZOOKEEPER_SERVICE).map(|service| topology.nodes_running(service).len());
+        if let Some(servers) = servers.filter(|servers| *servers > 0 && servers % 2 == 0) {
+            return Err(ProviderError::at(
+                format!("node_group.{master_group}.count"),
+                format!(
+                    "{masters} masters would run {servers} ZooKeeper servers, which tolerate no more failures than {}: use an odd count (1, 3 or 5)",
+                    servers - 1
+                ),
+            ));
+        }
+        Ok(topology)
+    }
+
+    /// The node called `hostname`.
+    pub fn node(&self, hostname: &str) -> Option<&Node> {
+        self.nodes.iter().find(|node| node.hostname == hostname)
+    }
+
+    /// The first master.
+    pub fn master(&self) -> &Node {
+        self.nodes.iter().find(|node| node.role == Role::Master).expect("checked: a cluster has a master")
+    }
+
+    /// Whether the cluster installs component `key`.
+    pub fn has_component(&self, key: &str) -> bool {
+        self.components.iter().any(|component| component.key == key)
+    }
+
+    /// The chosen components installed on `node` (by their roles), in release order.
+    pub fn components_on(&self, node: &Node) -> Vec<&'static Component> {
+        self.components.iter().copied().filter(|component| component.roles.contains(&node.role)).collect()
+    }
+
+    /// The services `node` runs, in start order.
+    pub fn services_on(&self, node: &Node) -> Vec<&'static Service> {
+        self.waves.iter().flatten().copied().filter(|service| self.runs(node, service)).collect()
+    }
+
+    /// Whether `node` runs `service` (a chosen one, on one of its roles).
+    pub fn runs(&self, node: &Node, service: &Service) -> bool {
+        self.waves.iter().flatten().any(|chosen| chosen.name == service.name) && service.runs_on(node.role)
+    }
+
+    /// The nodes running `service`, in topology order.
+    pub fn nodes_running(&self, service: &Service) -> Vec<&Node> {
+        self.nodes.iter().filter(|node| self.runs(node, service)).collect()
+    }
+
+    /// `services_status` when every service runs.
+    pub fn expected_status(&self) -> BTreeMap<String, String> {
+        self.nodes
+            .iter()
+            .flat_map(|node| {
+                self.services_on(node).into_iter().map(move |service| status_key(&node.hostname, &service.name))
+            })
+            .map(|key| (key, RUNNING.to_string()))
+            .collect()
+    }
+}
+
+/// The key of a service in `services_status`.
+pub fn status_key(hostname: &str, service: &str) -> String {
+    format!("{hostname}/{service}")
+}
+
+/// A name that is part of hostnames: lowercase letters, digits and `-`, starting with a letter.
+fn check_label(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 40 {
+        return Err("must be 1 to 40 characters long (it is part of every hostname)");
+    }
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) || name.ends_with('-') {
+        return Err("must start with a lowercase letter and not end with '-' (it is part of every hostname)");
+    }
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err("may hold only lowercase letters, digits and '-' (it is part of every hostname)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(role: &str, count: i64) -> NodeGroup {
+        NodeGroup { role: role.into(), instance_type: "local.c1m2".into(), count, disk_size: None, private_ips: None }
+    }
+
+    fn topology(groups: &[(&str, NodeGroup)], config: &[&str]) -> Result<Topology, ProviderError> {
+        let groups = groups.iter().map(|(name, group)| (name.to_string(), group.clone())).collect();
+        let config = config.iter().map(|file| (file.to_string(), ConfigFile { values: BTreeMap::new() })).collect();
+        Topology::new("analytics", "STRATA-1.0.0", &["ZOOKEEPER".into(), "SPARK".into()], &groups, &config)
+    }
+
+    #[test]
+    fn nodes_services_and_status() {
+        let topology =
+            topology(&[("core", group("CORE", 2)), ("master", group("MASTER", 1))], &["spark-defaults.conf"]).unwrap();
+        let names: Vec<&str> = topology.nodes.iter().map(|node| node.hostname.as_str()).collect();
+        assert_eq!(names, ["analytics-master-0", "analytics-core-0", "analytics-core-1"]);
+        let services: Vec<&str> = topology.services_on(&topology.nodes[0]).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(services, ["zookeeper-server", "spark-master", "spark-history-server"]);
+        assert_eq!(topology.expected_status().len(), 5);
+        assert!(topology.expected_status().contains_key("analytics-core-1/spark-worker"));
+    }
+
+    #[test]
+    fn refusals_name_the_attribute() {
+        // Node groups, config files, the attribute the error names, a part of its message.
+        type Case<'a> = (Vec<(&'a str, NodeGroup)>, Vec<&'a str>, &'a str, &'a str);
+        let cases: Vec<Case> = vec![
+            (vec![("core", group("CORE", 1))], vec![], "node_group", "needs a node group with role = \"MASTER\""),
+            (vec![("master", group("MASTER", 2))], vec![], "node_group.master.count", "use an odd count"),
+            (
+                vec![("master", group("MASTER", 1)), ("core", group("CORE", -1))],
+                vec![],
+                "node_group.core.count",
+                "0 to 32",
+            ),
+            (
+                vec![("master", group("MASTER", 1))],
+                vec!["hdfs-site.xml"],
+                "config.hdfs-site.xml",
+                "no configuration file",
+            ),
+            (vec![("Master", group("MASTER", 1))], vec![], "node_group.Master.role", "lowercase"),
+        ];
+        for (groups, config, attribute, text) in cases {
+            let error = topology(&groups, &config).unwrap_err();
+            assert_eq!(error.attribute.as_deref(), Some(attribute), "{}", error.message);
+            assert!(error.message.contains(text), "{}", error.message);
+        }
+        let groups = [("master".to_string(), group("MASTER", 1))].into();
+        let error = Topology::new("a", "STRATA-1.0.1", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
+        assert_eq!(error.attribute.as_deref(), Some("release"));
+        let error = Topology::new("a", "STRATA-1.0.0", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
+        assert!(error.message.contains("\"HIVE\" is not a component of STRATA-1.0.0"), "{}", error.message);
+    }
+}

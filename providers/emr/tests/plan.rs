@@ -1,0 +1,319 @@
+//! The `emr_cluster` plan, through the provider's `Provider` interface (no hosts needed): what
+//! a create knows in advance, what drift, scaling, host repairs and configuration changes
+//! plan, what is refused, and that the plugin's schema keeps every attribute of the built-in
+//! `emr_*` schemas (configurations written against those stay valid).
+
+use std::collections::BTreeMap;
+
+use strata_provider::{PlanRequest, Provider};
+use strata_provider_emr::model::{Cluster, ClusterHost, ConfigFile, NodeGroup};
+use strata_provider_sdk::{Model, Value};
+use strata_schema::SchemaSource;
+
+fn group(role: &str, count: i64) -> NodeGroup {
+    NodeGroup { role: role.into(), instance_type: "local.c1m2".into(), count, disk_size: None, private_ips: None }
+}
+
+/// `examples/local-spark`'s cluster as configured.
+fn config() -> Cluster {
+    Cluster {
+        name: "analytics".into(),
+        release: "STRATA-1.0.0".into(),
+        services: vec!["ZOOKEEPER".into(), "SPARK".into()],
+        metastore: None,
+        ssh_public_key: None,
+        node_group: [("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 2))].into(),
+        config: [(
+            "spark-defaults.conf".to_string(),
+            ConfigFile { values: [("spark.executor.memory".to_string(), "512m".to_string())].into() },
+        )]
+        .into(),
+        id: None,
+        status: None,
+        master_private_ip: None,
+        master_url: None,
+        master_ui_url: None,
+        zookeeper_connect: None,
+        hosts: None,
+        services_status: None,
+        ssh_private_key_path: None,
+    }
+}
+
+const SERVICES: [&str; 5] = [
+    "analytics-core-0/spark-worker",
+    "analytics-core-1/spark-worker",
+    "analytics-master-0/spark-history-server",
+    "analytics-master-0/spark-master",
+    "analytics-master-0/zookeeper-server",
+];
+
+/// The state of that cluster once applied, every service running.
+fn applied() -> Cluster {
+    let mut cluster = config();
+    let host = |name: &str, ip: &str, role: &str, group: &str| ClusterHost {
+        name: name.into(),
+        ip: ip.into(),
+        role: role.into(),
+        node_group: group.into(),
+        id: format!("h-{name}"),
+        ssh_host_key_fingerprint: "SHA256:s6R57VbVDuwhaD0pk9Vp4A8lcGSdYBiT8GxppSYeKZI".into(),
+    };
+    cluster.hosts = Some(vec![
+        host("analytics-master-0", "10.232.0.2", "MASTER", "master"),
+        host("analytics-core-0", "10.232.0.3", "CORE", "core"),
+        host("analytics-core-1", "10.232.0.4", "CORE", "core"),
+    ]);
+    cluster.node_group.get_mut("master").unwrap().private_ips = Some(vec!["10.232.0.2".into()]);
+    cluster.node_group.get_mut("core").unwrap().private_ips = Some(vec!["10.232.0.3".into(), "10.232.0.4".into()]);
+    cluster.id = Some("c0123456789ab".into());
+    cluster.status = Some("RUNNING".into());
+    cluster.master_private_ip = Some("10.232.0.2".into());
+    cluster.master_url = Some("spark://10.232.0.2:7077".into());
+    cluster.master_ui_url = Some("http://10.232.0.2:8080".into());
+    cluster.zookeeper_connect = Some("10.232.0.2:2181".into());
+    cluster.services_status = Some(SERVICES.iter().map(|key| (key.to_string(), "running".to_string())).collect());
+    cluster.ssh_private_key_path = Some("/var/lib/strata/local/networks/emr-c0123456789ab/client_ed25519".into());
+    cluster
+}
+
+/// What a plan should say: attributes planned unknown, attributes known with a value, the
+/// attributes requiring replacement; or an error on an attribute containing a text.
+#[derive(Default)]
+struct Expect {
+    unknown: &'static [&'static str],
+    known: Vec<(&'static str, Value)>,
+    replace: &'static [&'static str],
+    error: Option<(&'static str, &'static str)>,
+}
+
+/// Plans `config` over `prior` and checks `expect`; returns the failures.
+fn check(name: &str, prior: Option<Cluster>, config: Cluster, expect: Expect) -> Vec<String> {
+    let provider = strata_provider_emr::provider();
+    let request = PlanRequest {
+        type_name: "emr_cluster".into(),
+        prior: prior.map(|prior| prior.encode()),
+        config: config.encode(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let mut failures = Vec::new();
+    match (runtime.block_on(provider.plan(request)), expect.error) {
+        (Ok(response), None) => {
+            let planned = response.planned.as_mapping().cloned().unwrap_or_default();
+            for attribute in expect.unknown {
+                if planned.get(*attribute).is_some_and(Value::is_wholly_known) {
+                    failures.push(format!("{name}: {attribute} is known: {}", planned[*attribute].to_hcl()));
+                }
+            }
+            for (attribute, value) in &expect.known {
+                if planned.get(*attribute) != Some(value) {
+                    let got = planned.get(*attribute).map(Value::to_hcl).unwrap_or_default();
+                    failures.push(format!("{name}: {attribute} = {got}, expected {}", value.to_hcl()));
+                }
+            }
+            if response.requires_replace != expect.replace {
+                failures.push(format!("{name}: requires_replace {:?}", response.requires_replace));
+            }
+        }
+        (Err(error), Some((attribute, text))) => {
+            if error.attribute.as_deref() != Some(attribute) || !error.message.contains(text) {
+                failures.push(format!("{name}: error on {:?}: {}", error.attribute, error.message));
+            }
+        }
+        (Ok(response), Some(_)) => failures.push(format!("{name}: planned {}", response.planned.to_hcl())),
+        (Err(error), None) => failures.push(format!("{name}: {}", error.message)),
+    }
+    failures
+}
+
+fn all_running() -> Value {
+    Value::Map(SERVICES.iter().map(|key| (key.to_string(), Value::from("running"))).collect())
+}
+
+fn node_group_ips(cluster: &Value, group: &str) -> Value {
+    let groups = cluster.as_mapping().unwrap()["node_group"].clone();
+    groups.as_mapping().unwrap()[group].as_mapping().unwrap()["private_ips"].clone()
+}
+
+#[test]
+fn plans() {
+    let mut failures = Vec::new();
+
+    failures.extend(check(
+        "a create knows every service it will run",
+        None,
+        config(),
+        Expect {
+            unknown: &["id", "hosts", "master_url", "zookeeper_connect", "ssh_private_key_path"],
+            known: vec![("services_status", all_running()), ("status", Value::from("RUNNING"))],
+            ..Expect::default()
+        },
+    ));
+
+    let unchanged = applied().encode();
+    failures.extend(check(
+        "an applied cluster plans no change",
+        Some(applied()),
+        config(),
+        Expect {
+            known: unchanged.as_mapping().unwrap().iter().map(|(k, v)| (leak(k), v.clone())).collect(),
+            ..Expect::default()
+        },
+    ));
+
+    let mut drifted = applied();
+    drifted.status = Some("DEGRADED".into());
+    drifted.services_status.as_mut().unwrap().insert(SERVICES[0].into(), "stopped".into());
+    failures.extend(check(
+        "a stopped worker plans it running again, hosts kept",
+        Some(drifted),
+        config(),
+        Expect {
+            known: vec![
+                ("services_status", all_running()),
+                ("status", Value::from("RUNNING")),
+                ("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone()),
+            ],
+            ..Expect::default()
+        },
+    ));
+
+    let mut broken = applied();
+    broken.services_status.as_mut().unwrap().insert(SERVICES[1].into(), "host broken: sshd is gone".into());
+    failures.extend(check(
+        "a broken host is made again: new host key, maybe a new address",
+        Some(broken),
+        config(),
+        Expect {
+            unknown: &["hosts"],
+            known: vec![("services_status", all_running()), ("master_url", Value::from("spark://10.232.0.2:7077"))],
+            ..Expect::default()
+        },
+    ));
+
+    let mut three = config();
+    three.node_group.get_mut("core").unwrap().count = 3;
+    failures.extend(check(
+        "scale out: new hosts, the master stays",
+        Some(applied()),
+        three,
+        Expect {
+            unknown: &["hosts"],
+            known: vec![
+                ("master_url", Value::from("spark://10.232.0.2:7077")),
+                ("zookeeper_connect", Value::from("10.232.0.2:2181")),
+            ],
+            ..Expect::default()
+        },
+    ));
+
+    let mut masters = config();
+    masters.node_group.get_mut("master").unwrap().count = 3;
+    failures.extend(check(
+        "the masters are not resized in place",
+        Some(applied()),
+        masters,
+        Expect {
+            replace: &["node_group"],
+            unknown: &["hosts", "master_url", "zookeeper_connect"],
+            ..Expect::default()
+        },
+    ));
+
+    let mut memory = config();
+    memory.config.get_mut("spark-defaults.conf").unwrap().values.insert("spark.executor.memory".into(), "640m".into());
+    failures.extend(check(
+        "a configuration change is an update of known values (restarts happen at apply)",
+        Some(applied()),
+        memory,
+        Expect {
+            known: vec![("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone())],
+            ..Expect::default()
+        },
+    ));
+
+    let mut release = config();
+    release.release = "STRATA-1.0.0".into();
+    release.services = vec!["SPARK".into()];
+    failures.extend(check(
+        "another component selection replaces the cluster",
+        Some(applied()),
+        release,
+        Expect { replace: &["services"], ..Expect::default() },
+    ));
+
+    for (name, change, attribute, text) in [
+        ("unknown release", ("release", "STRATA-1.0.1"), "release", "STRATA-1.0.0"),
+        ("EMR releases are data here", ("release", "EMR-3.2.0"), "release", "cannot be installed on this machine"),
+        ("unsupported component", ("services", "SPARK_THRIFT"), "services", "not supported on local clusters yet"),
+        ("unknown component", ("services", "HBASE"), "services", "is not a component of STRATA-1.0.0"),
+        ("metastore", ("metastore", "m-1"), "metastore", "not supported on local clusters yet"),
+        ("even masters", ("master", "2"), "node_group.master.count", "use an odd count"),
+        ("negative count", ("core", "-1"), "node_group.core.count", "0 to 32"),
+        ("unknown config file", ("config", "hdfs-site.xml"), "config.hdfs-site.xml", "no configuration file"),
+    ] {
+        let mut cluster = config();
+        match change {
+            ("release", value) => cluster.release = value.into(),
+            ("services", value) => cluster.services = vec![value.into()],
+            ("metastore", value) => cluster.metastore = Some(value.into()),
+            ("config", value) => {
+                cluster.config.insert(value.into(), ConfigFile { values: BTreeMap::new() });
+            }
+            (group, count) => cluster.node_group.get_mut(group).unwrap().count = count.parse().unwrap(),
+        }
+        failures.extend(check(name, None, cluster, Expect { error: Some((attribute, text)), ..Expect::default() }));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn scale_out_leaves_the_master_groups_addresses_known() {
+    let provider = strata_provider_emr::provider();
+    let mut three = config();
+    three.node_group.get_mut("core").unwrap().count = 3;
+    let request =
+        PlanRequest { type_name: "emr_cluster".into(), prior: Some(applied().encode()), config: three.encode() };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let planned = runtime.block_on(provider.plan(request)).unwrap().planned;
+    assert!(!node_group_ips(&planned, "core").is_wholly_known());
+    assert_eq!(node_group_ips(&planned, "master"), Value::List(vec![Value::from("10.232.0.2")]));
+}
+
+#[test]
+fn the_schema_keeps_the_builtin_attributes() {
+    let builtin = strata_schema::builtin_catalog();
+    let builtin = builtin.provider("emr").expect("the built-in catalog has emr");
+    let served = strata_provider_emr::provider().schema();
+    let mut failures = Vec::new();
+    for (type_name, resource) in &builtin.resources {
+        let Some(ours) = served.resources.get(type_name) else {
+            // Served by the built-in schema until the plugin has it (emr_metastore).
+            continue;
+        };
+        for (name, attribute) in &resource.block.attributes {
+            match ours.block.attributes.get(name) {
+                None => failures.push(format!("{type_name}.{name} is missing")),
+                Some(ours) if ours.ty != attribute.ty => {
+                    failures.push(format!("{type_name}.{name}: {:?} instead of {:?}", ours.ty, attribute.ty))
+                }
+                Some(ours) if ours.required && !attribute.required => {
+                    failures.push(format!("{type_name}.{name} became required"))
+                }
+                Some(_) => {}
+            }
+        }
+        for name in resource.block.blocks.keys().filter(|name| *name != "timeouts") {
+            if !ours.block.blocks.contains_key(name) {
+                failures.push(format!("{type_name} block {name} is missing"));
+            }
+        }
+    }
+    assert!(served.resources.contains_key("emr_cluster") && served.resources.contains_key("emr_job"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Attribute names as `&'static str` for the table (a test leaks a few bytes).
+fn leak(name: &str) -> &'static str {
+    Box::leak(name.to_string().into_boxed_str())
+}
