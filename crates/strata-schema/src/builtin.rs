@@ -176,7 +176,7 @@ fn emr_provider() -> ProviderSchema {
                 .attribute("master_private_ip", A::computed(Type::String, "Address of the first master node."))
                 .attribute("master_ui_url", A::computed(Type::String, "URL of the Spark master web UI."))
                 .block("node_group", Nesting::Map, 1, "A group of nodes with one role.", node_group)
-                .block("config", Nesting::Map, 0, "Values for one configuration file.", config)
+                .block("config", Nesting::Map, 0, "Values for one configuration file.", config),
         ),
     );
     p.resources.insert(
@@ -200,7 +200,7 @@ fn emr_provider() -> ProviderSchema {
                 .attribute("application_id", A::computed(Type::String, "Spark application id."))
                 .attribute("exit_code", A::computed(Type::Number, "Exit code of the driver."))
                 .attribute("ui_url", A::computed(Type::String, "Link to the application UI."))
-                .attribute("output", A::computed(Type::String, "The end of the driver's standard output."))
+                .attribute("output", A::computed(Type::String, "The end of the driver's standard output.")),
         ),
     );
     p.resources.insert(

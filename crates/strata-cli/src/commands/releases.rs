@@ -83,7 +83,13 @@ fn show(release: &Release) -> String {
             } else {
                 format!(", after {}", service.depends_on.join(", "))
             };
-            let _ = writeln!(out, "    service {} on {} (health: {}{depends})", service.name, roles.join(", "), service.health.kind());
+            let _ = writeln!(
+                out,
+                "    service {} on {} (health: {}{depends})",
+                service.name,
+                roles.join(", "),
+                service.health.kind()
+            );
         }
     }
     match release.full_start_order() {
@@ -113,11 +119,7 @@ fn diff(from: &Release, to: &Release) -> String {
     };
     let _ = writeln!(out, "{} -> {}: {kind}", from.name, to.name);
     let versions = |release: &Release| -> BTreeMap<String, (String, String)> {
-        release
-            .components
-            .iter()
-            .map(|c| (c.key.clone(), (c.display_name.clone(), c.version_as_stated())))
-            .collect()
+        release.components.iter().map(|c| (c.key.clone(), (c.display_name.clone(), c.version_as_stated()))).collect()
     };
     let (a, b) = (versions(from), versions(to));
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
