@@ -130,6 +130,7 @@ impl Workspace {
         let state_dir = PathBuf::from(format!("/var/lib/strata/test-emr-{}-{nanos}", std::process::id()));
         let shared_root = PathBuf::from(format!("/srv/strata/test-emr-{}-{nanos}", std::process::id()));
         let work = tempfile::tempdir().unwrap();
+        // The example itself declares `output "pi"` (the job's output), which the test reads.
         let example = repository().join("examples/local-spark");
         for file in ["main.hcl", "pi.py"] {
             std::fs::copy(example.join(file), work.path().join(file)).unwrap();
@@ -138,8 +139,7 @@ impl Workspace {
             "provider \"emr\" {{\n  state_dir   = \"{}\"\n  shared_root = \"{}\"\n  subnet_pool = \"{}\"\n}}\n\n\
              output \"cluster\" {{\n  value = {{\n    id         = emr_cluster.analytics.id\n    \
              hosts      = emr_cluster.analytics.hosts\n    key        = emr_cluster.analytics.ssh_private_key_path\n    \
-             master_url = emr_cluster.analytics.master_url\n    zookeeper  = emr_cluster.analytics.zookeeper_connect\n  }}\n}}\n\n\
-             output \"pi\" {{\n  value = emr_job.pi.output\n}}\n",
+             master_url = emr_cluster.analytics.master_url\n    zookeeper  = emr_cluster.analytics.zookeeper_connect\n  }}\n}}\n",
             state_dir.display(),
             shared_root.display(),
             free_subnet()
