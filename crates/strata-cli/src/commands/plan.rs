@@ -12,6 +12,9 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     let (run, warnings) = match run::prepare(&args.run) {
         Ok(prepared) => prepared,
         Err((files, diags)) => {
+            if args.json {
+                printer.data(&super::validate::json_document(&diags, &files));
+            }
             printer.diagnostics(&diags, &files);
             return 1;
         }
