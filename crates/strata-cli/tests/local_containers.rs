@@ -14,51 +14,21 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Once;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value as Json;
 use strata_deploy::{ConnectOptions, ExecOptions, HostSpec, connect};
 
-fn strata() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_strata"))
-}
+mod support;
+use support::{can_make_hosts, plugin, strata};
 
 fn fixture() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/local-provider/containers/main.hcl");
     std::fs::read_to_string(path).unwrap()
 }
 
-/// The plugin, next to `strata` (a workspace build puts it there); built if missing.
-fn local_plugin() {
-    static BUILD: Once = Once::new();
-    let path = strata().with_file_name("strata-provider-local");
-    BUILD.call_once(|| {
-        if !path.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "-q", "-p", "strata-provider-local"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo build -p strata-provider-local");
-            assert!(status.success(), "cannot build the local provider");
-        }
-    });
-    assert!(path.exists(), "{} not built", path.display());
-}
-
-/// Whether this process may make hosts; `false` means "skip" (never under CI).
-fn can_make_hosts() -> bool {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with("Uid:")).map(str::to_string))
-        .is_some_and(|line| line.split_whitespace().nth(2) == Some("0"));
-    assert!(root || std::env::var_os("CI").is_none(), "the local host tests must run as root under CI");
-    root
-}
-
 fn run(dir: &Path, args: &[&str]) -> Output {
-    local_plugin();
+    plugin("local");
     Command::new(strata())
         .args(args)
         .current_dir(dir)
@@ -208,7 +178,7 @@ fn hosts(dir: &Path) -> Vec<Host> {
 #[test]
 #[allow(clippy::print_stderr)] // the apply time (with or without the base build) is part of the report
 fn container_hosts_apply_private_roots_reach_replace_destroy() {
-    if !can_make_hosts() {
+    if !can_make_hosts("the local host tests") {
         return;
     }
     let workspace = Workspace::new();

@@ -15,52 +15,21 @@
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Once;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value as Json;
 use strata_deploy::{ConnectOptions, Deployer, ExecOptions, FileContent, HostSpec, Mode, connect};
 
-fn strata() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_strata"))
-}
+mod support;
+use support::{can_make_hosts, plugin, strata};
 
 fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/local-provider")
 }
 
-/// The plugin, next to `strata` (a workspace build puts it there); built if missing.
-fn local_plugin() -> PathBuf {
-    static BUILD: Once = Once::new();
-    let path = strata().with_file_name("strata-provider-local");
-    BUILD.call_once(|| {
-        if !path.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "-q", "-p", "strata-provider-local"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo build -p strata-provider-local");
-            assert!(status.success(), "cannot build the local provider");
-        }
-    });
-    assert!(path.exists(), "{} not built", path.display());
-    path
-}
-
-/// Whether this process may make hosts; `false` means "skip" (never under CI).
-fn can_make_hosts() -> bool {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with("Uid:")).map(str::to_string))
-        .is_some_and(|line| line.split_whitespace().nth(2) == Some("0"));
-    assert!(root || std::env::var_os("CI").is_none(), "the local host tests must run as root under CI");
-    root
-}
-
 /// Runs `strata ARGS` in `dir`.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    local_plugin();
+    plugin("local");
     Command::new(strata())
         .args(args)
         .current_dir(dir)
@@ -317,7 +286,7 @@ fn reach_by_name(from: &Host, to: &Host) {
 
 #[test]
 fn five_hosts_deploy_drift_repair_gc_destroy() {
-    if !can_make_hosts() {
+    if !can_make_hosts("the local host tests") {
         return;
     }
     let workspace = Workspace::new("five-hosts");

@@ -16,47 +16,16 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Once;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value as Json;
 use strata_deploy::{ConnectOptions, ExecOptions, HostSpec, connect};
 
-fn strata() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_strata"))
-}
+mod support;
+use support::{can_make_hosts, plugin, strata};
 
 fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The plugin, next to `strata` (a workspace build puts it there); built if missing.
-fn emr_plugin() -> PathBuf {
-    static BUILD: Once = Once::new();
-    let path = strata().with_file_name("strata-provider-emr");
-    BUILD.call_once(|| {
-        if !path.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "-q", "-p", "strata-provider-emr"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo build -p strata-provider-emr");
-            assert!(status.success(), "cannot build the emr provider");
-        }
-    });
-    assert!(path.exists(), "{} not built", path.display());
-    path
-}
-
-/// Whether this process may make hosts; `false` means "skip" (never under CI).
-fn can_make_hosts() -> bool {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with("Uid:")).map(str::to_string))
-        .is_some_and(|line| line.split_whitespace().nth(2) == Some("0"));
-    assert!(root || std::env::var_os("CI").is_none(), "the local Spark test must run as root under CI");
-    root
 }
 
 /// ZooKeeper (Debian) and pyspark (PyPI, into the component cache), installed if missing.
@@ -95,7 +64,7 @@ fn run_bounded(command: &mut Command, limit: Duration) -> Output {
 
 /// Runs `strata ARGS` in `dir` (at most ten minutes).
 fn run(dir: &Path, args: &[&str]) -> Output {
-    emr_plugin();
+    plugin("emr");
     run_bounded(Command::new(strata()).args(args).current_dir(dir).env("NO_COLOR", "1"), Duration::from_secs(600))
 }
 
@@ -294,7 +263,7 @@ fn report(timings: &[(&str, Duration)]) {
 
 #[test]
 fn cluster_job_drift_repair_destroy() {
-    if !can_make_hosts() {
+    if !can_make_hosts("the local Spark test") {
         return;
     }
     install_components();

@@ -12,30 +12,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Once;
 
-fn strata() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_strata"))
-}
-
-/// The test plugin, next to `strata` (a workspace build puts it there); built if missing.
-fn test_plugin() -> PathBuf {
-    static BUILD: Once = Once::new();
-    let path = strata().with_file_name("strata-provider-test");
-    BUILD.call_once(|| {
-        if !path.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "-q", "-p", "strata-provider-test"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo build -p strata-provider-test");
-            assert!(status.success(), "cannot build the test provider");
-        }
-    });
-    assert!(path.exists(), "{} not built", path.display());
-    path
-}
+mod support;
+use support::{plugin, strata};
 
 #[derive(Default)]
 struct Expectations {
@@ -84,7 +63,7 @@ fn run_scenario(dir: &Path) -> Vec<String> {
     // Installed the way a user pins a plugin for a project.
     let providers = work.path().join(".strata/providers");
     std::fs::create_dir_all(&providers).unwrap();
-    std::os::unix::fs::symlink(test_plugin(), providers.join("strata-provider-test")).unwrap();
+    std::os::unix::fs::symlink(plugin("test"), providers.join("strata-provider-test")).unwrap();
 
     let mut command = Command::new(strata());
     command.args(&e.args).current_dir(work.path()).env("NO_COLOR", "1").stdin(Stdio::null());

@@ -44,19 +44,14 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
     // can still disagree with themselves on pathological runs of operators and dots inside
     // text hcl-edit accepts (found by fuzzing); such a file is left as it is rather than
     // rewritten differently on every run.
-    match format_once(&formatted) {
-        Ok(again) if again == formatted => Ok(formatted),
-        _ => {
-            let at = formatted
-                .bytes()
-                .zip(format_once(&formatted).unwrap_or_default().bytes())
-                .take_while(|(a, b)| a == b)
-                .count();
-            let line = formatted[..at].matches('\n').count() + 1;
-            let column = at - formatted[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
-            Err(FormatError::Unsupported { line, column })
-        }
+    let again = format_once(&formatted).unwrap_or_default();
+    if again == formatted {
+        return Ok(formatted);
     }
+    let at = formatted.bytes().zip(again.bytes()).take_while(|(a, b)| a == b).count();
+    let line = formatted[..at].matches('\n').count() + 1;
+    let column = at - formatted[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    Err(FormatError::Unsupported { line, column })
 }
 
 fn format_once(source: &str) -> Result<String, FormatError> {
