@@ -45,8 +45,14 @@ pub(crate) fn check_plan_valid(
     provider: &ProviderConfigAddr,
     addr: &ResourceInstanceAddr,
 ) -> Result<(), Diagnostic> {
-    let (config, planned) = (mark_by_schema(schema, config), mark_by_schema(schema, planned));
+    // Sensitivity marks only decide what the message may show, never whether values differ:
+    // compare as they are, and mark (copying both values) only to describe a difference.
     let mut path = String::new();
+    if block_difference(schema, config, planned, &mut path, false).is_none() {
+        return Ok(());
+    }
+    let (config, planned) = (mark_by_schema(schema, config), mark_by_schema(schema, planned));
+    path.clear();
     let Some(bad) = block_difference(schema, &config, &planned, &mut path, false) else { return Ok(()) };
     Err(Diagnostic::error(
         "Provider produced invalid plan",
@@ -80,11 +86,16 @@ pub(crate) fn check_consistent(
     addr: &ResourceInstanceAddr,
     kind: Consistency,
 ) -> Result<(), Diagnostic> {
+    // As in `check_plan_valid`: mark only to describe a difference found without marks.
+    let mut path = String::new();
+    if value_difference(expected, actual, &mut path, false, false).is_none() {
+        return Ok(());
+    }
     let (expected, actual) = match schema {
         Some(schema) => (mark_by_schema(schema, expected), mark_by_schema(schema, actual)),
         None => (expected.clone(), actual.clone()),
     };
-    let mut path = String::new();
+    path.clear();
     let Some(bad) = value_difference(&expected, &actual, &mut path, false, false) else { return Ok(()) };
     let provider = provider_label(provider);
     let attribute = quoted_path(&bad.path);

@@ -382,6 +382,9 @@ impl Planner<'_> {
         let mut resource_action = Action::NoOp;
 
         let expected = keys.len();
+        // The scope is the same for every instance (only `count`/`each` differ, and they are
+        // in each instance's `extra`): build it once, not once per instance.
+        let mut base_context: Option<strata_eval::EvalContext> = None;
         for (key, extra) in keys {
             let addr = ResourceInstanceAddr { resource: abs.clone(), key: key.clone() };
             self.visited.insert(addr.clone());
@@ -397,12 +400,19 @@ impl Planner<'_> {
                 self.diags.extend(preconditions);
                 continue;
             }
-            let context = match instance_context(&mut self.values, &module, resource, &references, extra) {
-                Ok(c) => c,
-                Err(d) => {
-                    self.diags.push(d);
-                    continue;
-                }
+            let context = match &base_context {
+                Some(base) => strata_eval::EvalContext { extra, ..base.clone() },
+                None => match instance_context(&mut self.values, &module, resource, &references, BTreeMap::new()) {
+                    Ok(base) => {
+                        let context = strata_eval::EvalContext { extra, ..base.clone() };
+                        base_context = Some(base);
+                        context
+                    }
+                    Err(d) => {
+                        self.diags.push(d);
+                        continue;
+                    }
+                },
             };
             let mut body_diags = Diagnostics::new();
             let config_value = strata_config::evaluate_body(

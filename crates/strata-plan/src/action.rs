@@ -69,6 +69,8 @@ pub enum ActionReason {
     DestroyMode,
     /// A create was interrupted (crash); the object it made is adopted or cleaned up.
     InterruptedCreate,
+    /// `lifecycle { transient = true }`: released at the end of the apply that used it.
+    Transient,
 }
 
 impl ActionReason {
@@ -84,6 +86,7 @@ impl ActionReason {
             ActionReason::NoInstanceKey => "is no longer among the instances of its resource".into(),
             ActionReason::DestroyMode => "will be destroyed".into(),
             ActionReason::InterruptedCreate => "was being created when Strata stopped; it is reconciled now".into(),
+            ActionReason::Transient => "is transient, so it is released at the end of the apply".into(),
         }
     }
 }

@@ -203,6 +203,7 @@ fn decode_change(json: &Json) -> Result<ResourceChange, String> {
             "no_instance_key" => ActionReason::NoInstanceKey,
             "destroy_mode" => ActionReason::DestroyMode,
             "interrupted_create" => ActionReason::InterruptedCreate,
+            "transient" => ActionReason::Transient,
             other => return Err(format!("unknown reason \"{other}\"")),
         }),
     };
@@ -264,6 +265,7 @@ fn reason_name(reason: &ActionReason) -> &'static str {
         ActionReason::NoInstanceKey => "no_instance_key",
         ActionReason::DestroyMode => "destroy_mode",
         ActionReason::InterruptedCreate => "interrupted_create",
+        ActionReason::Transient => "transient",
     }
 }
 

@@ -53,6 +53,18 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             }
         };
     let catalog = super::plugins::current().catalog.clone();
+    // Transient objects are released after a normal apply (not by destroy, which removes
+    // everything anyway, nor by a refresh-only apply, which changes no object).
+    let transient = if mode == PlanMode::Normal {
+        let (transient, diags) = strata_engine::transient_resources(&run.config, &run.variables);
+        if diags.has_errors() {
+            printer.diagnostics(&diags, &run.files);
+            return 1;
+        }
+        transient
+    } else {
+        Default::default()
+    };
     runtime.block_on(async {
         let (guard, store, state) = match super::backend::open(&run.backend, operation, timeout).await {
             Ok(opened) => opened,
@@ -101,10 +113,17 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             }
         };
         printer.data(&crate::views::plan_view::render(&plan));
+        if let Some(note) = super::release::note(&transient) {
+            printer.data(&note);
+        }
         if !plan.has_changes() {
             drop(store);
+            // Transient objects a failed release left behind go now.
+            let diags =
+                super::release::release(&run, &catalog, &providers, &transient, args.parallelism, printer).await;
             guard.release().await;
-            return 0;
+            printer.diagnostics(&diags, &run.files);
+            return u8::from(diags.has_errors());
         }
         // A saved plan was reviewed when it was made; applying it is the approval.
         if !saved && !args.auto_approve && !confirm(printer, destroy) {
@@ -122,6 +141,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             }
         });
         let progress = ApplyProgress::new(printer);
+        let stopped = stop.clone();
         let options = ApplyOptions { parallelism: args.parallelism, stop };
         let diags = strata_engine::apply(
             &run.config,
@@ -136,9 +156,17 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         )
         .await;
         drop(store);
-        guard.release().await;
         printer.diagnostics(&diags, &run.files);
-        if diags.has_errors() {
+        let mut failed = diags.has_errors();
+        // Released whether the apply succeeded or not; a second Ctrl-C abandons that too.
+        if !transient.is_empty() && *stopped.borrow() < 2 {
+            let released =
+                super::release::release(&run, &catalog, &providers, &transient, args.parallelism, printer).await;
+            printer.diagnostics(&released, &run.files);
+            failed |= released.has_errors();
+        }
+        guard.release().await;
+        if failed {
             return 1;
         }
         let (add, change, destroyed) = plan.counts();

@@ -99,6 +99,25 @@ pub async fn open(
     }
 }
 
+/// Opens the state again for a run that still holds its lock (the release step of apply reads
+/// the state the apply left).
+pub async fn reopen(backend: &BackendConfig) -> Result<(Store, State), Diagnostic> {
+    let failed = |e: strata_state::StateError| Diagnostic::error("Failed to read state", e.to_string());
+    match backend {
+        BackendConfig::Local(path) => {
+            let (store, state, _) = StateStore::open(path).await.map_err(failed)?;
+            Ok((Store::Local(store), state))
+        }
+        BackendConfig::Pg { conn_str, schema } => {
+            let name = strata_backend_pg::DEFAULT_STATE_NAME;
+            let (store, state, _) = PgBackend::open(conn_str, schema, name)
+                .await
+                .map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
+            Ok((Store::Pg(store), state))
+        }
+    }
+}
+
 fn lock_diagnostic(error: LockError) -> Diagnostic {
     match error {
         LockError::Held { path, holder: Some(holder) } => Diagnostic::error(

@@ -10,6 +10,7 @@ mod local;
 mod output;
 mod plan;
 mod plugins;
+mod release;
 mod releases;
 mod run;
 mod show;

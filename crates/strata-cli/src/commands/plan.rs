@@ -44,6 +44,13 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
         printer.data(&format!("{text}\n"));
     } else {
         printer.data(&crate::views::plan_view::render(&plan));
+        if mode == PlanMode::Normal {
+            let (transient, diags) = strata_engine::transient_resources(&run.config, &run.variables);
+            printer.diagnostics(&diags, &run.files);
+            if let Some(note) = super::release::note(&transient) {
+                printer.data(&note);
+            }
+        }
     }
     let code = match (args.detailed_exitcode, plan.has_changes()) {
         (true, true) => 2,

@@ -9,8 +9,8 @@ use super::{Fields, labels, span_of};
 use crate::{Expr, Lifecycle, Module, Resource, ResourceBody, Timeouts};
 
 const META_ARGUMENTS: [&str; 4] = ["count", "for_each", "depends_on", "provider"];
-const LIFECYCLE_ARGUMENTS: [&str; 4] =
-    ["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
+const LIFECYCLE_ARGUMENTS: [&str; 5] =
+    ["create_before_destroy", "prevent_destroy", "transient", "ignore_changes", "replace_triggered_by"];
 
 pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: ResourceMode, diags: &mut Diagnostics) {
     let kind = if mode == ResourceMode::Managed { "resource" } else { "data" };
@@ -149,6 +149,7 @@ fn decode_lifecycle(file: FileId, block: &Block, lifecycle: &mut Lifecycle, diag
     let Some(fields) = Fields::new(file, block, &LIFECYCLE_ARGUMENTS, diags) else { return };
     lifecycle.create_before_destroy = fields.expr("create_before_destroy");
     lifecycle.prevent_destroy = fields.expr("prevent_destroy");
+    lifecycle.transient = fields.expr("transient");
     if let Some(attribute) = fields.get("ignore_changes") {
         match &attribute.value {
             Expression::Variable(v) if v.value().as_str() == "all" => lifecycle.ignore_all = true,

@@ -47,6 +47,7 @@ pub fn body_expressions(resource: &Resource) -> Vec<Expr> {
     let lifecycle = &resource.lifecycle;
     out.extend(lifecycle.create_before_destroy.iter().cloned());
     out.extend(lifecycle.prevent_destroy.iter().cloned());
+    out.extend(lifecycle.transient.iter().cloned());
     for (condition, message) in lifecycle.preconditions.iter().chain(&lifecycle.postconditions) {
         out.push(condition.clone());
         out.push(message.clone());

@@ -40,7 +40,8 @@ pub(crate) fn check_module(node: &ModuleNode, schemas: &dyn SchemaSource, diags:
             checker.expr(&expr, allowed, iterators, diags);
         });
         let lifecycle = &resource.lifecycle;
-        for expr in lifecycle.create_before_destroy.iter().chain(&lifecycle.prevent_destroy) {
+        for expr in lifecycle.create_before_destroy.iter().chain(&lifecycle.prevent_destroy).chain(&lifecycle.transient)
+        {
             checker.expr(expr, none, &[], diags);
         }
         for (condition, message) in &lifecycle.preconditions {

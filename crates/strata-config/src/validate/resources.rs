@@ -129,7 +129,7 @@ fn check_lifecycle(resource: &Resource, schema: &ResourceSchema, scope: &ModuleS
             );
         }
     }
-    for expr in lifecycle.create_before_destroy.iter().chain(&lifecycle.prevent_destroy) {
+    for expr in lifecycle.create_before_destroy.iter().chain(&lifecycle.prevent_destroy).chain(&lifecycle.transient) {
         match scope.context(expr.file).eval(&expr.expr) {
             Ok(v) if v.is_known() && strata_value::convert(&v, &Type::Bool).is_err() => diags.push(
                 Diagnostic::error("Incorrect attribute value type", "This lifecycle setting takes a bool.")
