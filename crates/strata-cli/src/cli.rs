@@ -47,6 +47,12 @@ pub enum Command {
     Import(ImportArgs),
     /// Record drift in the state (plan --refresh-only, then apply it).
     Refresh(ApplyArgs),
+    /// Report what changed outside Strata (exit 0: none, 2: drift, 1: error); --json for CI.
+    Drift(DriftArgs),
+    /// Run a job again: apply --replace ADDR --target ADDR (what it needs is only checked).
+    Run(JobRunArgs),
+    /// Print the log a resource instance keeps on this machine (its `log_path`).
+    Logs(LogsArgs),
     /// Hosts of the `local` provider on this machine.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -106,6 +112,18 @@ pub struct PlanArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DriftArgs {
+    /// Print the drift report as JSON on stdout (format: docs/formats.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Provider calls in flight at once while refreshing.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct ApplyArgs {
     /// A plan saved with `strata plan --out FILE`; applied exactly, or refused if the state,
     /// configuration or variables changed since.
@@ -143,6 +161,32 @@ pub struct RunArgs {
     pub lock_timeout: String,
     #[command(flatten)]
     pub variables: VariableArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct JobRunArgs {
+    /// The instance to run again, e.g. emr_job.pi.
+    pub address: String,
+    /// Skip the interactive confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Operations in flight at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+    /// How long to wait for the state lock, e.g. 10s (default: fail at once).
+    #[arg(long, default_value = "0s", value_name = "DURATION")]
+    pub lock_timeout: String,
+    #[command(flatten)]
+    pub variables: VariableArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    /// The instance whose log to print, e.g. emr_job.pi.
+    pub address: String,
+    /// Only the last N lines.
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
 }
 
 #[derive(Args, Debug)]

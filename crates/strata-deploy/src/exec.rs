@@ -17,6 +17,11 @@ use ssh2::Channel;
 use crate::connect::{Connection, millis};
 use crate::error::{DeployError, command_summary, stderr_summary};
 use crate::shell::quote;
+use crate::stream::OutputStream;
+
+/// Sees every chunk of a command's output as it is read (after the pid line), whatever the
+/// limits keep.
+pub(crate) type Observer<'a> = &'a mut dyn FnMut(OutputStream, &[u8]);
 
 /// Limits for one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +92,18 @@ const MAX_IDLE_WAIT: Duration = Duration::from_millis(20);
 impl Connection {
     /// Runs `command` with `/bin/sh` on the host and returns its output, whatever its exit code.
     pub fn run(&mut self, command: &str, options: &ExecOptions) -> Result<CommandOutput, DeployError> {
+        self.run_observed(command, options, &mut |_, _| {})
+    }
+
+    /// [`Connection::run`], showing `observer` the output as it arrives.
+    pub(crate) fn run_observed(
+        &mut self,
+        command: &str,
+        options: &ExecOptions,
+        observer: Observer<'_>,
+    ) -> Result<CommandOutput, DeployError> {
         let wrapped = format!("printf '%s\\n' \"$$\"; exec /bin/sh -c {}", quote(command));
-        match self.exec_channel(&wrapped, options)? {
+        match self.exec_channel(&wrapped, options, observer)? {
             Outcome::Finished(output) => Ok(output),
             Outcome::TimedOut { process_group, mut channel } => {
                 // Kill first: the channel closes quickly once nothing holds its pipes.
@@ -133,10 +148,16 @@ impl Connection {
              kill -KILL -- -{group} 2>/dev/null; true"
         );
         // Best effort: the timeout is reported whether or not the kill succeeds.
-        let _ = self.exec_channel(&command, &ExecOptions { timeout: KILL_TIMEOUT, max_output: 4096 });
+        let options = ExecOptions { timeout: KILL_TIMEOUT, max_output: 4096 };
+        let _ = self.exec_channel(&command, &options, &mut |_, _| {});
     }
 
-    fn exec_channel(&mut self, command: &str, options: &ExecOptions) -> Result<Outcome, DeployError> {
+    fn exec_channel(
+        &mut self,
+        command: &str,
+        options: &ExecOptions,
+        observer: Observer<'_>,
+    ) -> Result<Outcome, DeployError> {
         let host = self.host.name.clone();
         let deadline = Instant::now() + options.timeout;
         self.session.set_blocking(true);
@@ -146,7 +167,7 @@ impl Connection {
         channel.send_eof().map_err(DeployError::ssh(&host, "close the command's input"))?;
 
         self.session.set_blocking(false);
-        let read = read_until_eof(&mut channel, deadline, options.max_output);
+        let read = read_until_eof(&mut channel, deadline, options.max_output, observer);
         self.session.set_blocking(true);
         let (stdout, stderr) = match read.map_err(DeployError::io(&host, "read a command's output"))? {
             Drained::Finished { stdout, stderr } => (stdout, stderr),
@@ -175,17 +196,28 @@ enum Drained {
 }
 
 /// Reads both streams of a non-blocking channel until the remote end closes them, or until
-/// the deadline.
-fn read_until_eof(channel: &mut Channel, deadline: Instant, max_output: usize) -> std::io::Result<Drained> {
+/// the deadline, showing `observer` each chunk as it comes.
+fn read_until_eof(
+    channel: &mut Channel,
+    deadline: Instant,
+    max_output: usize,
+    observer: Observer<'_>,
+) -> std::io::Result<Drained> {
     let mut stdout = Capture::with_pid_line(max_output);
     let mut stderr = Capture::new(max_output);
     let mut buffer = vec![0; 32 * 1024];
     let mut idle_wait = Duration::from_millis(1);
     loop {
         let (stdout_read, stdout_done) = read_some(channel, &mut buffer)?;
-        stdout.push(&buffer[..stdout_read]);
+        let output = stdout.push(&buffer[..stdout_read]);
+        if !output.is_empty() {
+            observer(OutputStream::Stdout, output);
+        }
         let (stderr_read, stderr_done) = read_some(&mut channel.stderr(), &mut buffer)?;
-        stderr.push(&buffer[..stderr_read]);
+        let output = stderr.push(&buffer[..stderr_read]);
+        if !output.is_empty() {
+            observer(OutputStream::Stderr, output);
+        }
         if stdout_done && stderr_done {
             return Ok(Drained::Finished { stdout, stderr });
         }
@@ -230,7 +262,9 @@ impl Capture {
         Self { pid_line: Some(Vec::new()), ..Self::new(limit) }
     }
 
-    fn push(&mut self, mut bytes: &[u8]) {
+    /// Keeps what fits of `bytes`; returns the command's output among them (all but the pid
+    /// line).
+    fn push<'b>(&mut self, mut bytes: &'b [u8]) -> &'b [u8] {
         if let Some(line) = &mut self.pid_line {
             match bytes.iter().position(|&byte| byte == b'\n') {
                 Some(end) => {
@@ -241,7 +275,7 @@ impl Capture {
                 }
                 None => {
                     line.extend_from_slice(bytes);
-                    return;
+                    return &[];
                 }
             }
         }
@@ -250,6 +284,7 @@ impl Capture {
             self.truncated = true;
         }
         self.data.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        bytes
     }
 
     fn into_parts(self) -> (Vec<u8>, bool) {
@@ -264,9 +299,9 @@ mod tests {
     #[test]
     fn capture_takes_the_pid_line_apart_and_bounds_the_rest() {
         let mut capture = Capture::with_pid_line(5);
-        capture.push(b"12");
-        capture.push(b"34\nhel");
-        capture.push(b"lo world");
+        assert_eq!(capture.push(b"12"), b"");
+        assert_eq!(capture.push(b"34\nhel"), b"hel");
+        assert_eq!(capture.push(b"lo world"), b"lo world", "observers see what the limit drops");
         assert_eq!(capture.process_group, Some(1234));
         let (data, truncated) = capture.into_parts();
         assert_eq!(data, b"hello");

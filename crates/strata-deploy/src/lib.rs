@@ -9,7 +9,8 @@
 //! The layers, pyinfra style:
 //! - **connector** (thin, I/O): [`connect`] (ed25519 key, host key checked against a
 //!   [`Fingerprint`], retries with backoff), [`Connection::run`] (exit code, bounded output,
-//!   timeout), [`Connection::upload`] (SFTP to a temporary file, `sha256sum` on the host, rename).
+//!   timeout; [`Connection::run_lines`] also hands over each output line as it arrives),
+//!   [`Connection::upload`] (SFTP to a temporary file, `sha256sum` on the host, rename).
 //! - **facts** ([`facts`]): a shell command plus a pure parser; many facts of a host are read
 //!   in one round trip ([`facts::FactBatch`], [`Connection::gather`]).
 //! - **operations** ([`operations`]): pure functions from (facts, desired state) to
@@ -34,6 +35,7 @@ pub mod operations;
 pub mod service;
 mod session_pool;
 mod shell;
+mod stream;
 mod upload;
 
 pub use connect::{ConnectOptions, Connection, HostSpec, connect};
@@ -47,4 +49,5 @@ pub use mode::{InvalidMode, Mode};
 pub use service::{ServiceSpec, ServiceSupervisor};
 pub use session_pool::SessionPool;
 pub use shell::quote as shell_quote;
+pub use stream::{LineSplitter, OutputStream};
 pub use upload::Uploaded;

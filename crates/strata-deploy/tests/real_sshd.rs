@@ -16,8 +16,8 @@ use strata_deploy::facts::{
 use strata_deploy::operations::{ArchiveSpec, DirectorySpec, FileSpec, Step, SymlinkSpec};
 use strata_deploy::service::stop_command;
 use strata_deploy::{
-    Connection, DeployError, Deployer, DesiredState, ExecOptions, FileContent, Fingerprint, Mode, ProgressUpdate,
-    ServiceSpec, ServiceSupervisor, connect, sha256_hex,
+    Connection, DeployError, Deployer, DesiredState, ExecOptions, FileContent, Fingerprint, Mode, OutputStream,
+    ProgressUpdate, ServiceSpec, ServiceSupervisor, connect, sha256_hex,
 };
 use support::{Sshd, options};
 
@@ -83,6 +83,35 @@ fn runs_a_command_and_captures_exit_code_stdout_and_stderr() {
         let output = connection.run(&format!("echo {index}"), &quick()).unwrap();
         assert_eq!(output.stdout_text(), format!("{index}\n"));
     }
+}
+
+#[test]
+fn hands_over_output_lines_as_they_arrive() {
+    let sshd = Sshd::start();
+    let mut connection = open(&sshd);
+    let started = Instant::now();
+    let mut lines = Vec::new();
+    let bounded = ExecOptions { max_output: 4, ..quick() };
+    let output = connection
+        .run_lines("echo one; echo warning >&2; sleep 1; echo two; printf three", &bounded, |stream, line| {
+            lines.push((stream, line.to_owned(), started.elapsed()))
+        })
+        .unwrap();
+    let texts: Vec<(OutputStream, &str)> = lines.iter().map(|(stream, line, _)| (*stream, line.as_str())).collect();
+    assert_eq!(
+        texts,
+        [
+            (OutputStream::Stdout, "one"),
+            (OutputStream::Stderr, "warning"),
+            (OutputStream::Stdout, "two"),
+            (OutputStream::Stdout, "three")
+        ]
+    );
+    // The first line came while the command still slept; the limit bounds only what is kept.
+    assert!(lines[0].2 < Duration::from_millis(900), "{:?}", lines[0].2);
+    assert!(lines[2].2 >= Duration::from_secs(1), "{:?}", lines[2].2);
+    assert_eq!(output.stdout_text(), "one\n");
+    assert!(output.stdout_truncated);
 }
 
 #[test]

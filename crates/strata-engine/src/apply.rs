@@ -438,11 +438,11 @@ impl Shared<'_> {
                         }
                         return Err(d);
                     }
-                    Err(e) => {
-                        if step == Step::Create {
-                            self.record(Operation::ClearIntent { address: change.addr.clone() }).await?;
-                        }
-                        return Err(provider_error("Failed to apply", &change.addr, &e));
+                    Err(mut e) => {
+                        let made = e.new_state.take();
+                        let mut d = provider_error("Failed to apply", &change.addr, &e);
+                        self.record_failed(change, step, made.map(|object| *object), &mut d).await?;
+                        return Err(d);
                     }
                 };
                 let Some(new_state) = new_state else {
@@ -462,24 +462,12 @@ impl Shared<'_> {
                             }
                             d
                         });
-                let (attributes, sensitive_paths) = strata_state::encode_value(&new_state).map_err(|e| {
-                    Diagnostic::error("Provider produced invalid object", format!("{}: {e}", change.addr))
-                })?;
-                let schema_version =
-                    self.schemas.resource(&change.addr.resource.resource.type_name).map_or(0, |s| s.version);
-                let instance = InstanceState {
-                    provider: change.provider.clone(),
-                    schema_version,
-                    attributes,
-                    sensitive_paths,
-                    dependencies: change.dependencies.clone(),
-                    status: if inconsistent.is_some() && step == Step::Create {
-                        InstanceStatus::Tainted
-                    } else {
-                        InstanceStatus::Ready
-                    },
-                    create_before_destroy: change.create_before_destroy,
+                let status = if inconsistent.is_some() && step == Step::Create {
+                    InstanceStatus::Tainted
+                } else {
+                    InstanceStatus::Ready
                 };
+                let instance = self.instance_state(change, &new_state, status)?;
                 // Recording the instance also clears its intent, in the same durable record.
                 self.record(Operation::PutInstance { address: change.addr.clone(), instance }).await?;
                 if let Some(d) = inconsistent {
@@ -488,6 +476,77 @@ impl Shared<'_> {
                 self.set_value(&change.addr, Some(new_state.clone()));
                 self.postconditions(change, new_state)
             }
+        }
+    }
+
+    /// The state record of `object`, applied for `change`.
+    fn instance_state(
+        &self,
+        change: &ResourceChange,
+        object: &Value,
+        status: InstanceStatus,
+    ) -> Result<InstanceState, Diagnostic> {
+        let (attributes, sensitive_paths) = strata_state::encode_value(object)
+            .map_err(|e| Diagnostic::error("Provider produced invalid object", format!("{}: {e}", change.addr)))?;
+        let schema_version = self.schemas.resource(&change.addr.resource.resource.type_name).map_or(0, |s| s.version);
+        Ok(InstanceState {
+            provider: change.provider.clone(),
+            schema_version,
+            attributes,
+            sensitive_paths,
+            dependencies: change.dependencies.clone(),
+            status,
+            create_before_destroy: change.create_before_destroy,
+        })
+    }
+
+    /// After a create or update failed with a known outcome: what the provider says it made
+    /// (partial state) is recorded, and `diagnostic` says so. A create's object is recorded
+    /// tainted, so the next plan replaces it; an update's object replaces the prior one, its
+    /// status unchanged (Terraform keeps it too). Recording clears a create's intent in the same
+    /// record; without an object the intent is cleared alone. With `create_before_destroy` the
+    /// old object still holds the address, so a failed create's object is not recorded over it.
+    async fn record_failed(
+        &self,
+        change: &ResourceChange,
+        step: Step,
+        made: Option<Value>,
+        diagnostic: &mut Diagnostic,
+    ) -> Result<(), Diagnostic> {
+        let address = change.addr.clone();
+        let create = step == Step::Create;
+        let status = if create { InstanceStatus::Tainted } else { InstanceStatus::Ready };
+        let (instance, note) = match made {
+            None => (None, String::new()),
+            Some(_) if create && change.action == Action::CreateThenDelete => (
+                None,
+                "The object it made is not recorded: with create_before_destroy the old object keeps the address."
+                    .to_owned(),
+            ),
+            Some(object) => match self.instance_state(change, &object, status) {
+                Ok(instance) if create => {
+                    (Some(instance), "The object it made is recorded as tainted, so the next plan replaces it.".into())
+                }
+                Ok(instance) => (Some(instance), "The object is recorded as the provider left it.".into()),
+                Err(invalid) => (None, format!("The object it returned cannot be recorded: {}", invalid.detail)),
+            },
+        };
+        if !note.is_empty() {
+            let detail = &mut diagnostic.detail;
+            let separator = if detail.contains('\n') {
+                "\n"
+            } else if detail.ends_with('.') {
+                " "
+            } else {
+                ". "
+            };
+            detail.push_str(separator);
+            detail.push_str(&note);
+        }
+        match instance {
+            Some(instance) => self.record(Operation::PutInstance { address, instance }).await,
+            None if create => self.record(Operation::ClearIntent { address }).await,
+            None => Ok(()),
         }
     }
 

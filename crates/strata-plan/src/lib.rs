@@ -6,6 +6,7 @@
 
 mod action;
 mod change;
+pub mod drift;
 pub mod file;
 pub mod json;
 

@@ -143,6 +143,7 @@ async fn read_frames(
                         message: e.message,
                         attribute: e.attribute,
                         outcome_unknown: e.outcome_unknown,
+                        new_state: e.new_state.map(|state| Box::new(state.0)),
                     });
                     let _ = waiter.answer.send(answer);
                 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Call, MAX_FRAME_BYTES, ProtocolError, Reply};
+use crate::{Call, MAX_FRAME_BYTES, ProtocolError, Reply, WireValue};
 
 /// One line of the protocol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,6 +52,18 @@ pub struct WireError {
     /// The request may or may not have taken effect (cancelled, interrupted).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub outcome_unknown: bool,
+    /// `apply_resource_change` only: the object the failed apply did make (partial state),
+    /// recorded by the engine. Added in version 1 without a bump: an engine that does not
+    /// know the key ignores it, and one that does finds it absent from older plugins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_state: Option<WireValue>,
+}
+
+impl WireError {
+    /// An error with just a message.
+    pub fn new(message: impl Into<String>) -> WireError {
+        WireError { message: message.into(), attribute: None, outcome_unknown: false, new_state: None }
+    }
 }
 
 impl Frame {

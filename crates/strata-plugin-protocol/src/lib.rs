@@ -6,7 +6,8 @@
 //!   newline). The engine writes to the plugin's stdin, the plugin to its stdout; the plugin's
 //!   stderr is its log. Anything on stdout that is not a frame is a protocol error.
 //! - **Frames** ([`Frame`]): `request` (engine → plugin, with an `id`), `response` (plugin →
-//!   engine, same `id`, a `result` or an `error`), `progress` (plugin → engine, about the
+//!   engine, same `id`, a `result` or an `error`; a failed apply's error may carry the object
+//!   it did make, [`WireError::new_state`]), `progress` (plugin → engine, about the
 //!   request `id` still running) and `cancel` (engine → plugin: abandon request `id`, which
 //!   then answers with an error whose `outcome_unknown` is true). Several requests may be in
 //!   flight at once; responses come in any order.

@@ -1,6 +1,7 @@
 //! Every frame kind and every method's request and reply, as golden lines in
 //! `testdata/plugin-protocol/NAME.jsonl`: encoding the sample gives the file byte for byte, and
-//! decoding the file gives the sample back. `UPDATE_GOLDEN=1` rewrites the files.
+//! decoding the file gives the sample back. `UPDATE_GOLDEN=1` rewrites the files. Optional keys
+//! added since version 1 stay readable both ways.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -197,18 +198,22 @@ fn samples() -> Vec<(&'static str, Frame)> {
             "error.response",
             Frame::response(
                 6,
-                Err(WireError {
-                    message: "count must be at least 1".into(),
-                    attribute: Some("count".into()),
-                    outcome_unknown: false,
-                }),
+                Err(WireError { attribute: Some("count".into()), ..WireError::new("count must be at least 1") }),
             ),
         ),
         (
             "cancelled.response",
+            Frame::response(7, Err(WireError { outcome_unknown: true, ..WireError::new("cancelled by the engine") })),
+        ),
+        (
+            // A failed apply that made something: the object, as far as it got (partial state).
+            "apply_resource_change.partial",
             Frame::response(
                 7,
-                Err(WireError { message: "cancelled by the engine".into(), attribute: None, outcome_unknown: true }),
+                Err(WireError {
+                    new_state: Some(v(config())),
+                    ..WireError::new("the job failed (exit code 1): ValueError: the input table is empty")
+                }),
             ),
         ),
     ]
@@ -251,4 +256,14 @@ fn every_method_has_a_request_and_a_response_golden() {
         let name = file.strip_suffix(".jsonl").unwrap_or(&file);
         assert!(names.contains(&name), "{file}: golden file without a sample");
     }
+}
+
+/// `new_state` on an error was added without a version bump: a peer reading an error ignores
+/// keys it does not know, and one that knows `new_state` finds it absent from older peers.
+#[test]
+fn optional_error_keys_are_additive() {
+    let older = r#"{"frame":"response","id":7,"error":{"message":"failed"}}"#;
+    assert_eq!(decode_frame(older).unwrap(), Frame::response(7, Err(WireError::new("failed"))));
+    let newer = r#"{"frame":"response","id":7,"error":{"message":"failed","retry_after":3}}"#;
+    assert_eq!(decode_frame(newer).unwrap(), Frame::response(7, Err(WireError::new("failed"))));
 }

@@ -27,6 +27,12 @@ fn answer<M: Model>(model: &M, from: &Value) -> Value {
     keep_marks(model.encode(), from)
 }
 
+/// A failed apply's partial state keeps the marks of the planned value, like an answer.
+fn partial(mut error: ProviderError, planned: &Value) -> ProviderError {
+    error.new_state = error.new_state.map(|state| Box::new(keep_marks(*state, planned)));
+    error
+}
+
 #[async_trait]
 impl<R: Resource> AnyResource for ResourceAdapter<R> {
     fn schema(&self) -> ResourceSchema {
@@ -54,13 +60,13 @@ impl<R: Resource> AnyResource for ResourceAdapter<R> {
                 None
             }
             (None, Some(planned)) => {
-                let created = self.0.create(ctx, R::Model::decode(&planned)?).await?;
-                Some(answer(&created, &planned))
+                let created = self.0.create(ctx, R::Model::decode(&planned)?).await;
+                Some(answer(&created.map_err(|error| partial(error, &planned))?, &planned))
             }
             (Some(prior), Some(planned)) => {
                 let (old, new) = (R::Model::decode(&prior)?, R::Model::decode(&planned)?);
-                let updated = self.0.update(ctx, old, new).await?;
-                Some(answer(&updated, &planned))
+                let updated = self.0.update(ctx, old, new).await;
+                Some(answer(&updated.map_err(|error| partial(error, &planned))?, &planned))
             }
         };
         Ok(ApplyResponse { new_state })

@@ -6,7 +6,12 @@ use strata_provider::{
 };
 
 fn wire_error(error: ProviderError) -> WireError {
-    WireError { message: error.message, attribute: error.attribute, outcome_unknown: error.outcome_unknown }
+    WireError {
+        message: error.message,
+        attribute: error.attribute,
+        outcome_unknown: error.outcome_unknown,
+        new_state: error.new_state.map(|state| WireValue(*state)),
+    }
 }
 
 fn some(value: Option<strata_value::Value>) -> Option<WireValue> {
@@ -25,13 +30,9 @@ pub(crate) async fn dispatch(
     let reply = match call {
         Call::Handshake { protocol_versions, .. } => {
             if !protocol_versions.contains(&PROTOCOL_VERSION) {
-                return Err(WireError {
-                    message: format!(
-                        "provider \"{name}\" speaks plugin protocol version {PROTOCOL_VERSION}; the engine offered {protocol_versions:?}"
-                    ),
-                    attribute: None,
-                    outcome_unknown: false,
-                });
+                return Err(WireError::new(format!(
+                    "provider \"{name}\" speaks plugin protocol version {PROTOCOL_VERSION}; the engine offered {protocol_versions:?}"
+                )));
             }
             Reply::Handshake {
                 protocol_version: PROTOCOL_VERSION,

@@ -96,7 +96,9 @@
 //! typed helpers returning [`Planned<T>`]; by apply every argument is known, and a computed
 //! attribute the plan left unknown reaches `create`/`update` as `None`. Sensitive marks are
 //! kept: `sensitive` fields are always marked, and every mark the engine sent is put back on
-//! the answer made from that value.
+//! the answer made from that value. A `create` or `update` that fails after making something
+//! returns it with the error, [`WithModel::with_model`] (partial state): the engine records
+//! it, tainted after a create.
 //!
 //! Serving: [`run`] speaks the plugin protocol (`strata-plugin-protocol`) on stdin/stdout: the
 //! handshake, every request (each in its own task, so the engine's parallelism is real),
@@ -115,6 +117,7 @@ mod dispatch;
 pub mod log;
 mod marks;
 mod model;
+mod partial;
 mod plan;
 mod planned;
 mod resource;
@@ -128,6 +131,7 @@ pub use async_trait::async_trait;
 pub use builder::{ProviderBuilder, TypedProvider};
 pub use ctx::{Ctx, Logger};
 pub use model::{BlockField, Field, Model};
+pub use partial::WithModel;
 pub use plan::Plan;
 pub use planned::Planned;
 pub use resource::{DataSource, Resource};

@@ -96,9 +96,8 @@ pub async fn serve(
                     }
                     log::debug(&format!("request {id} cancelled by the engine"));
                     let error = WireError {
-                        message: "cancelled by the engine before it finished".into(),
-                        attribute: None,
                         outcome_unknown: true,
+                        ..WireError::new("cancelled by the engine before it finished")
                     };
                     let _ = out.send(Frame::response(id, Err(error)));
                 }
@@ -161,7 +160,7 @@ async fn write_frames(mut output: impl AsyncWrite + Unpin, mut frames: mpsc::Unb
             Err(error) => {
                 // A value JSON cannot carry: answer the request with an error instead.
                 let Frame::Response { id, .. } = frame else { continue };
-                let error = WireError { message: error.to_string(), attribute: None, outcome_unknown: false };
+                let error = WireError::new(error.to_string());
                 match encode_frame(&Frame::response(id, Err(error))) {
                     Ok(line) => line,
                     Err(_) => continue,

@@ -9,7 +9,7 @@ use strata_provider::{
     ApplyRequest, FindRequest, PlanRequest, Progress, ProgressSink, Provider, ReadRequest, UpgradeRequest,
 };
 use strata_provider_sdk::{
-    Ctx, DataSource, Model, ProviderBuilder, ProviderError, Resource, TypedProvider, Value, async_trait,
+    Ctx, DataSource, Model, ProviderBuilder, ProviderError, Resource, TypedProvider, Value, WithModel, async_trait,
 };
 use strata_value::Type;
 
@@ -51,6 +51,9 @@ impl Resource for NoteResource {
         ctx.progress(1, 2, "writing");
         let prefix = ctx.provider_config::<Config>().map_or("?", |c| c.prefix.as_str());
         planned.id = Some(format!("{prefix}{}", ctx.idempotency_token()));
+        if planned.text == "half" {
+            return Err(ProviderError::new("made, then failed").with_model(&planned));
+        }
         Ok(planned)
     }
 
@@ -285,4 +288,16 @@ async fn marks_the_engine_sent_are_on_the_answer() {
     let current = note("hi", Value::from("l"), Value::from("i")).mark_sensitive();
     let read = provider.read(ReadRequest { type_name: "demo_note".into(), current }).await.unwrap().unwrap();
     assert!(read.is_sensitive(), "a marked object stays marked: {read:?}");
+}
+
+#[tokio::test]
+async fn a_failed_create_returns_what_it_made_with_the_marks_kept() {
+    let (provider, _) = provider();
+    let planned = note("half", Value::from("secret label").mark_sensitive(), Value::Unknown(Type::String));
+    let error = provider.apply(apply("demo_note", None, Some(planned), ProgressSink::default())).await.unwrap_err();
+    assert_eq!(error.message, "made, then failed");
+    let state = error.new_state.expect("the object the create made");
+    let attributes: &BTreeMap<String, Value> = state.as_mapping().unwrap();
+    assert_eq!(attributes["id"], Value::from("?tok"));
+    assert_eq!(attributes["label"], Value::from("secret label").mark_sensitive());
 }

@@ -1,19 +1,30 @@
 //! `emr_job` ([`JobResource`]): a job run once on a cluster's master, over SSH. The job's
 //! files (`main`, `files`, relative to the working directory) are uploaded to
 //! `/var/lib/strata/jobs/<job id>/` on the master and the driver runs there in client mode
-//! (`spark-submit` for PYSPARK and SPARK, `spark-sql -f` for SPARK_SQL, `sh` for SHELL). A
-//! job that exits non-zero fails the apply, quoting the end of its output. Any change of an
-//! argument, or of the content of `main`, runs it again (a replacement); reading it changes
-//! nothing, so a finished job shows no drift.
+//! (`spark-submit` for PYSPARK and SPARK, `spark-sql -f` for SPARK_SQL, `sh` for SHELL), its
+//! whole output kept in `driver.log` there and, as it arrives, in a local copy (`log_path`,
+//! [`log`]) while the lines worth showing go to the progress display ([`watch`], [`driver`]).
+//! A job that exits non-zero fails the apply with its error lines and is returned as partial
+//! state (status FAILED), which the engine records tainted: the next apply runs it again. Any
+//! change of an argument, or of the content of `main`, runs it again (a replacement); reading
+//! it changes nothing, so a finished job shows no drift.
+
+mod driver;
+mod log;
+mod watch;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use strata_deploy::{ExecOptions, FileContent, Mode, SessionPool, sha256_of_file, shell_quote};
-use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, async_trait};
+use strata_deploy::{DeployError, ExecOptions, FileContent, Mode, SessionPool, sha256_of_file, shell_quote};
+use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, WithModel, async_trait};
 
+pub use self::driver::{DRIVER_LOG, error_lines, event, wrap};
+use self::log::DriverLog;
+pub use self::log::log_path;
+use self::watch::Watch;
 use crate::cluster::{blocking, settings};
 use crate::render::Layout;
 use crate::{deploy, record};
@@ -56,7 +67,8 @@ pub struct Job {
     /// Unique identifier assigned on create.
     #[strata(computed)]
     pub id: Option<String>,
-    /// SUCCEEDED (a failed job fails the apply).
+    /// SUCCEEDED, or FAILED (the apply fails and the job is recorded tainted: the next apply
+    /// runs it again).
     #[strata(computed)]
     pub status: Option<String>,
     /// Spark application id.
@@ -74,6 +86,9 @@ pub struct Job {
     /// sha256 of `main` when the job ran: a new content runs it again.
     #[strata(computed)]
     pub main_sha256: Option<String>,
+    /// The driver's whole log (stdout and stderr) on this machine: `strata logs ADDR` prints it.
+    #[strata(computed)]
+    pub log_path: Option<String>,
 }
 
 /// The resource; SSH sessions are pooled for the plugin's lifetime.
@@ -193,7 +208,7 @@ impl Resource for JobResource {
             }
         }
         if !plan.requires_replace().is_empty() {
-            for attribute in ["id", "application_id", "ui_url", "output"] {
+            for attribute in ["id", "application_id", "ui_url", "output", "log_path"] {
                 plan.set_unknown(attribute)?;
             }
         }
@@ -203,7 +218,8 @@ impl Resource for JobResource {
     async fn create(&self, ctx: &Ctx, mut job: Job) -> Result<Job, ProviderError> {
         let settings = settings(ctx)?;
         let cluster_id = job.cluster.clone();
-        let cluster = blocking(move || record::read(&settings.state_dir, &cluster_id)).await??.ok_or_else(|| {
+        let state_dir = settings.state_dir.clone();
+        let cluster = blocking(move || record::read(&state_dir, &cluster_id)).await??.ok_or_else(|| {
             ProviderError::at(
                 "cluster",
                 format!("no cluster {} on this machine (is it an emr_cluster id?)", job.cluster),
@@ -222,7 +238,7 @@ impl Resource for JobResource {
                 .map_err(|error| ProviderError::new(format!("reading {}: {error}", local.display())))?;
             contents.push((format!("{directory}/{}", file_name(path)), content));
         }
-        let command = format!("cd {} && {}", shell_quote(&directory), command(&job, &cluster.master_url)?);
+        let command = wrap(&directory, &command(&job, &cluster.master_url)?);
         let master = &cluster.master;
         let host = deploy::ssh_spec(
             &master.hostname,
@@ -231,32 +247,61 @@ impl Resource for JobResource {
             &master.ssh_host_key_fingerprint,
             &cluster.ssh_private_key_path,
         )?;
+        let remote_log = format!("{}:{directory}/{DRIVER_LOG}", master.hostname);
+        let log = DriverLog::create(&settings.state_dir, &id, remote_log.clone())?;
+        let local_log = log.path().display().to_string();
+        job.log_path = Some(local_log.clone());
         ctx.status(format!("running {} on {} ({})", job.r#type, master.hostname, cluster.master_url));
-        let output = deploy::on_host(&self.pool, &host, move |connection| {
-            connection.run_checked(&format!("mkdir -p -- {}", shell_quote(&directory)), &ExecOptions::default())?;
+        // The lines go to the watch on the thread that reads them; it comes back here after.
+        let watch = Arc::new(Mutex::new(Watch::new(log, ctx.clone())));
+        let lines = Arc::clone(&watch);
+        let make_directory = format!("mkdir -p -- {}", shell_quote(&directory));
+        let run = deploy::on_host(&self.pool, &host, move |connection| {
+            connection.run_checked(&make_directory, &ExecOptions::default())?;
             for (path, content) in &contents {
                 connection.upload(content, path, Mode::FILE)?;
             }
-            connection.run(&command, &ExecOptions::with_timeout(JOB_TIMEOUT))
+            connection.run_lines(&command, &ExecOptions::with_timeout(JOB_TIMEOUT), |stream, line| {
+                lines.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).line(stream, line)
+            })
         })
-        .await
-        .map_err(|error| ProviderError::new(error.to_string()))?;
-        let (stdout, stderr) = (output.stdout_text().into_owned(), output.stderr_text().into_owned());
-        if !output.success() {
-            return Err(ProviderError::new(format!(
-                "the job failed on {} ({}); the end of its output:\n{}{}",
-                master.hostname,
-                output.status(),
-                tail(&stdout, 1024),
-                tail(&stderr, 2048)
-            )));
+        .await;
+        let watch = match Arc::try_unwrap(watch) {
+            Ok(watch) => watch.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()),
+            Err(_) => return Err(ProviderError::new("the job's output reader did not finish")),
+        };
+        let Watch { log, stdout, stderr, application_id, .. } = watch;
+        if let Err(error) = log.finish() {
+            ctx.log().warn(&format!("the local copy of the driver log is incomplete: {error}"));
         }
-        job.status = Some("SUCCEEDED".into());
-        job.exit_code = Some(0);
-        job.application_id = application_id(&stderr).or_else(|| application_id(&stdout));
+        job.application_id = application_id;
         job.ui_url = job.application_id.as_ref().map(|app| format!("{}/app/?appId={app}", cluster.master_ui_url));
-        job.output = Some(tail(&stdout, OUTPUT_LIMIT));
-        Ok(job)
+        job.output = Some(tail(stdout.text(), OUTPUT_LIMIT));
+        let where_logged = format!("Its whole log: {local_log} (`strata logs`), and {remote_log}.");
+        let (exit_code, why) = match run {
+            Ok(output) if output.success() => {
+                job.status = Some("SUCCEEDED".into());
+                job.exit_code = Some(0);
+                return Ok(job);
+            }
+            Ok(output) => {
+                let lines = error_lines(stdout.text(), stderr.text());
+                let quoted: String = lines.iter().map(|line| format!("\n  {line}")).collect();
+                let code = output.signal.is_none().then_some(i64::from(output.exit_code));
+                (code, format!("the job failed on {} ({}):{quoted}", master.hostname, output.status()))
+            }
+            Err(DeployError::Timeout { timeout, .. }) => {
+                (None, format!("the job did not finish within {}s and was killed", timeout.as_secs()))
+            }
+            // Nothing ran, or the connection broke: no job to record, no log to keep.
+            Err(error) => {
+                let _ = log::remove(&settings.state_dir, &id);
+                return Err(ProviderError::new(error.to_string()));
+            }
+        };
+        job.status = Some("FAILED".into());
+        job.exit_code = exit_code;
+        Err(ProviderError::new(format!("{why}\n{where_logged}")).with_model(&job))
     }
 
     async fn read(&self, _ctx: &Ctx, current: Job) -> Result<Option<Job>, ProviderError> {
@@ -269,8 +314,13 @@ impl Resource for JobResource {
     }
 
     async fn delete(&self, ctx: &Ctx, prior: Job) -> Result<(), ProviderError> {
-        // The job's files go with the master; remove them if the cluster is still there.
+        // The local log goes; the job's files go with the master: removed if the cluster is
+        // still there.
         let (Some(id), Ok(settings)) = (prior.id.clone(), settings(ctx)) else { return Ok(()) };
+        let (state_dir, local_id) = (settings.state_dir.clone(), id.clone());
+        if let Err(error) = blocking(move || log::remove(&state_dir, &local_id)).await? {
+            ctx.log().warn(&error.message);
+        }
         let cluster_id = prior.cluster.clone();
         let Ok(Some(cluster)) = blocking(move || record::read(&settings.state_dir, &cluster_id)).await? else {
             return Ok(());
@@ -316,6 +366,7 @@ mod tests {
             ui_url: None,
             output: None,
             main_sha256: None,
+            log_path: None,
         }
     }
 

@@ -3,7 +3,8 @@
 //! mid-apply, after one progress report), `hang` (never answers; only a timeout or cancel
 //! ends it), `garbage` (writes a non-frame line to stdout), `inconsistent_plan` (plans a
 //! `name` other than configured), `inconsistent_apply` (applies a `name` other than planned),
-//! `progress` (reports three steps). `delay_ms` sleeps before answering.
+//! `progress` (reports three steps), `fail_partial` (makes the object, then fails with it as
+//! partial state, like a job that ran and failed). `delay_ms` sleeps before answering.
 //!
 //! Written on the SDK's typed layer, so the plugin tests drive it through the real protocol.
 
@@ -11,7 +12,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use strata_provider_sdk::{
-    Ctx, Model, Plan, Planned, ProviderBuilder, ProviderError, Resource, TypedProvider, async_trait,
+    Ctx, Model, Plan, Planned, ProviderBuilder, ProviderError, Resource, TypedProvider, WithModel, async_trait,
 };
 
 pub const THING: &str = "test_thing";
@@ -23,7 +24,10 @@ pub struct Thing {
     #[strata(required, force_new)]
     pub name: String,
     /// What apply does.
-    #[strata(optional, allowed = "ok,fail,crash,hang,garbage,inconsistent_plan,inconsistent_apply,progress")]
+    #[strata(
+        optional,
+        allowed = "ok,fail,crash,hang,garbage,inconsistent_plan,inconsistent_apply,progress,fail_partial"
+    )]
     pub behavior: Option<String>,
     /// Milliseconds apply sleeps.
     #[strata(optional)]
@@ -88,8 +92,13 @@ impl ThingResource {
             let token = ctx.idempotency_token();
             thing.id = Some(if token.is_empty() { format!("thing-{}", thing.name) } else { token.to_owned() });
         }
-        if thing.behavior.as_deref() == Some("inconsistent_apply") {
-            thing.name = "something-else".to_owned();
+        match thing.behavior.as_deref() {
+            Some("inconsistent_apply") => thing.name = "something-else".to_owned(),
+            Some("fail_partial") => {
+                let error = ProviderError::at("behavior", "asked to fail after making the object");
+                return Err(error.with_model(&thing));
+            }
+            _ => {}
         }
         Ok(thing)
     }
@@ -141,8 +150,17 @@ mod tests {
 
     use super::*;
 
-    const BEHAVIORS: &[&str] =
-        &["ok", "fail", "crash", "hang", "garbage", "inconsistent_plan", "inconsistent_apply", "progress"];
+    const BEHAVIORS: &[&str] = &[
+        "ok",
+        "fail",
+        "crash",
+        "hang",
+        "garbage",
+        "inconsistent_plan",
+        "inconsistent_apply",
+        "progress",
+        "fail_partial",
+    ];
 
     /// The schema the hand-written provider served before the typed rewrite: names, types,
     /// flags and descriptions the scenarios and users rely on.

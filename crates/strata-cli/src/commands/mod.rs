@@ -2,11 +2,14 @@
 
 mod apply;
 mod backend;
+mod drift;
 mod fmt;
 mod force_unlock;
 mod graph;
 mod import;
+mod job_run;
 mod local;
+mod logs;
 mod output;
 mod plan;
 mod plugins;
@@ -42,10 +45,13 @@ pub fn run(command: Command, printer: &Printer) -> u8 {
         Command::State(command) => state::run(&command, printer),
         Command::ForceUnlock(args) => force_unlock::run(&args, printer),
         Command::Import(args) => import::run(&args, printer),
+        Command::Drift(args) => drift::run(&args, printer),
         Command::Refresh(mut args) => {
             args.refresh_only = true;
             apply::run(&args, false, printer)
         }
+        Command::Run(args) => job_run::run(args, printer),
+        Command::Logs(args) => logs::run(&args, printer),
         Command::Local(command) => local::run(&command, printer),
         Command::Releases(command) => releases::run(&command, printer),
     }

@@ -28,7 +28,8 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
                 return 1;
             };
             let value = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
-            let mut text = format!("# {address}:\n");
+            let tainted = if instance.status == strata_state::InstanceStatus::Tainted { " (tainted)" } else { "" };
+            let mut text = format!("# {address}:{tainted}\n");
             if let Some(entries) = value.as_mapping() {
                 for (name, v) in entries {
                     text.push_str(&format!("  {name} = {}\n", v.to_hcl()));

@@ -2,11 +2,12 @@
 
 use std::fmt::Write as _;
 
-use strata_plan::{Action, Plan, PlanMode, ResourceChange};
+use strata_plan::{Action, ActionReason, Plan, PlanMode, ResourceChange};
 use strata_value::Value;
 
-/// The whole plan as text (stdout).
-pub fn render(plan: &Plan) -> String {
+/// The plan's "Objects changed outside Strata" section (empty without drift); also what
+/// `strata drift` prints.
+pub fn render_drift(plan: &Plan) -> String {
     let mut out = String::new();
     if !plan.drift.is_empty() {
         out.push_str(
@@ -18,6 +19,12 @@ pub fn render(plan: &Plan) -> String {
             render_change(&mut out, change);
         }
     }
+    out
+}
+
+/// The whole plan as text (stdout).
+pub fn render(plan: &Plan) -> String {
+    let mut out = render_drift(plan);
     for moved in &plan.moved {
         let _ = writeln!(out, "\n  # {} has moved to {}", moved.from, moved.to);
     }
@@ -81,7 +88,12 @@ fn headline(change: &ResourceChange) -> String {
         Action::NoOp => String::new(),
     };
     match &change.reason {
-        Some(reason) if change.action != Action::Create => format!("{base} ({})", reason.describe()),
+        // Most reasons are whole headlines, in Terraform's words ("is tainted, so it must be
+        // replaced"); the others qualify the action.
+        Some(reason @ (ActionReason::NoInstanceKey | ActionReason::InterruptedCreate)) => {
+            format!("{base} ({})", reason.describe())
+        }
+        Some(reason) if change.action != Action::Create => reason.describe(),
         _ => base,
     }
 }
