@@ -5,6 +5,12 @@
 #   - ZooKeeper 3.8.0 from Debian (`apt-get install zookeeper`): jars under /usr/share/java,
 #     which every namespace host sees (hosts share /usr). Nothing is started: apt never starts
 #     services here (policy-rc.d), and the provider runs ZooKeeper itself on each host.
+#   - The PostgreSQL JDBC driver (the POSTGRESQL_JDBC component, Debian's
+#     `libpostgresql-jdbc-java`, /usr/share/java/postgresql.jar, for the Hive metastore client of
+#     clusters with an `emr_metastore`): its .deb is fetched with `apt-get download` from the
+#     mirror apt is configured with into $STRATA_COMPONENT_CACHE/artifacts/postgresql_jdbc,
+#     checked against the catalog's sha256, and installed from there with the catalog's install
+#     command (`dpkg -i <artifact_dir>/*.deb`).
 #   - Spark from PyPI's `pyspark` (a full SPARK_HOME: bin/spark-class, jars, Python examples),
 #     installed with `pip install --target` into the component cache
 #     $STRATA_COMPONENT_CACHE/pyspark-<version> (default /var/cache/strata/components). The
@@ -27,14 +33,25 @@ PYSPARK_SHA256="e8c517948eff7088a7aa07449aa8eafa4a15a8d50319de2525a6fd26622476c6
 PY4J_VERSION="0.10.9.9"
 PY4J_SHA256="c7c26e4158defb37b0bb124933163641a2ff6e3a3913f7811b0ddbe07ed61533"
 ZOOKEEPER_VERSION="3.8.0-11+deb12u2"
+JDBC_PACKAGE="libpostgresql-jdbc-java"
+JDBC_VERSION="42.5.5-0+deb12u1"
+JDBC_SHA256="2092c08d8ff68fc59434fc32fa75714f38b74bfe4fd78f457765c73d47963832"
 CACHE="${STRATA_COMPONENT_CACHE:-/var/cache/strata/components}"
 SPARK_DIR="$CACHE/pyspark-$SPARK_VERSION"
+JDBC_DIR="$CACHE/artifacts/postgresql_jdbc"
+JDBC_DEB="$JDBC_DIR/${JDBC_PACKAGE}_${JDBC_VERSION}_all.deb"
 PYTHON="${STRATA_PYTHON:-/usr/bin/python3}"
 
 zookeeper_ok() {
     [[ -f /usr/share/java/zookeeper.jar ]] &&
         [[ "$(dpkg-query -W -f='${Version}' zookeeper 2>/dev/null)" == "$ZOOKEEPER_VERSION" ]] &&
         [[ -f /usr/share/java/slf4j-simple.jar ]]
+}
+
+jdbc_ok() {
+    [[ -f /usr/share/java/postgresql.jar && -f "$JDBC_DEB" ]] &&
+        [[ "$(dpkg-query -W -f='${Version}' "$JDBC_PACKAGE" 2>/dev/null)" == "$JDBC_VERSION" ]] &&
+        [[ "$(sha256sum "$JDBC_DEB" | cut -d' ' -f1)" == "$JDBC_SHA256" ]]
 }
 
 spark_ok() {
@@ -46,6 +63,7 @@ spark_ok() {
 if [[ "${1:-}" == "--check" ]]; then
     missing=()
     zookeeper_ok || missing+=("zookeeper $ZOOKEEPER_VERSION (apt)")
+    jdbc_ok || missing+=("$JDBC_PACKAGE $JDBC_VERSION (apt, $JDBC_DEB)")
     spark_ok || missing+=("pyspark $SPARK_VERSION in $SPARK_DIR")
     if (( ${#missing[@]} > 0 )); then
         echo "install-components: missing ${missing[*]}" >&2
@@ -55,7 +73,7 @@ if [[ "${1:-}" == "--check" ]]; then
 fi
 
 if [[ "$(id -u)" != 0 ]]; then
-    if zookeeper_ok && spark_ok; then exit 0; fi
+    if zookeeper_ok && jdbc_ok && spark_ok; then exit 0; fi
     echo "install-components: components are missing; run as root" >&2
     exit 1
 fi
@@ -68,6 +86,33 @@ if ! zookeeper_ok; then
     fi
     apt-get install -y -qq --no-install-recommends "zookeeper=$ZOOKEEPER_VERSION" libslf4j-java >/dev/null
     zookeeper_ok || { echo "install-components: zookeeper $ZOOKEEPER_VERSION did not install" >&2; exit 1; }
+fi
+
+if ! jdbc_ok; then
+    echo "install-components: installing $JDBC_PACKAGE $JDBC_VERSION (apt-get download into $JDBC_DIR)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-cache policy "$JDBC_PACKAGE" 2>/dev/null | grep -qF "$JDBC_VERSION"; then
+        apt-get update -qq >/dev/null
+    fi
+    mkdir -p "$JDBC_DIR"
+    work="$(mktemp -d "$JDBC_DIR/.download.XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
+    # apt drops to the _apt user to download; that user may not write here, and apt then
+    # downloads as root (it says so): nothing to worry about.
+    (cd "$work" && apt-get download -qq "$JDBC_PACKAGE=$JDBC_VERSION" 2>&1 | grep -v "unsandboxed" >&2 || true)
+    downloaded="$work/$(basename "$JDBC_DEB")"
+    [[ -f "$downloaded" ]] || { echo "install-components: apt-get download gave no $(basename "$JDBC_DEB")" >&2; exit 1; }
+    actual="$(sha256sum "$downloaded" | cut -d' ' -f1)"
+    if [[ "$actual" != "$JDBC_SHA256" ]]; then
+        echo "install-components: $downloaded has sha256 $actual, the release catalog says $JDBC_SHA256" >&2
+        exit 1
+    fi
+    mv "$downloaded" "$JDBC_DEB"
+    rm -rf "$work"
+    trap - EXIT
+    # The catalog's install command for POSTGRESQL_JDBC, with {artifact_dir} filled in.
+    dpkg -i "$JDBC_DIR"/*.deb >/dev/null
+    jdbc_ok || { echo "install-components: $JDBC_PACKAGE $JDBC_VERSION did not install" >&2; exit 1; }
 fi
 
 if ! spark_ok; then

@@ -597,14 +597,18 @@ component "POSTGRESQL" {
     version = "15.18-0+deb12u1"
   }
 
+  # The cluster lives in {data_dir}/main (Debian's layout): {data_dir} itself may be made by
+  # the deployer with its own owner and mode, the cluster directory must be the server's, 0700.
+  # The server is started with setpriv, which execs it as postgres: it is the supervised
+  # process itself (runuser would stay in between as a parent that SIGKILLs it 2 s after a TERM).
   service "metastore-db" {
     roles = ["MASTER"]
     init = [
-      "install -d -o postgres -g postgres -m 0700 {data_dir} {run_dir}",
-      "test -f {data_dir}/PG_VERSION || runuser -u postgres -- {home}/bin/initdb -D {data_dir} --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8",
+      "install -d -o postgres -g postgres -m 0700 {data_dir}/main {run_dir}",
+      "test -f {data_dir}/main/PG_VERSION || runuser -u postgres -- {home}/bin/initdb -D {data_dir}/main --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8",
     ]
-    start = "runuser -u postgres -- {home}/bin/postgres -D {data_dir} -c config_file={conf_dir}/postgresql.conf"
-    stop  = "runuser -u postgres -- {home}/bin/pg_ctl -D {data_dir} stop -m fast -w"
+    start = "setpriv --reuid=postgres --regid=postgres --init-groups {home}/bin/postgres -D {data_dir}/main -c config_file={conf_dir}/postgresql.conf"
+    stop  = "runuser -u postgres -- {home}/bin/pg_ctl -D {data_dir}/main stop -m fast -w"
     post_start = [
       "runuser -u postgres -- {home}/bin/psql -h {run_dir} -d postgres -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'hive'\" | grep -q 1 || runuser -u postgres -- {home}/bin/psql -h {run_dir} -d postgres -c 'CREATE ROLE hive LOGIN'",
       "runuser -u postgres -- {home}/bin/psql -h {run_dir} -d postgres -c \"ALTER ROLE hive PASSWORD '{metastore_password}'\"",
@@ -650,7 +654,8 @@ component "POSTGRESQL_JDBC" {
   description  = "The JDBC driver the metastore client uses: /usr/share/java/postgresql.jar."
   home         = "/usr/share/java"
   roles        = ["MASTER", "GATEWAY"]
-  install      = ["apt-get install -y --no-download --no-install-recommends {artifact_dir}/*.deb"]
+  install      = ["dpkg -i {artifact_dir}/*.deb"]
+  notes        = "No dependencies, so dpkg installs the verified .deb as it is: `apt-get install --no-download <file>.deb` would want the same version from the mirror instead (apt prefers the repository's copy of an identical version) and fail offline."
 
   artifact "libpostgresql-jdbc-java" {
     kind    = "deb"

@@ -8,6 +8,14 @@
 //! cluster that matches changes nothing, which is how drift is repaired: a dead service is
 //! started again, a changed configuration file restarts the services that read it (one host
 //! at a time).
+//!
+//! A cluster with `metastore = emr_metastore.X.id` finds the metastore through its record
+//! ([`crate::metastore_record`]), routes its network to the metastore's
+//! ([`strata_provider_local::routing`]) and gives Spark a `hive-site.xml` naming it
+//! ([`crate::metastore_client`]). Changing `metastore` is an update in place: the routing
+//! follows, `hive-site.xml` is rewritten (drivers read it when they start) and the Spark
+//! daemons restart one host at a time because `spark-defaults.conf` changes (the warehouse and
+//! the JDBC driver's class path). The hosts, their services and the cluster's own files stay.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -17,14 +25,16 @@ use std::time::Instant;
 use strata_deploy::{HostSpec, ServiceSpec, SessionPool};
 use strata_provider_local::{HostInfo, HostStatus, Network};
 use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
-use strata_release::ArtifactKind;
+use strata_release::{ArtifactKind, Component};
 
 use crate::deploy::{self, Masters, Preparation, ServiceTarget};
 use crate::machine::{self, ClusterHosts};
+use crate::metastore::read_metastore;
+use crate::metastore_client::JDBC_DRIVER_JAR;
 use crate::model::{CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, NodeGroup, RUNNING, Settings};
 use crate::record::{self, ClusterRecord, NodeRecord};
 use crate::release::{self, SPARK_MASTER_SERVICE};
-use crate::render::{Layout, component_directory, unit_name};
+use crate::render::{HostPlan, Layout, component_directory, unit_name};
 use crate::settings::Resolved;
 use crate::topology::{Topology, status_key};
 
@@ -63,17 +73,21 @@ fn topology_of(cluster: &Cluster) -> Result<Topology, ProviderError> {
     Topology::new(&cluster.name, &cluster.release, &cluster.services, &cluster.node_group, &cluster.config)
 }
 
-/// Checks this machine has the release's components where every node sees them: Debian
-/// packages' homes under `/usr`, and PyPI artifacts complete in the component cache, each with
-/// the sha256 the catalog records. An error says how to install them.
-fn check_components(settings: &Resolved, topology: &Topology) -> Result<(), ProviderError> {
+/// Checks this machine has `components` where every node sees them: Debian packages' homes
+/// under `/usr`, and PyPI artifacts complete in the component cache, each with the sha256 the
+/// catalog records. An error says how to install them.
+pub(crate) fn check_components(
+    settings: &Resolved,
+    release: &str,
+    components: &[&'static Component],
+) -> Result<(), ProviderError> {
     let cache = settings.component_cache.to_string_lossy();
-    for component in &topology.components {
+    for component in components {
         let missing = |what: String| {
             ProviderError::new(format!(
-                "{} {} of {} is not installed on this machine ({what}): run `bash .ci/install-components.sh` as root \
-                 (it installs the release's artifacts where every host sees them)",
-                component.key, component.version, topology.release.name
+                "{} {} of {release} is not installed on this machine ({what}): run `bash .ci/install-components.sh` as \
+                 root (it installs the release's artifacts where every host sees them)",
+                component.key, component.version
             ))
         };
         let install_dir = component_directory(&cache, component, "install_dir").unwrap_or_default();
@@ -99,6 +113,67 @@ fn check_components(settings: &Resolved, topology: &Topology) -> Result<(), Prov
         if !std::path::Path::new(&home).exists() {
             return Err(missing(format!("{home} is missing")));
         }
+        if component.key == "POSTGRESQL_JDBC" && !std::path::Path::new(JDBC_DRIVER_JAR).exists() {
+            return Err(missing(format!("{JDBC_DRIVER_JAR} is missing")));
+        }
+    }
+    Ok(())
+}
+
+/// Every node's plan, login and address, by hostname.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NodeTargets<'a> {
+    pub plans: &'a BTreeMap<String, HostPlan>,
+    pub ssh: &'a BTreeMap<String, HostSpec>,
+    pub ips: &'a BTreeMap<String, Ipv4Addr>,
+}
+
+/// Starts the services of `topology` wave by wave: the services of a wave start together on
+/// every node that runs them, and each is healthy everywhere before the next wave starts.
+pub(crate) async fn start_waves(
+    pool: &Arc<SessionPool>,
+    ctx: &Ctx,
+    topology: &Topology,
+    nodes: NodeTargets<'_>,
+    masters: &Masters,
+    started: Instant,
+) -> Result<(), ProviderError> {
+    let NodeTargets { plans, ssh, ips } = nodes;
+    for wave in &topology.waves {
+        // The services of a wave depend only on earlier waves: they start together.
+        let starts = wave.iter().map(|service| {
+            let targets: Vec<ServiceTarget> = topology
+                .nodes_running(service)
+                .into_iter()
+                .map(|node| {
+                    let planned = plans[&node.hostname]
+                        .services
+                        .iter()
+                        .find(|planned| planned.service.name == service.name)
+                        .expect("a node running a service has it planned")
+                        .clone();
+                    ServiceTarget { ssh: ssh[&node.hostname].clone(), ip: ips[&node.hostname], planned }
+                })
+                .collect();
+            let name = service.name.as_str();
+            async move {
+                if targets.is_empty() {
+                    return Ok(None);
+                }
+                let report = |message: String| ctx.status(message);
+                deploy::start_service(pool, name, targets, masters, report).await.map(|done| Some((name, done)))
+            }
+        });
+        for (name, done) in futures::future::try_join_all(starts).await?.into_iter().flatten() {
+            ctx.log().info(&format!(
+                "{} {}: {name} healthy after {:.1?} (started on {:?}, restarted on {:?})",
+                ctx.type_name(),
+                topology.name,
+                started.elapsed(),
+                done.started,
+                done.restarted
+            ));
+        }
     }
     Ok(())
 }
@@ -109,7 +184,15 @@ impl ClusterResource {
         let started = Instant::now();
         let settings = settings(ctx)?;
         let topology = topology_of(&cluster)?;
-        check_components(&settings, &topology)?;
+        let metastore = match &cluster.metastore {
+            Some(metastore) => Some(read_metastore(&settings, metastore)?),
+            None => None,
+        };
+        let mut components = topology.components.clone();
+        if metastore.is_some() {
+            components.extend(topology.release.component("POSTGRESQL_JDBC"));
+        }
+        check_components(&settings, &topology.release.name.to_string(), &components)?;
 
         let hosts_ctx = ctx.clone();
         let (host_settings, host_topology, host_id) = (settings.clone(), topology.clone(), id.clone());
@@ -124,6 +207,15 @@ impl ClusterResource {
         let network = Arc::new(network);
         let key = machine::client_key(&network);
         ctx.log().info(&format!("cluster {id}: {} hosts ({created} new) after {:.1?}", nodes.len(), started.elapsed()));
+        // Routes to the metastore's network (and none anywhere else); none without one.
+        let client = machine::endpoint(&network);
+        let server = metastore.as_ref().map(|metastore| metastore.endpoint()).transpose()?;
+        blocking(move || match &server {
+            Some(server) => strata_provider_local::routing::link(&client, server),
+            None => strata_provider_local::routing::isolate(&client),
+        })
+        .await?
+        .map_err(|error| ProviderError::new(format!("routing the cluster's network to its metastore: {error}")))?;
 
         let ips: BTreeMap<String, Ipv4Addr> =
             nodes.iter().map(|(node, info)| (node.hostname.clone(), info.ip)).collect();
@@ -141,6 +233,8 @@ impl ClusterResource {
             component_cache: &cache,
             shared_dir: &shared,
             cluster_cidr: &cidr,
+            metastore: metastore.as_ref(),
+            data_root: None,
         };
         std::fs::create_dir_all(&shared_dir)
             .map_err(|error| ProviderError::new(format!("creating {}: {error}", shared_dir.display())))?;
@@ -182,42 +276,8 @@ impl ClusterResource {
             ips: release_nodes(&topology, SPARK_MASTER_SERVICE).iter().map(|node| ips[&node.hostname]).collect(),
             ui_port: release::port(topology.release, SPARK_MASTER_SERVICE, 1).unwrap_or(8080),
         };
-        for wave in &topology.waves {
-            // The services of a wave depend only on earlier waves: they start together.
-            let starts = wave.iter().map(|service| {
-                let targets: Vec<ServiceTarget> = topology
-                    .nodes_running(service)
-                    .into_iter()
-                    .map(|node| {
-                        let planned = plans[&node.hostname]
-                            .services
-                            .iter()
-                            .find(|planned| planned.service.name == service.name)
-                            .expect("a node running a service has it planned")
-                            .clone();
-                        ServiceTarget { ssh: ssh[&node.hostname].clone(), ip: ips[&node.hostname], planned }
-                    })
-                    .collect();
-                let (masters, name) = (&masters, service.name.as_str());
-                async move {
-                    if targets.is_empty() {
-                        return Ok(None);
-                    }
-                    let report = |message: String| ctx.status(message);
-                    deploy::start_service(&self.pool, name, targets, masters, report)
-                        .await
-                        .map(|done| Some((name, done)))
-                }
-            });
-            for (name, done) in futures::future::try_join_all(starts).await?.into_iter().flatten() {
-                ctx.log().info(&format!(
-                    "cluster {id}: {name} healthy after {:.1?} (started on {:?}, restarted on {:?})",
-                    started.elapsed(),
-                    done.started,
-                    done.restarted
-                ));
-            }
-        }
+        let targets = NodeTargets { plans: &plans, ssh: &ssh, ips: &ips };
+        start_waves(&self.pool, ctx, &topology, targets, &masters, started).await?;
 
         if !extra.is_empty() {
             self.remove_hosts(ctx, &topology, &network, &key, extra).await?;
@@ -372,7 +432,7 @@ fn known_blocks<M: Model>(config: &Value, name: &str) -> Option<BTreeMap<String,
 }
 
 /// Every service name of the catalog's installable releases (for cleaning up launchers).
-fn all_services() -> Vec<&'static str> {
+pub(crate) fn all_services() -> Vec<&'static str> {
     let releases = strata_release::Catalog::builtin().list().iter().filter(|release| release.installable);
     releases.flat_map(|release| release.services().map(|service| service.name.as_str())).collect()
 }
@@ -404,14 +464,10 @@ impl Resource for ClusterResource {
     type Model = Cluster;
     const TYPE_NAME: &'static str = EMR_CLUSTER;
 
-    async fn plan(&self, _ctx: &Ctx, plan: &mut Plan<Cluster>) -> Result<(), ProviderError> {
+    async fn plan(&self, ctx: &Ctx, plan: &mut Plan<Cluster>) -> Result<(), ProviderError> {
         if let Planned::Known(Some(metastore)) = plan.config::<Option<String>>("metastore")? {
-            return Err(ProviderError::at(
-                "metastore",
-                format!(
-                    "an external metastore ({metastore}) is not supported on local clusters yet: remove `metastore`"
-                ),
-            ));
+            let settings = settings(ctx)?;
+            blocking(move || read_metastore(&settings, &metastore)).await??;
         }
         let (Planned::Known(name), Planned::Known(release), Planned::Known(services), Some(groups), Some(config)) = (
             plan.config::<String>("name")?,

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use strata_deploy::facts::{FactBatch, ServiceStatusFact};
 use strata_deploy::operations::Step;
+use strata_deploy::service::LOG_DIR;
 use strata_deploy::{
     ConnectOptions, Connection, DeployError, DesiredState, ExecOptions, HostOutcome, HostSpec, ServiceSpec,
     SessionPool, shell_quote,
@@ -338,7 +339,46 @@ pub async fn start_service(
     } else {
         format!("{name} healthy on {total}/{total}")
     });
+    run_post_start(pool, name, &targets).await?;
     Ok(done)
+}
+
+/// Runs the post-start script of every target that has one (idempotent commands, run on every
+/// converge). A failure names the host and the script's log, not its output: the commands may
+/// hold secrets (the metastore password).
+async fn run_post_start(pool: &Arc<SessionPool>, name: &str, targets: &[ServiceTarget]) -> Result<(), ProviderError> {
+    let scripts: BTreeMap<String, String> = targets
+        .iter()
+        .filter_map(|target| Some((target.ssh.name.clone(), target.planned.post_start.clone()?)))
+        .collect();
+    if scripts.is_empty() {
+        return Ok(());
+    }
+    let hosts: Vec<HostSpec> = targets
+        .iter()
+        .filter(|target| scripts.contains_key(&target.ssh.name))
+        .map(|target| target.ssh.clone())
+        .collect();
+    let scripts = Arc::new(scripts);
+    let outcomes = fan_out(
+        pool,
+        &hosts,
+        move |connection: &mut Connection| {
+            let script = scripts.get(&connection.host().name).cloned().unwrap_or_default();
+            let output = connection.run(&format!("sh {}", shell_quote(&script)), &options())?;
+            if output.success() {
+                return Ok(());
+            }
+            Err(DeployError::UnexpectedOutput {
+                host: connection.host().name.clone(),
+                action: format!("running {script}"),
+                output: format!("it failed ({}); its log is next to the service's in {LOG_DIR}", output.status()),
+            })
+        },
+        |_, _| {},
+    )
+    .await;
+    collect(&format!("the post-start commands of {name}"), outcomes).map(drop)
 }
 
 /// How often a health check also looks whether the service's process still runs.

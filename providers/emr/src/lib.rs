@@ -1,32 +1,48 @@
 //! The `emr` provider: `emr_cluster` makes a real cluster on this machine, its node groups as
 //! namespace hosts (`strata-provider-local`) and its release's services installed, configured,
-//! started in dependency order and health-checked over SSH (`strata-deploy`). Served as the
-//! plugin `strata-provider-emr` by `src/main.rs`; user documentation in `docs/emr-provider.md`.
+//! started in dependency order and health-checked over SSH (`strata-deploy`); `emr_metastore`
+//! is a Hive metastore database (PostgreSQL) on a host of its own that clusters share. Served
+//! as the plugin `strata-provider-emr` by `src/main.rs`; user documentation in
+//! `docs/emr-provider.md`.
 //!
-//! Entry point: [`provider`] (a [`TypedProvider`] with [`ClusterResource`] and
-//! [`JobResource`]).
+//! Entry point: [`provider`] (a [`TypedProvider`] with [`ClusterResource`], [`JobResource`]
+//! and [`MetastoreResource`]).
 //!
 //! # Code map
 //!
 //! Pure, tested with tables and golden files (`testdata/emr/`):
 //! - [`model`]: the resource and the provider block as `#[derive(Model)]` structs (the schema);
+//!   [`metastore_model`]: `emr_metastore`'s;
 //! - [`release`]: what `STRATA-1.0.0` is (components, artifacts, services, roles, start order,
 //!   health checks, which files each service reads);
 //! - [`topology`]: a configuration checked against its release, as nodes and their services;
-//! - [`render`]: each node's component links, directories, configuration files and launchers;
+//! - [`render`]: each node's component links, directories, configuration files, launchers and
+//!   post-start scripts;
+//! - [`metastore_client`]: what a cluster's Spark SQL needs for its metastore (`hive-site.xml`,
+//!   Hive support in `spark-defaults.conf`): an `emr_metastore`, or Derby of its own;
+//! - [`metastore_render`]: a metastore host's PostgreSQL and its Hive schema script;
 //! - [`settings`]: the provider block with its defaults.
 //!
 //! I/O: [`machine`] (the cluster's network and hosts, blocking), [`deploy`] (SSH: prepare,
 //! start a service across the cluster with health checks, stop, read service status),
 //! [`health`] (ruok and the Spark master's JSON over TCP from this machine), [`cluster`]
 //! (the `Resource`: plan, create/update = converge, read = drift, delete), [`record`] (how a
-//! job finds its cluster by id) and [`job`] (`emr_job`: a driver run on the master).
+//! job finds its cluster by id), [`job`] (`emr_job`: a driver run on the master),
+//! [`metastore`] (`emr_metastore`: its host, PostgreSQL, the schema, drift, delete) and
+//! [`metastore_record`] (how a cluster finds a metastore by id: address, password, warehouse,
+//! network; mode 0600). A cluster's network is routed to its metastore's by
+//! `strata_provider_local::routing` (see [`machine`]).
 
 pub mod cluster;
 pub mod deploy;
 pub mod health;
 pub mod job;
 pub mod machine;
+pub mod metastore;
+pub mod metastore_client;
+pub mod metastore_model;
+pub mod metastore_record;
+pub mod metastore_render;
 pub mod model;
 pub mod record;
 pub mod release;
@@ -38,6 +54,7 @@ use strata_provider_sdk::{ProviderBuilder, TypedProvider};
 
 pub use cluster::ClusterResource;
 pub use job::JobResource;
+pub use metastore::MetastoreResource;
 
 /// The `emr` provider.
 pub fn provider() -> TypedProvider {
@@ -45,5 +62,6 @@ pub fn provider() -> TypedProvider {
         .config::<model::Settings>()
         .resource(ClusterResource::default())
         .resource(JobResource::default())
+        .resource(MetastoreResource::default())
         .build()
 }

@@ -1,13 +1,18 @@
 //! A cluster's hosts on this machine, through the local provider's machinery
-//! (`strata-provider-local`): every cluster has a network of its own (`emr-<cluster id>`, a
-//! bridge and a /24 from the provider's subnet pool), and every node is a namespace host in it
-//! whose id follows from the cluster id and its hostname, so an interrupted apply finds the
-//! hosts it made. Blocking calls: run them off the async runtime.
+//! (`strata-provider-local`): every cluster (and every `emr_metastore`) has a network of its
+//! own (`emr-<id>`, a bridge and a /24 from the provider's subnet pool), and every node is a
+//! namespace host in it whose id follows from the cluster id and its hostname, so an
+//! interrupted apply finds the hosts it made. A cluster's network is routed to its
+//! metastore's and nowhere else ([`strata_provider_local::routing`]); removing a network
+//! removes its routes. Blocking calls: run them off the async runtime.
 
+use std::fs::TryLockError;
 use std::path::Path;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
+use strata_provider_local::routing::{self, Endpoint};
 use strata_provider_local::{Error as HostError, HostInfo, HostSpec, HostStatus, Network};
 use strata_provider_sdk::ProviderError;
 
@@ -25,6 +30,16 @@ pub fn network_name(cluster_id: &str) -> String {
 /// The cluster id a create with idempotency token `token` makes: `c` and 12 hex digits.
 pub fn cluster_id(token: &str) -> String {
     format!("c{}", &hex_digest(token)[..12])
+}
+
+/// The metastore id a create with idempotency token `token` makes: `m` and 12 hex digits.
+pub fn metastore_id(token: &str) -> String {
+    format!("m{}", &hex_digest(token)[..12])
+}
+
+/// The network as a routing endpoint (its bridge and subnet).
+pub fn endpoint(network: &Network) -> Endpoint {
+    Endpoint { bridge: network.bridge().to_string(), subnet: network.subnet() }
 }
 
 /// The local host id of node `hostname` of cluster `cluster_id`.
@@ -54,11 +69,47 @@ pub fn open_existing(settings: &Resolved, cluster_id: &str) -> Result<Option<Net
     Network::open(&settings.state_dir, &network_name(cluster_id), None).map(Some).map_err(host_error)
 }
 
+/// How long a network waits for another one to settle its subnet.
+const SUBNET_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Held while a new network takes a subnet of the pool: two networks made at once (two clusters
+/// of one apply, or a metastore and a cluster) would otherwise both try the same free /24,
+/// each see the other's claim, and move on to the next together, until the pool runs out.
+fn subnet_lock(settings: &Resolved) -> Result<std::fs::File, ProviderError> {
+    let path = settings.state_dir.join("emr").join("subnets.lock");
+    let error =
+        |action: &str, error: std::io::Error| ProviderError::new(format!("{action} {}: {error}", path.display()));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| error("creating the directory of", e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| error("opening", e))?;
+    let deadline = Instant::now() + SUBNET_LOCK_TIMEOUT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(TryLockError::WouldBlock) => {
+                return Err(error(
+                    "locking",
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "still held after 60 s"),
+                ));
+            }
+            Err(TryLockError::Error(e)) => return Err(error("locking", e)),
+        }
+    }
+}
+
 /// Opens the cluster's network, making it on the first free subnet of the pool if needed.
 pub fn open_or_make(settings: &Resolved, cluster_id: &str) -> Result<Network, ProviderError> {
     if let Some(network) = open_existing(settings, cluster_id)? {
         return Ok(network);
     }
+    let _lock = subnet_lock(settings)?;
     let name = network_name(cluster_id);
     let mut last = None;
     for subnet in settings.candidate_subnets() {
@@ -159,12 +210,13 @@ pub fn ensure_hosts(
     Ok(ClusterHosts { nodes: kept, extra, created })
 }
 
-/// Removes the cluster's network: every host of it, its bridge and its directory (client key
-/// included); then the launchers of `services` its hosts left in the machine's
+/// Removes the cluster's network: its routes to other networks, every host of it, its bridge
+/// and its directory (client key included); then the launchers of `services` its hosts left in the machine's
 /// `/etc/strata/services` (namespace hosts share the machine's `/etc`, see
 /// [`crate::render::unit_name`]; a graceful delete has removed them over SSH already, this
 /// catches hosts that were down), and the cluster's shared directory.
 pub fn remove_network(network: Network, services: &[&str], shared_dir: &Path) -> Result<(), ProviderError> {
+    routing::isolate(&endpoint(&network)).map_err(host_error)?;
     let ids: Vec<String> = network.hosts().map_err(host_error)?.into_iter().map(|info| info.id).collect();
     network.destroy().map_err(host_error)?;
     for id in &ids {

@@ -8,8 +8,9 @@ use strata_release::{Catalog, Component, Release, Service};
 /// Node-group roles, as in E-MapReduce.
 pub const ROLES: [&str; 4] = ["MASTER", "CORE", "TASK", "GATEWAY"];
 
-/// Components this provider runs on local hosts. The catalog's others (PostgreSQL as a
-/// metastore, the Spark SQL Thrift server) are refused with a message saying so.
+/// Components a cluster runs on local hosts. The catalog's others are refused with a message
+/// saying so: PostgreSQL and its JDBC driver run as an `emr_metastore` instead (its own host,
+/// shared by clusters), and the Spark SQL Thrift server is not supported yet.
 pub const SUPPORTED_COMPONENTS: [&str; 2] = ["ZOOKEEPER", "SPARK"];
 
 /// The service whose hosts `{zookeeper_connect}` lists.
@@ -61,10 +62,15 @@ pub fn components(release: &'static Release, services: &[String]) -> Result<Vec<
             .map(|component| component.key.as_str())
             .collect();
         let why = if needed_by.is_empty() { String::new() } else { format!(" (required by {})", needed_by.join(", ")) };
+        let instead = if unsupported.key.starts_with("POSTGRESQL") {
+            "; a PostgreSQL Hive metastore is an emr_metastore, which clusters name in `metastore`"
+        } else {
+            ""
+        };
         return Err(ProviderError::at(
             "services",
             format!(
-                "{} {} ({}){why} is not supported on local clusters yet; they run {}",
+                "{} {} ({}){why} is not supported on local clusters yet; they run {}{instead}",
                 unsupported.key,
                 unsupported.version,
                 unsupported.display_name,
@@ -123,6 +129,8 @@ mod tests {
         let strata = release("STRATA-1.0.0").unwrap();
         let error = components(strata, &["SPARK_THRIFT".to_string()]).unwrap_err();
         assert!(error.message.contains("not supported on local clusters yet"), "{}", error.message);
+        let error = components(strata, &["POSTGRESQL".to_string()]).unwrap_err();
+        assert!(error.message.contains("is an emr_metastore"), "{}", error.message);
         let error = components(strata, &["HIVE".to_string()]).unwrap_err();
         assert!(error.message.contains("\"HIVE\" is not a component of STRATA-1.0.0"), "{}", error.message);
     }

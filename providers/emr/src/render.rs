@@ -10,11 +10,22 @@
 //! node's own `/opt/strata/conf`, `/var/lib/strata` and `/run/strata`, `{log_dir}` is
 //! `/var/log/strata`, `{shared_dir}` the cluster's directory every node sees.
 //!
+//! `{metastore_host}` and `{metastore_password}` come from the metastore record a layout is given
+//! (an `emr_metastore`'s own host, or a cluster using it), and a layout may put `{data_dir}`
+//! under another root (a metastore keeps its database in its shared directory, so the data
+//! outlives its host).
+//!
 //! Configuration files are the release's defaults with the user's values merged over them
-//! (`strata_release::merge_config`). A service's launcher carries the sha256 of the files it
+//! (`strata_release::merge_config`); between the two, on nodes with Spark, the values
+//! [`crate::metastore_client`] gives for Hive support (`spark-defaults.conf`), and Spark gets a
+//! `hive-site.xml` of the cluster's metastore (mode 0600). A service's launcher carries the sha256 of the files it
 //! reads (`STRATA_CONFIG_SHA256`): the launcher is the service's definition, so a changed file
 //! restarts exactly the services that read it. A service's `init` commands run in its launcher,
-//! before its start command, on every start.
+//! before its start command, on every start; its `post_start` commands are written to a script
+//! of mode 0700 (they may hold the metastore password) that the deployer runs once the service
+//! is healthy, on every converge (they are idempotent). A catalog `stop` command is not run:
+//! the supervisor stops a service with TERM to its process group (for PostgreSQL, a smart
+//! shutdown), then KILL after the stop timeout.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -23,8 +34,10 @@ use std::time::Duration;
 use strata_deploy::operations::{DirectorySpec, FileSpec, SymlinkSpec};
 use strata_deploy::{DesiredState, FileContent, Mode, ServiceSpec, sha256_hex, shell_quote};
 use strata_provider_sdk::ProviderError;
-use strata_release::{ArtifactKind, Component, HealthCheck, Service, merge_config, placeholder};
+use strata_release::{ArtifactKind, Component, ConfigFormat, HealthCheck, Service, merge_config, placeholder};
 
+use crate::metastore_client;
+use crate::metastore_record::MetastoreRecord;
 use crate::model::ConfigFile;
 use crate::release::{self, SPARK_MASTER_SERVICE, ZOOKEEPER_SERVICE};
 use crate::topology::{Node, Topology};
@@ -60,8 +73,14 @@ pub struct Layout<'a> {
     pub component_cache: &'a str,
     /// A directory of this cluster every node sees (`{shared_dir}`).
     pub shared_dir: &'a str,
-    /// The cluster's network (`{cluster_cidr}`).
+    /// The cluster's network (`{cluster_cidr}`); for a metastore, the networks its clients
+    /// come from (the provider's subnet pool).
     pub cluster_cidr: &'a str,
+    /// The metastore the templates and Spark's `hive-site.xml` name; `None`: a cluster's own
+    /// (Derby, see [`metastore_client`]).
+    pub metastore: Option<&'a MetastoreRecord>,
+    /// Where `{data_dir}` is (`<root>/<component>`); `None`: the node's own [`DATA_DIR`].
+    pub data_root: Option<&'a str>,
 }
 
 /// A service on one node, ready to run.
@@ -72,6 +91,8 @@ pub struct PlannedService {
     pub health: Probe,
     /// How long it may take to become healthy.
     pub start_timeout: Duration,
+    /// The script of its `post_start` commands, run once it is healthy.
+    pub post_start: Option<String>,
 }
 
 /// A health check with its placeholders filled in.
@@ -143,7 +164,10 @@ impl Layout<'_> {
     }
 
     fn directory(&self, component: &Component, which: &str) -> Option<String> {
-        component_directory(self.component_cache, component, which)
+        match (which, self.data_root) {
+            ("data_dir", Some(root)) => Some(format!("{}/{}", root.trim_end_matches('/'), lower(component))),
+            _ => component_directory(self.component_cache, component, which),
+        }
     }
 
     /// The value of placeholder `name` for `component` on `node` (and `service`, for
@@ -171,11 +195,13 @@ impl Layout<'_> {
             "java_home" => JAVA_HOME.to_string(),
             "zookeeper_connect" => self.zookeeper_connect(),
             "spark_master_url" => self.master_url(),
+            "metastore_host" => self.metastore?.host_ip()?.to_string(),
+            "metastore_password" => self.metastore?.password.clone(),
             _ => return None,
         })
     }
 
-    fn expand(
+    pub(crate) fn expand(
         &self,
         template: &str,
         node: &Node,
@@ -184,6 +210,12 @@ impl Layout<'_> {
     ) -> Result<String, ProviderError> {
         placeholder::expand(template, &|name| self.value(node, component, service, name))
             .map_err(|error| ProviderError::new(format!("{} cannot be run on local hosts yet: {error}", component.key)))
+    }
+
+    /// A directory of `component` on the nodes (`conf_dir`, `run_dir`, ...; see
+    /// [`component_directory`]), `{data_dir}` under [`Layout::data_root`] when it is set.
+    pub(crate) fn directory_of(&self, component: &Component, which: &str) -> String {
+        self.directory(component, which).unwrap_or_default()
     }
 
     /// A component's home on every node (`{home}`).
@@ -209,32 +241,31 @@ impl Layout<'_> {
         for component in self.topology.components_on(node) {
             let home = self.directory(component, "home").unwrap_or_default();
             required.push(home.clone());
+            if component.key == "SPARK" {
+                required.extend(metastore_client::required(self.metastore));
+            }
             files.push(DesiredState::Symlink(SymlinkSpec {
                 path: Self::component_link(&component.key),
                 target: home.clone(),
             }));
             files.push(directory(&self.directory(component, "data_dir").unwrap_or_default()));
             for file in &component.config_files {
-                let hosts =
-                    file.host_entries.as_ref().map(|entries| self.service_ips(&entries.service)).unwrap_or_default();
-                let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
-                let lookup = |name: &str| self.value(node, component, None, name);
-                let defaults = file.expanded_defaults(&lookup, &hosts).map_err(|error| {
-                    ProviderError::new(format!("{} of {} cannot be written yet: {error}", file.name, component.key))
-                })?;
-                let user = self.config.get(&file.name).map(|config| config.values.clone()).unwrap_or_default();
-                let text = merge_config(&defaults, &user, file.format)
-                    .map_err(|error| ProviderError::at(format!("config.{}", file.name), error.to_string()))?;
-                let mode = file.mode.as_deref().and_then(|mode| u32::from_str_radix(mode, 8).ok()).unwrap_or(0o644);
-                files.push(DesiredState::File(FileSpec {
-                    path: self.expand(&file.path, node, component, None)?,
-                    content: FileContent::text(text.clone()),
-                    mode: Mode(mode),
-                }));
+                let (spec, text) = self.config_file(node, component, file)?;
+                files.push(DesiredState::File(spec));
                 contents.insert(file.name.as_str(), text);
             }
             if component.key == "SPARK" {
                 let conf_dir = self.directory(component, "conf_dir").unwrap_or_default();
+                let defaults = metastore_client::hive_site(self.metastore, self.shared_dir);
+                files.push(DesiredState::File(FileSpec {
+                    path: format!("{conf_dir}/{}", metastore_client::HIVE_SITE),
+                    content: FileContent::text(self.merge(
+                        metastore_client::HIVE_SITE,
+                        &defaults,
+                        ConfigFormat::Xml,
+                    )?),
+                    mode: Mode(metastore_client::HIVE_SITE_MODE),
+                }));
                 for command in SPARK_COMMANDS {
                     files.push(DesiredState::File(FileSpec {
                         path: format!("{BIN_DIR}/{command}"),
@@ -258,11 +289,69 @@ impl Layout<'_> {
                 .filter_map(|file| contents.get(file.as_str()).map(String::as_str))
                 .collect();
             let unit = unit_name(&service.name, self.host_ids.get(&node.hostname).map_or("", String::as_str));
-            services.push(self.planned_service(node, component, service, &unit, &read)?);
+            let mut planned = self.planned_service(node, component, service, &unit, &read)?;
+            if !service.post_start.is_empty() {
+                let path = format!(
+                    "{}/{}.post-start.sh",
+                    self.directory(component, "conf_dir").unwrap_or_default(),
+                    service.name
+                );
+                let mut script = format!(
+                    "#!/bin/sh\n# The post-start commands of {} on {}, written by Strata: run once it is healthy, on\n\
+                     # every apply (they are idempotent). Mode 0700: they may hold secrets.\nset -e\n\
+                     exec >> {LOG_DIR}/{unit}.post-start.log 2>&1\n",
+                    service.name, node.hostname
+                );
+                for command in &service.post_start {
+                    script.push_str(&self.expand(command, node, component, Some(service))?);
+                    script.push('\n');
+                }
+                files.push(DesiredState::File(FileSpec {
+                    path: path.clone(),
+                    content: FileContent::text(script),
+                    mode: Mode(0o700),
+                }));
+                planned.post_start = Some(path);
+            }
+            services.push(planned);
         }
         let setup =
             if node.hostname == self.topology.master().hostname { self.setup_commands(node)? } else { Vec::new() };
         Ok(HostPlan { files, services, required, setup })
+    }
+
+    /// A catalog configuration file of `component` on `node`: its defaults, the provider's
+    /// values (Hive support in `spark-defaults.conf`) and the user's `config` block merged.
+    pub(crate) fn config_file(
+        &self,
+        node: &Node,
+        component: &Component,
+        file: &strata_release::ConfigFile,
+    ) -> Result<(FileSpec, String), ProviderError> {
+        let hosts = file.host_entries.as_ref().map(|entries| self.service_ips(&entries.service)).unwrap_or_default();
+        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        let lookup = |name: &str| self.value(node, component, None, name);
+        let mut defaults = file.expanded_defaults(&lookup, &hosts).map_err(|error| {
+            ProviderError::new(format!("{} of {} cannot be written yet: {error}", file.name, component.key))
+        })?;
+        if component.key == "SPARK" && file.name == "spark-defaults.conf" {
+            defaults.extend(metastore_client::spark_defaults(self.metastore, self.shared_dir));
+        }
+        let text = self.merge(&file.name, &defaults, file.format)?;
+        let mode = file.mode.as_deref().and_then(|mode| u32::from_str_radix(mode, 8).ok()).unwrap_or(0o644);
+        let spec = FileSpec {
+            path: self.expand(&file.path, node, component, None)?,
+            content: FileContent::text(text.clone()),
+            mode: Mode(mode),
+        };
+        Ok((spec, text))
+    }
+
+    /// `defaults` with the user's `config "<name>"` values merged over them.
+    fn merge(&self, name: &str, defaults: &[(String, String)], format: ConfigFormat) -> Result<String, ProviderError> {
+        let user = self.config.get(name).map(|config| config.values.clone()).unwrap_or_default();
+        merge_config(defaults, &user, format)
+            .map_err(|error| ProviderError::at(format!("config.{name}"), error.to_string()))
     }
 
     /// The install commands that prepare cluster-wide directories (`mkdir -p
@@ -287,12 +376,6 @@ impl Layout<'_> {
         unit: &str,
         read: &[&str],
     ) -> Result<PlannedService, ProviderError> {
-        if service.stop.is_some() || !service.post_start.is_empty() {
-            return Err(ProviderError::new(format!(
-                "service {} needs a stop or post-start command, which local clusters do not run yet",
-                service.name
-            )));
-        }
         let start = self.expand(&service.start, node, component, Some(service))?;
         let mut steps = Vec::new();
         for init in &service.init {
@@ -338,6 +421,7 @@ impl Layout<'_> {
             spec,
             health,
             start_timeout: Duration::from_secs(u64::from(service.start_timeout_seconds)),
+            post_start: None,
         })
     }
 }
@@ -458,6 +542,9 @@ mod tests {
                     planned.start_timeout.as_secs(),
                     launcher_script(&planned.spec)
                 ));
+                if let Some(script) = &planned.post_start {
+                    text.push_str(&format!("--- post-start {script}\n"));
+                }
             }
         }
         text
@@ -477,10 +564,21 @@ mod tests {
             component_cache: "/var/cache/strata/components",
             shared_dir: "/srv/strata/clusters/c000000000001",
             cluster_cidr: "10.232.0.0/24",
+            metastore: None,
+            data_root: None,
         }
     }
 
     fn check(case: &str, groups: &[(&str, NodeGroup)], config: &[(&str, &[(&str, &str)])]) {
+        check_with(case, groups, config, None);
+    }
+
+    fn check_with(
+        case: &str,
+        groups: &[(&str, NodeGroup)],
+        config: &[(&str, &[(&str, &str)])],
+        metastore: Option<&MetastoreRecord>,
+    ) {
         let groups = groups.iter().map(|(name, group)| (name.to_string(), group.clone())).collect();
         let config: BTreeMap<String, ConfigFile> = config
             .iter()
@@ -504,7 +602,8 @@ mod tests {
             .enumerate()
             .map(|(i, node)| (node.hostname.clone(), format!("h{:012x}", i + 1)))
             .collect();
-        let actual = dump(&layout_of(&topology, &ips, &host_ids, &config));
+        let layout = Layout { metastore, ..layout_of(&topology, &ips, &host_ids, &config) };
+        let actual = dump(&layout);
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/emr/render").join(format!("{case}.txt"));
         if std::env::var_os("STRATA_UPDATE_GOLDEN").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -533,6 +632,16 @@ mod tests {
                 ("task", group("TASK", 1, "local.c1m2")),
             ],
             &[("zoo.cfg", &[("tickTime", "1000")]), ("spark-env.sh", &[("SPARK_WORKER_CORES", "2")])],
+        );
+    }
+
+    #[test]
+    fn with_a_shared_metastore() {
+        check_with(
+            "with-metastore",
+            &[("master", group("MASTER", 1, "local.c1m2")), ("core", group("CORE", 1, "local.c1m2"))],
+            &[("hive-site.xml", &[("hive.exec.dynamic.partition.mode", "nonstrict")])],
+            Some(&crate::metastore_record::tests::sample()),
         );
     }
 

@@ -9,8 +9,15 @@ use strata_provider_local::{INSTANCE_TYPES, InstanceType, instance_type};
 use strata_provider_sdk::ProviderError;
 use strata_release::{Component, Release, Role, Service};
 
+use crate::metastore_client;
 use crate::model::{ConfigFile, NodeGroup, RUNNING};
 use crate::release::{self, ZOOKEEPER_SERVICE};
+
+/// The components an `emr_metastore` runs: the database and the JDBC driver its schema tool
+/// connects with.
+pub const METASTORE_COMPONENTS: [&str; 2] = ["POSTGRESQL", "POSTGRESQL_JDBC"];
+/// The node group of a metastore's one node.
+pub const METASTORE_GROUP: &str = "db";
 
 /// Most nodes one node group may have on this machine.
 const MAX_NODES_PER_GROUP: i64 = 32;
@@ -55,6 +62,10 @@ impl Topology {
         let components = release::components(release, services)?;
         let waves = release::start_waves(release, &components)?;
         for file in config.keys() {
+            if file == metastore_client::HIVE_SITE && components.iter().any(|component| component.key == "SPARK") {
+                // Spark's own, written on every node with Spark (see `metastore_client`).
+                continue;
+            }
             let owner = release.config_files().find(|(_, config_file)| config_file.name == *file).map(|(c, _)| c);
             match owner {
                 Some(component) if components.iter().any(|chosen| chosen.key == component.key) => {}
@@ -166,6 +177,35 @@ impl Topology {
             ));
         }
         Ok(topology)
+    }
+
+    /// An `emr_metastore`'s: one MASTER node `<name>-db-0` of `instance_type` with the release's
+    /// PostgreSQL and its JDBC driver ([`METASTORE_COMPONENTS`]). Errors name the attribute.
+    pub fn metastore(name: &str, release_name: &str, instance_type_name: &str) -> Result<Topology, ProviderError> {
+        check_label(name).map_err(|reason| ProviderError::at("name", format!("metastore name {name:?} {reason}")))?;
+        let release = release::release(release_name)?;
+        let mut components = Vec::new();
+        for key in METASTORE_COMPONENTS {
+            components.push(release.component(key).ok_or_else(|| {
+                ProviderError::at("release", format!("{} has no {key}, which a metastore runs", release.name))
+            })?);
+        }
+        let waves = release::start_waves(release, &components)?;
+        let size = instance_type(instance_type_name).ok_or_else(|| {
+            let known: Vec<&str> = INSTANCE_TYPES.iter().map(|entry| entry.name).collect();
+            ProviderError::at(
+                "instance_type",
+                format!("unknown instance type {instance_type_name:?}; the local catalog has {}", known.join(", ")),
+            )
+        })?;
+        let node = Node {
+            hostname: format!("{name}-{METASTORE_GROUP}-0"),
+            node_group: METASTORE_GROUP.to_string(),
+            role: Role::Master,
+            index: 0,
+            instance_type: size,
+        };
+        Ok(Topology { name: name.to_string(), release, components, waves, nodes: vec![node] })
     }
 
     /// The node called `hostname`.
@@ -291,5 +331,24 @@ mod tests {
         assert_eq!(error.attribute.as_deref(), Some("release"));
         let error = Topology::new("a", "STRATA-1.0.0", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
         assert!(error.message.contains("\"HIVE\" is not a component of STRATA-1.0.0"), "{}", error.message);
+        assert!(topology(&[("master", group("MASTER", 1))], &["hive-site.xml"]).is_ok(), "Spark's hive-site.xml");
+    }
+
+    #[test]
+    fn a_metastore_is_one_database_node() {
+        let topology = Topology::metastore("shared", "STRATA-1.0.0", "local.c1m2").unwrap();
+        assert_eq!(topology.nodes.len(), 1);
+        assert_eq!(topology.master().hostname, "shared-db-0");
+        let services: Vec<&str> = topology.services_on(topology.master()).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(services, ["metastore-db"]);
+        assert!(topology.expected_status().contains_key("shared-db-0/metastore-db"));
+        for (name, release, size, attribute) in [
+            ("Shared", "STRATA-1.0.0", "local.c1m2", "name"),
+            ("shared", "EMR-3.2.0", "local.c1m2", "release"),
+            ("shared", "STRATA-1.0.0", "local.huge", "instance_type"),
+        ] {
+            let error = Topology::metastore(name, release, size).unwrap_err();
+            assert_eq!(error.attribute.as_deref(), Some(attribute), "{}", error.message);
+        }
     }
 }

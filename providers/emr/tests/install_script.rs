@@ -25,12 +25,16 @@ fn the_script_pins_the_catalogs_artifacts() {
     };
     let (pyspark, py4j) = (artifact("SPARK", "pyspark"), artifact("SPARK", "py4j"));
     let zookeeper = artifact("ZOOKEEPER", "zookeeper");
+    let jdbc = artifact("POSTGRESQL_JDBC", "libpostgresql-jdbc-java");
     for (name, expected) in [
         ("SPARK_VERSION", pyspark.version.as_deref()),
         ("PYSPARK_SHA256", pyspark.sha256.as_deref()),
         ("PY4J_VERSION", py4j.version.as_deref()),
         ("PY4J_SHA256", py4j.sha256.as_deref()),
         ("ZOOKEEPER_VERSION", zookeeper.version.as_deref()),
+        ("JDBC_PACKAGE", jdbc.package.as_deref()),
+        ("JDBC_VERSION", jdbc.version.as_deref()),
+        ("JDBC_SHA256", jdbc.sha256.as_deref()),
     ] {
         assert_eq!(Some(pinned(&script, name)), expected, "{name} in {}", path.display());
     }

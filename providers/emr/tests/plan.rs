@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use strata_provider::{PlanRequest, Provider};
+use strata_provider_emr::metastore_model::Metastore;
 use strata_provider_emr::model::{Cluster, ClusterHost, ConfigFile, NodeGroup};
 use strata_provider_sdk::{Model, Value};
 use strata_schema::SchemaSource;
@@ -247,7 +248,7 @@ fn plans() {
         ("EMR releases are data here", ("release", "EMR-3.2.0"), "release", "cannot be installed on this machine"),
         ("unsupported component", ("services", "SPARK_THRIFT"), "services", "not supported on local clusters yet"),
         ("unknown component", ("services", "HBASE"), "services", "is not a component of STRATA-1.0.0"),
-        ("metastore", ("metastore", "m-1"), "metastore", "not supported on local clusters yet"),
+        ("unknown metastore", ("metastore", "m-1"), "metastore", "there is no emr_metastore m-1 on this machine"),
         ("even masters", ("master", "2"), "node_group.master.count", "use an odd count"),
         ("negative count", ("core", "-1"), "node_group.core.count", "0 to 32"),
         ("unknown config file", ("config", "hdfs-site.xml"), "config.hdfs-site.xml", "no configuration file"),
@@ -288,7 +289,7 @@ fn the_schema_keeps_the_builtin_attributes() {
     let mut failures = Vec::new();
     for (type_name, resource) in &builtin.resources {
         let Some(ours) = served.resources.get(type_name) else {
-            // Served by the built-in schema until the plugin has it (emr_metastore).
+            failures.push(format!("{type_name} is not served"));
             continue;
         };
         for (name, attribute) in &resource.block.attributes {
@@ -309,8 +310,57 @@ fn the_schema_keeps_the_builtin_attributes() {
             }
         }
     }
-    assert!(served.resources.contains_key("emr_cluster") && served.resources.contains_key("emr_job"));
+    assert!(["emr_cluster", "emr_job", "emr_metastore"].iter().all(|name| served.resources.contains_key(*name)));
+    let password = &served.resources["emr_metastore"].block.attributes["password"];
+    assert!(password.sensitive && password.computed, "the metastore password is sensitive");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A metastore's create plan knows what does not depend on its host; its arguments are checked.
+#[test]
+fn metastore_plans() {
+    let provider = strata_provider_emr::provider();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let plan = |name: &str, instance_type: Option<&str>| {
+        let config = Metastore {
+            name: name.into(),
+            instance_type: instance_type.unwrap_or("local.c1m2").into(),
+            release: "STRATA-1.0.0".into(),
+            id: None,
+            host: None,
+            port: None,
+            database: None,
+            username: None,
+            password: None,
+            jdbc_url: None,
+            warehouse_dir: None,
+            status: None,
+            services_status: None,
+            ssh_private_key_path: None,
+            ssh_host_key_fingerprint: None,
+        };
+        let request = PlanRequest { type_name: "emr_metastore".into(), prior: None, config: config.encode() };
+        runtime.block_on(provider.plan(request))
+    };
+    let planned = plan("shared", None).unwrap().planned;
+    let planned = planned.as_mapping().unwrap();
+    assert_eq!(planned["instance_type"], Value::from("local.c1m2"));
+    assert_eq!(planned["release"], Value::from("STRATA-1.0.0"));
+    assert_eq!(planned["database"], Value::from("metastore"));
+    assert_eq!(planned["username"], Value::from("hive"));
+    assert_eq!(planned["status"], Value::from("RUNNING"));
+    assert_eq!(
+        planned["services_status"],
+        Value::Map([("shared-db-0/metastore-db".to_string(), Value::from("running"))].into())
+    );
+    for attribute in ["id", "host", "jdbc_url", "password", "warehouse_dir"] {
+        assert!(!planned[attribute].is_wholly_known(), "{attribute} is known after apply");
+    }
+    for (name, instance_type, attribute) in [("Shared", None, "name"), ("shared", Some("local.huge"), "instance_type")]
+    {
+        let error = plan(name, instance_type).unwrap_err();
+        assert_eq!(error.attribute.as_deref(), Some(attribute), "{}", error.message);
+    }
 }
 
 /// Attribute names as `&'static str` for the table (a test leaks a few bytes).

@@ -2,7 +2,8 @@
 //! process table, directories and sshd (optionally a whole root file system of its own:
 //! [`Isolation::Container`]), and the `local` provider that offers them as the resource
 //! `local_host` ([`provider::LocalProvider`], served as the plugin `strata-provider-local` by
-//! `src/main.rs`; user documentation in `docs/local-provider.md`).
+//! `src/main.rs`; user documentation in `docs/local-provider.md`). The same provider offers
+//! object storage on this machine, `local_bucket` and `local_bucket_object` ([Buckets](#buckets)).
 //!
 //! The machinery's entry point is [`Network::open`]; then [`Network::create_host`] (or
 //! [`Network::create_host_with`] an [`Isolation`]), [`Network::status`], [`Network::inspect`],
@@ -106,27 +107,47 @@
 //! and is reaped by it (this VM's PID 1 does so late, so it can show as a zombie, holding
 //! nothing, for a while).
 //!
+//! # Buckets
+//!
+//! A bucket is a directory `BUCKET_ROOT/<name>` ([`buckets::DEFAULT_BUCKET_ROOT`]:
+//! `/mnt/buckets`), an object a file in it. `/mnt` is not among the paths a namespace host
+//! binds privately (`layout::BIND_TARGETS`), so every namespace host sees the same directory at
+//! the same path: every node of a cluster reads the same input. Container hosts do not (their
+//! root is an overlay; nothing binds the bucket root into it yet). Ownership records live under
+//! the state directory (`STATE_DIR/buckets/<name>.json`), never in the bucket, so a bucket's
+//! listing holds only its objects. Names and keys follow OSS ([`bucket_names`]); objects are
+//! written atomically ([`bucket_objects`]). No root is needed with a bucket root and a state
+//! directory the caller may write.
+//!
 //! # Code map
 //!
 //! Pure planners, tested with fixtures (`testdata/local-hosts/`): [`subnet`] (addresses,
 //! overlap), `names`, `layout`, `sshd_config`, `setup_script`, `nspawn` (a container host's
 //! launch), `hosts_file`, `create_plan`, `bridge`, `teardown::plan`, `cgroups::plan`,
-//! `status::decide`, [`fingerprint`]. Thin runners: `runner` (commands with time limits),
-//! `facts` (reads `/proc`, `/sys`, `/run/netns`), `record` and `state_dir` (the files under the
-//! state directory), `lock` (the network lock, also the base root file system's), [`rootfs`]
-//! (build and cache the base), `launchers` (reaping), `host` (create), `inspect` (a host
-//! however broken), `keyscan` (the key an sshd presents), `teardown` (execute), [`network`],
-//! [`gc`]. [`Isolation`] names the two kinds of host.
+//! `status::decide`, [`fingerprint`], the plans of [`routing`] (two networks linked through
+//! this machine: per-bridge forwarding and policy rules scoped to their subnets). Thin
+//! runners: `runner` (commands with time limits), `facts` (reads `/proc`, `/sys`,
+//! `/run/netns`), `record` and `state_dir` (the files under the state directory), `lock` (the
+//! network lock, also the base root file system's), [`rootfs`] (build and cache the base),
+//! `launchers` (reaping), `host` (create), `inspect` (a host however broken), `keyscan` (the
+//! key an sshd presents), `teardown` (execute), [`network`],
+//! [`gc`]. [`Isolation`] names the two kinds of host. Buckets: [`bucket_names`] (pure, fixtures
+//! in `testdata/local-buckets/names.json`), [`buckets`] (layout, records, bucket directories),
+//! [`bucket_objects`] (atomic writes, digests, pruning).
 //!
 //! The provider ([`provider`]): `settings` (the provider block, the network's name),
 //! `schema`, `host_resource` (pure: plan, status, state values; fixtures in
 //! `testdata/local-provider/plan.json`), `install` (`auto_install`), `machine` (blocking work:
 //! opening the network, readying container hosts, create or adopt), and `mod.rs` (the
-//! `Provider` trait over the machinery). Real hosts: `tests/` (`containers.rs` for container
-//! hosts). End to end through `strata`: `crates/strata-cli/tests/local_hosts.rs` and
-//! `local_containers.rs`.
+//! `Provider` trait over the machinery; requests for bucket types go to `bucket` and
+//! `bucket_object`, typed SDK resources). Real hosts: `tests/` (`containers.rs` for container
+//! hosts). End to end through `strata`: `crates/strata-cli/tests/local_hosts.rs`,
+//! `local_containers.rs` and `local_buckets.rs` (no root needed).
 
 mod bridge;
+pub mod bucket_names;
+pub mod bucket_objects;
+pub mod buckets;
 mod cgroups;
 mod create_plan;
 mod error;
@@ -149,6 +170,7 @@ mod privileges;
 pub mod provider;
 mod record;
 pub mod rootfs;
+pub mod routing;
 mod runner;
 mod setup_script;
 mod sshd_config;

@@ -22,7 +22,15 @@
 //!   its `status`: `running` only when its sshd runs in its namespace and presents the host
 //!   key the state records (checked with `ssh-keyscan`), else `broken: <why>`, which the plan
 //!   then repairs by replacing the host. **find_by_token** and **import** read the same way.
+//!
+//! `local_bucket` and `local_bucket_object` (object storage on this machine: directories under
+//! `bucket_root` and the files in them) are typed resources on the SDK ([`bucket`],
+//! [`bucket_object`]), held in a [`TypedProvider`] that every request for their types goes to.
+//! They share the configuration through a [`BucketLayout`] set by `configure`, and need
+//! neither root (with a `bucket_root` of the caller's) nor the network.
 
+pub mod bucket;
+pub mod bucket_object;
 mod errors;
 pub mod host_resource;
 pub mod install;
@@ -30,31 +38,64 @@ mod machine;
 pub mod schema;
 pub mod settings;
 
+use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use strata_provider::{
     ApplyRequest, ApplyResponse, FindRequest, PlanRequest, PlanResponse, Progress, ProgressSink, Provider,
-    ProviderError, ReadRequest,
+    ProviderError, ReadRequest, UpgradeRequest,
 };
-use strata_provider_sdk::log;
+use strata_provider_sdk::{ProviderBuilder, TypedProvider, log};
 use strata_schema::ProviderSchema;
 use strata_value::Value;
 
+use self::bucket::{BucketResource, LOCAL_BUCKET};
+use self::bucket_object::{BucketObjectResource, LOCAL_BUCKET_OBJECT};
 use self::errors::provider_error;
 use self::host_resource::{HostConfig, HostFacts, attribute, state_value};
 use self::machine::{create_or_adopt, look, open_network, prepare_containers};
 use self::schema::{LOCAL_HOST, RUNNING};
+use crate::buckets::BucketLayout;
 use crate::{Error, HostSpec, Isolation, Network, privileges};
 
 pub use self::host_resource::host_id;
 pub use self::settings::{Settings, network_name};
 
 /// The `local` provider. Configure once, then any number of concurrent requests.
-#[derive(Debug, Default)]
 pub struct LocalProvider {
     settings: OnceLock<Settings>,
     network: tokio::sync::OnceCell<Arc<Network>>,
+    /// Where buckets live (from `bucket_root` and `state_dir`), shared with `storage`.
+    buckets: Arc<OnceLock<BucketLayout>>,
+    /// `local_bucket` and `local_bucket_object`.
+    storage: TypedProvider,
+}
+
+impl Default for LocalProvider {
+    fn default() -> LocalProvider {
+        let buckets = Arc::new(OnceLock::new());
+        let storage = ProviderBuilder::new("local", env!("CARGO_PKG_VERSION"))
+            .resource(BucketResource::new(buckets.clone()))
+            .resource(BucketObjectResource::new(buckets.clone()))
+            .build();
+        LocalProvider { settings: OnceLock::new(), network: tokio::sync::OnceCell::new(), buckets, storage }
+    }
+}
+
+impl fmt::Debug for LocalProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalProvider")
+            .field("settings", &self.settings)
+            .field("network", &self.network)
+            .field("buckets", &self.buckets)
+            .finish_non_exhaustive()
+    }
+}
+
+/// True for the resource types the typed `storage` provider serves.
+fn is_storage(type_name: &str) -> bool {
+    type_name == LOCAL_BUCKET || type_name == LOCAL_BUCKET_OBJECT
 }
 
 impl LocalProvider {
@@ -152,37 +193,46 @@ impl LocalProvider {
 #[async_trait]
 impl Provider for LocalProvider {
     fn schema(&self) -> ProviderSchema {
-        schema::provider_schema()
+        let mut schema = schema::provider_schema();
+        schema.resources.extend(self.storage.schema().resources);
+        schema
     }
 
     async fn configure(&self, config: Value) -> Result<(), ProviderError> {
         let working_dir = std::env::current_dir()
             .map_err(|error| ProviderError::new(format!("reading the working directory: {error}")))?;
         let settings = Settings::from_config(&config, &working_dir)?;
+        let buckets = BucketLayout::new(settings::bucket_root(&config, &working_dir)?, &settings.state_dir);
         log::info(&format!(
             "network {} under {} (working directory {})",
             settings.network,
             settings.state_dir.display(),
             working_dir.display()
         ));
-        match self.settings.get() {
-            Some(existing) if *existing != settings => {
-                Err(ProviderError::new("the local provider cannot be configured twice with different settings"))
-            }
-            Some(_) => Ok(()),
-            None => {
+        let twice = || ProviderError::new("the local provider cannot be configured twice with different settings");
+        match (self.settings.get(), self.buckets.get()) {
+            (Some(existing), _) if *existing != settings => Err(twice()),
+            (_, Some(existing)) if *existing != buckets => Err(twice()),
+            _ => {
                 let _ = self.settings.set(settings);
+                let _ = self.buckets.set(buckets);
                 Ok(())
             }
         }
     }
 
     async fn validate_resource(&self, type_name: &str, config: &Value) -> Result<(), ProviderError> {
+        if is_storage(type_name) {
+            return self.storage.validate_resource(type_name, config).await;
+        }
         check_type(type_name)?;
         HostConfig::check(config).map(drop)
     }
 
     async fn plan(&self, request: PlanRequest) -> Result<PlanResponse, ProviderError> {
+        if is_storage(&request.type_name) {
+            return self.storage.plan(request).await;
+        }
         check_type(&request.type_name)?;
         let settings = self.settings()?;
         let response = host_resource::plan(settings, request.prior.as_ref(), &request.config)?;
@@ -202,6 +252,9 @@ impl Provider for LocalProvider {
     }
 
     async fn apply(&self, request: ApplyRequest) -> Result<ApplyResponse, ProviderError> {
+        if is_storage(&request.type_name) {
+            return self.storage.apply(request).await;
+        }
         check_type(&request.type_name)?;
         let new_state = match (&request.prior, &request.planned) {
             (Some(prior), None) => {
@@ -218,6 +271,9 @@ impl Provider for LocalProvider {
     }
 
     async fn read(&self, request: ReadRequest) -> Result<Option<Value>, ProviderError> {
+        if is_storage(&request.type_name) {
+            return self.storage.read(request).await;
+        }
         check_type(&request.type_name)?;
         let Some(id) = attribute(&request.current, "id").as_str().map(str::to_string) else {
             return Ok(Some(request.current));
@@ -227,14 +283,27 @@ impl Provider for LocalProvider {
     }
 
     async fn find_by_token(&self, request: FindRequest) -> Result<Option<Value>, ProviderError> {
+        if is_storage(&request.type_name) {
+            return self.storage.find_by_token(request).await;
+        }
         check_type(&request.type_name)?;
         self.observe(host_id(&request.idempotency_token), None).await
     }
 
     async fn import(&self, type_name: &str, id: &str) -> Result<Option<Value>, ProviderError> {
+        if is_storage(type_name) {
+            return self.storage.import(type_name, id).await;
+        }
         check_type(type_name)?;
         crate::names::check_host_id(id).map_err(|error| ProviderError::new(error.to_string()))?;
         self.observe(id.to_string(), None).await
+    }
+
+    async fn upgrade_state(&self, request: UpgradeRequest) -> Result<Value, ProviderError> {
+        if is_storage(&request.type_name) {
+            return self.storage.upgrade_state(request).await;
+        }
+        Ok(request.attributes)
     }
 }
 
@@ -242,7 +311,10 @@ fn check_type(type_name: &str) -> Result<(), ProviderError> {
     if type_name == LOCAL_HOST {
         Ok(())
     } else {
-        Err(ProviderError::new(format!("the local provider has no resource type \"{type_name}\"; it has {LOCAL_HOST}")))
+        Err(ProviderError::new(format!(
+            "the local provider has no resource type \"{type_name}\"; it has {LOCAL_HOST}, {LOCAL_BUCKET} and \
+             {LOCAL_BUCKET_OBJECT}"
+        )))
     }
 }
 

@@ -2,7 +2,9 @@
 //! type of the built-in catalog's `local` entry (`strata_schema::builtin_catalog`) and adds
 //! computed attributes: the size (`vcpus`, `memory_mib`, known at plan time so the plan shows
 //! it), the host's `status`, what a deployer needs to log in (`ssh_user`, `ssh_port`,
-//! `ssh_private_key_path`) and the `network`.
+//! `ssh_private_key_path`) and the `network`. The provider block also has `bucket_root`; the
+//! schemas of `local_bucket` and `local_bucket_object` come from their models
+//! (`bucket.rs`, `bucket_object.rs`) and are added by `LocalProvider::schema`.
 
 use std::collections::BTreeMap;
 
@@ -50,6 +52,14 @@ fn provider_block() -> BlockSchema {
         .attribute(
             "auto_install",
             A::optional(Type::Bool, "Install missing Debian packages (openssh-server) with apt when needed."),
+        )
+        .attribute(
+            "bucket_root",
+            A::optional(
+                Type::String,
+                "Where local_bucket makes its directories (default /mnt/buckets, which every namespace host \
+                 sees too; a relative path is taken from the working directory).",
+            ),
         )
 }
 

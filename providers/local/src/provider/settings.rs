@@ -6,6 +6,9 @@
 //! digits of a SHA-256 over both paths, such as `analytics-3f9a0c1d2e`. The same directory and
 //! state directory always give the same network, and two projects never share one, even with
 //! the same base name.
+//!
+//! `bucket_root` (where `local_bucket` makes its directories) is read by [`bucket_root`]
+//! beside [`Settings`]: buckets do not belong to the network.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +16,7 @@ use sha2::{Digest, Sha256};
 use strata_provider::ProviderError;
 use strata_value::Value;
 
+use crate::buckets::DEFAULT_BUCKET_ROOT;
 use crate::state_dir::check_state_dir;
 use crate::{DEFAULT_STATE_DIR, Network, Subnet};
 
@@ -68,6 +72,20 @@ impl Settings {
     /// itself is made when the network is first opened).
     pub fn client_key_path(&self) -> PathBuf {
         Network::client_key_path_for(&self.state_dir, &self.network)
+    }
+}
+
+/// `bucket_root` of the provider block, absolute (a relative one is taken from the working
+/// directory); default [`DEFAULT_BUCKET_ROOT`]. A root under a directory hosts bind privately
+/// (`/tmp`, `/opt`, ...) is accepted, but hosts then do not see the buckets (see
+/// `docs/local-provider.md`).
+pub fn bucket_root(config: &Value, working_dir: &Path) -> Result<PathBuf, ProviderError> {
+    match known(config, "bucket_root")? {
+        None => Ok(PathBuf::from(DEFAULT_BUCKET_ROOT)),
+        Some(value) => match value.as_str() {
+            Some(text) if !text.is_empty() => Ok(working_dir.join(text)),
+            _ => Err(invalid("bucket_root", "must be a directory path such as \"/mnt/buckets\"")),
+        },
     }
 }
 
@@ -167,6 +185,24 @@ mod tests {
             (vec![("auto_install", Value::from("yes"))], "auto_install must be true or false"),
         ] {
             let error = Settings::from_config(&config(&entries), work).unwrap_err();
+            assert!(error.message.contains(expected), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn reads_the_bucket_root() {
+        let work = Path::new("/srv/project");
+        assert_eq!(bucket_root(&config(&[]), work).unwrap(), Path::new("/mnt/buckets"));
+        let relative = config(&[("bucket_root", Value::from("data/buckets"))]);
+        assert_eq!(bucket_root(&relative, work).unwrap(), Path::new("/srv/project/data/buckets"));
+        let absolute = config(&[("bucket_root", Value::from("/srv/buckets"))]);
+        assert_eq!(bucket_root(&absolute, work).unwrap(), Path::new("/srv/buckets"));
+        for (value, expected) in [
+            (Value::from(""), "bucket_root must be a directory path"),
+            (Value::from(true), "bucket_root must be a directory path"),
+            (Value::Unknown(strata_value::Type::String), "bucket_root must be known"),
+        ] {
+            let error = bucket_root(&config(&[("bucket_root", value)]), work).unwrap_err();
             assert!(error.message.contains(expected), "{}", error.message);
         }
     }
