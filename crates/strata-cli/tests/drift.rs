@@ -4,28 +4,14 @@
 //! report is empty again.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 mod support;
-use support::strata;
+use support::snapshot_in;
 
-/// `strata ARGS` in `dir` as snapshot text: exit code, stdout, stderr; directory and lineage
-/// redacted.
+/// `strata ARGS` in `dir`: exit code and snapshot text, directory and lineage redacted.
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(strata())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("strata runs");
-    let code = output.status.code().unwrap_or(-1);
-    let mut text = format!(
-        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    text = text.replace(&dir.display().to_string(), "[DIR]");
+    let mut text = snapshot_in(dir, args);
+    let code = text["exit: ".len()..text.find('\n').unwrap()].parse().unwrap();
     if let Some(at) = text.find("\"lineage\": \"") {
         let start = at + "\"lineage\": \"".len();
         let end = start + text[start..].find('"').unwrap();

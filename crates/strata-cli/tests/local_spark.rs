@@ -7,7 +7,9 @@
 //! a subnet of its own, installs the release's components if this machine lacks them
 //! (`.ci/install-components.sh`), then: apply → ZooKeeper answers `ruok` → the Spark master's
 //! JSON lists every worker ALIVE → the job's output and a `spark-submit` of pyspark's bundled
-//! `pi.py` over SSH on the master both print "Pi is roughly 3.1" → no-op plan → a worker is
+//! `pi.py` over SSH on the master both print "Pi is roughly 3.1" → no-op plan → `strata logs`
+//! prints the job's driver log; a job that raises fails the apply, is recorded tainted and
+//! planned for replacement; `strata run` runs the pi job again (a new application) → a worker is
 //! killed from outside → `plan --detailed-exitcode` exits 2 naming it → apply restarts it →
 //! destroy leaves nothing (namespaces, links, processes, mounts, launchers, records). Every
 //! wait is bounded; a guard destroys and collects everything when the test fails.
@@ -15,188 +17,30 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 use strata_deploy::{ConnectOptions, ExecOptions, HostSpec, connect};
 
 mod support;
-use support::{can_make_hosts, plugin, strata};
-
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// ZooKeeper (Debian) and pyspark (PyPI, into the component cache), installed if missing.
-fn install_components() {
-    let script = repository().join(".ci/install-components.sh");
-    let output = run_bounded(Command::new("bash").arg(&script), Duration::from_secs(600));
-    assert!(output.status.success(), "{}: {}", script.display(), String::from_utf8_lossy(&output.stderr));
-}
-
-/// Runs a command, killing it (and failing the test) after `limit`.
-fn run_bounded(command: &mut Command, limit: Duration) -> Output {
-    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let out = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        stdout.read_to_end(&mut text).map(|_| text)
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        stderr.read_to_end(&mut text).map(|_| text)
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output { status, stdout: out.join().unwrap().unwrap(), stderr: err.join().unwrap().unwrap() }
-}
-
-/// Runs `strata ARGS` in `dir` (at most ten minutes).
-fn run(dir: &Path, args: &[&str]) -> Output {
-    plugin("emr");
-    run_bounded(Command::new(strata()).args(args).current_dir(dir).env("NO_COLOR", "1"), Duration::from_secs(600))
-}
+use support::can_make_hosts;
+use support::cluster::{
+    Workspace, command_output, expect, install_components, launchers_of, netns_processes, running_since,
+};
 
 /// Runs of whitespace as one space, so expectations do not depend on alignment.
 fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs `strata ARGS`, failing the test unless it exits with `code`; returns stdout and stderr.
-fn expect(dir: &Path, args: &[&str], code: i32) -> String {
-    let output = run(dir, args);
-    let (stdout, stderr) =
-        (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned());
-    assert_eq!(output.status.code(), Some(code), "strata {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-    stdout + &stderr
-}
-
-/// The example in a directory of its own, with a state directory and subnet of its own.
-/// Dropped (passed or failed), it destroys what the state knows, then removes whatever is
-/// left of its hosts (and their service launchers, which live in the machine's /etc).
-struct Workspace {
-    work: tempfile::TempDir,
-    state_dir: PathBuf,
-    /// Where the cluster's shared directory goes (every host sees /srv).
-    shared_root: PathBuf,
-}
-
-impl Workspace {
-    fn new() -> Workspace {
-        sweep_dead_runs();
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
-        let state_dir = PathBuf::from(format!("/var/lib/strata/test-emr-{}-{nanos}", std::process::id()));
-        let shared_root = PathBuf::from(format!("/srv/strata/test-emr-{}-{nanos}", std::process::id()));
-        let work = tempfile::tempdir().unwrap();
-        // The example itself declares `output "pi"` (the job's output), which the test reads.
-        let example = repository().join("examples/local-spark");
-        for file in ["main.hcl", "pi.py"] {
-            std::fs::copy(example.join(file), work.path().join(file)).unwrap();
-        }
-        let settings = format!(
-            "provider \"emr\" {{\n  state_dir   = \"{}\"\n  shared_root = \"{}\"\n  subnet_pool = \"{}\"\n}}\n\n\
-             output \"cluster\" {{\n  value = {{\n    id         = emr_cluster.analytics.id\n    \
-             hosts      = emr_cluster.analytics.hosts\n    key        = emr_cluster.analytics.ssh_private_key_path\n    \
-             master_url = emr_cluster.analytics.master_url\n    zookeeper  = emr_cluster.analytics.zookeeper_connect\n  }}\n}}\n",
-            state_dir.display(),
-            shared_root.display(),
-            free_subnet()
-        );
-        std::fs::write(work.path().join("test.hcl"), settings).unwrap();
-        Workspace { work, state_dir, shared_root }
-    }
-
-    fn dir(&self) -> &Path {
-        self.work.path()
-    }
-}
-
-impl Drop for Workspace {
-    fn drop(&mut self) {
-        if !self.state_dir.exists() {
-            return;
-        }
-        let _ = run(self.dir(), &["destroy", "--auto-approve"]);
-        let _ = std::fs::remove_dir_all(&self.shared_root);
-        collect(&self.state_dir);
-    }
-}
-
-/// Removes every host under `state_dir`, their launchers, and the directory.
-fn collect(state_dir: &Path) {
-    let ids: Vec<String> = std::fs::read_dir(state_dir.join("hosts"))
-        .map(|entries| entries.flatten().map(|entry| entry.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
-    let collected = strata_provider_local::gc(state_dir, &[]);
-    for launcher in launchers_of(&ids) {
-        let _ = std::fs::remove_file(launcher);
-    }
-    let _ = std::fs::remove_dir_all(state_dir);
-    if let Err(error) = collected
-        && !std::thread::panicking()
-    {
-        panic!("cleaning up {}: {error}", state_dir.display());
-    }
-}
-
-/// Launchers of services of these hosts (`/etc/strata/services/<service>@<host id>.sh`).
-fn launchers_of(ids: &[String]) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir("/etc/strata/services") else { return Vec::new() };
-    entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            ids.iter().any(|id| name.ends_with(&format!("@{id}.sh")))
-        })
-        .collect()
-}
-
-/// Removes what earlier runs of this test left when they were killed before their guard ran.
-fn sweep_dead_runs() {
-    let Ok(entries) = std::fs::read_dir("/var/lib/strata") else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("test-emr-").and_then(|rest| rest.split('-').next()?.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = std::fs::remove_dir_all(Path::new("/srv/strata").join(&name));
-            collect(&entry.path());
-        }
-    }
-}
-
-/// `10.209.X.0/24` for the first X (from this process's id on) no route or address of the
-/// machine touches; other tests use other second octets.
-fn free_subnet() -> String {
-    let routes = command_output("ip", &["-4", "route", "show", "table", "all"]);
-    let addresses = command_output("ip", &["-4", "address", "show"]);
-    let start = std::process::id() % 250;
-    (0..250)
-        .map(|offset| (start + offset) % 250)
-        .map(|third| format!("10.209.{third}."))
-        .find(|prefix| !routes.contains(prefix.as_str()) && !addresses.contains(prefix.as_str()))
-        .map(|prefix| format!("{prefix}0/24"))
-        .expect("a free 10.209.X.0/24")
-}
-
-fn command_output(program: &str, args: &[&str]) -> String {
-    let output = run_bounded(Command::new(program).args(args), Duration::from_secs(30));
-    assert!(output.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// The example in a directory of its own (see `support::cluster::Workspace`), with an output
+/// the test reads the cluster's hosts, key and endpoints from.
+fn workspace() -> Workspace {
+    let output = "output \"cluster\" {\n  value = {\n    id         = emr_cluster.analytics.id\n    \
+                  hosts      = emr_cluster.analytics.hosts\n    key        = emr_cluster.analytics.ssh_private_key_path\n    \
+                  master_url = emr_cluster.analytics.master_url\n    zookeeper  = emr_cluster.analytics.zookeeper_connect\n  }\n}\n";
+    // The example itself declares `output "pi"` (the job's output), which the test reads.
+    Workspace::new("local-spark", &["main.hcl", "pi.py"], output)
 }
 
 /// ZooKeeper's `ruok` on `address` (`IP:PORT`).
@@ -235,30 +79,75 @@ fn worker_alive(master: &Json, ip: &str, except: Option<&str>) -> Option<String>
     })
 }
 
-/// The pids in a network namespace with their command names and start times.
-fn netns_processes(netns: &str) -> Vec<(u32, String, u64)> {
-    command_output("ip", &["netns", "pids", netns])
-        .split_whitespace()
-        .filter_map(|pid| pid.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?.trim().to_string();
-            Some((pid, comm, running_since(pid)?))
-        })
-        .collect()
-}
-
-/// A process's start time (field 22 of its stat) unless it is gone or a zombie.
-fn running_since(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
-    (!matches!(fields.first(), Some(&"Z" | &"X"))).then(|| fields.get(19)?.parse().ok())?
-}
-
 #[allow(clippy::print_stderr)]
 fn report(timings: &[(&str, Duration)]) {
     for (step, took) in timings {
         eprintln!("local-spark: {step}: {:.2} s", took.as_secs_f64());
     }
+}
+
+/// The value of `name` in `strata state show ADDR`'s output.
+fn shown_attribute(dir: &Path, addr: &str, name: &str) -> String {
+    let shown = expect(dir, &["state", "show", addr], 0);
+    let prefix = format!("{name} = ");
+    shown.lines().find_map(|line| line.trim().strip_prefix(prefix.as_str()).map(str::to_string)).unwrap_or_default()
+}
+
+/// Jobs beyond the happy path: the pi job's whole driver log is kept (`strata logs`); a job
+/// that raises fails the apply with its error line, is recorded tainted (status FAILED) and
+/// planned for replacement; `strata run` runs the pi job again as a new Spark application.
+fn jobs_fail_rerun_and_keep_their_logs(workspace: &Workspace, timings: &mut Vec<(&str, Duration)>) {
+    let dir = workspace.dir();
+    let log = expect(dir, &["logs", "emr_job.pi"], 0);
+    assert!(log.contains("Pi is roughly 3.1") && log.contains("Connected to Spark cluster"), "{log}");
+    let log_path = shown_attribute(dir, "emr_job.pi", "log_path");
+    assert!(log_path.starts_with(&format!("\"{}/emr/jobs/j", workspace.state_dir.display())), "{log_path}");
+    assert_eq!(expect(dir, &["logs", "emr_job.pi", "--tail", "1"], 0).lines().count(), 1);
+
+    // It raises before Spark starts: a failure costs a JVM start, not a Spark application.
+    std::fs::write(dir.join("broken.py"), "raise ValueError(\"the input table is empty\")\n").unwrap();
+    let broken = "resource \"emr_job\" \"broken\" {\n  cluster = emr_cluster.analytics.id\n  type    = \"PYSPARK\"\n  \
+                  main    = \"broken.py\"\n}\n";
+    std::fs::write(dir.join("broken.hcl"), broken).unwrap();
+    let started = Instant::now();
+    let failed = expect(dir, &["apply", "--auto-approve"], 1);
+    timings.push(("failing job", started.elapsed()));
+    for expected in [
+        "Failed to apply",
+        "ValueError: the input table is empty",
+        "The object it made is recorded as tainted, so the next plan replaces it.",
+    ] {
+        assert!(failed.contains(expected), "{expected:?} in:\n{failed}");
+    }
+    let shown = expect(dir, &["state", "show", "emr_job.broken"], 0);
+    assert!(shown.starts_with("# emr_job.broken: (tainted)"), "{shown}");
+    assert!(shown.contains("status = \"FAILED\"") && shown.contains("exit_code = 1"), "{shown}");
+    let broken_log = shown_attribute(dir, "emr_job.broken", "log_path");
+    let broken_log = PathBuf::from(broken_log.trim_matches('"'));
+    assert!(std::fs::read_to_string(&broken_log).unwrap().contains("ValueError"), "{}", broken_log.display());
+    let plan = flat(&expect(dir, &["plan", "--detailed-exitcode"], 2));
+    assert!(plan.contains("# emr_job.broken is tainted, so it must be replaced"), "{plan}");
+    std::fs::remove_file(dir.join("broken.hcl")).unwrap();
+    let removed = expect(dir, &["apply", "--auto-approve"], 0);
+    assert!(removed.contains("Resources: 0 added, 0 changed, 1 destroyed."), "{removed}");
+    assert!(!broken_log.exists(), "the job's local log goes with it");
+
+    // Run again on demand: the cluster is only checked, the job is a new application.
+    let application = shown_attribute(dir, "emr_job.pi", "application_id");
+    let started = Instant::now();
+    let rerun = expect(dir, &["run", "emr_job.pi", "--auto-approve"], 0);
+    timings.push(("strata run emr_job.pi", started.elapsed()));
+    for expected in [
+        "# emr_job.pi will be replaced, as requested",
+        "emr_job.pi: running as app-",
+        "emr_job.pi: Spark job 0 finished",
+        "Resources: 1 added, 0 changed, 1 destroyed.",
+    ] {
+        assert!(rerun.contains(expected), "{expected:?} in:\n{rerun}");
+    }
+    let again = shown_attribute(dir, "emr_job.pi", "application_id");
+    assert!(again.starts_with("\"app-") && again != application, "{application} then {again}");
+    assert!(expect(dir, &["logs", "emr_job.pi"], 0).contains("Pi is roughly 3.1"));
 }
 
 #[test]
@@ -267,7 +156,7 @@ fn cluster_job_drift_repair_destroy() {
         return;
     }
     install_components();
-    let workspace = Workspace::new();
+    let workspace = workspace();
     let dir = workspace.dir();
     let mut timings = Vec::new();
 
@@ -349,6 +238,8 @@ fn cluster_job_drift_repair_destroy() {
     let started = Instant::now();
     expect(dir, &["plan", "--detailed-exitcode"], 0);
     timings.push(("no-op plan (refresh over SSH)", started.elapsed()));
+
+    jobs_fail_rerun_and_keep_their_logs(&workspace, &mut timings);
 
     // Kill core-0's worker from outside the cluster.
     let victim = host("analytics-core-0");

@@ -7,10 +7,9 @@
 //!   the configuration does not declare (or with a wrong instance key) is refused first.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 mod support;
-use support::strata;
+use support::snapshot_in as run;
 
 const CONFIG: &str = r#"
 resource "strata_data" "job" {
@@ -26,24 +25,6 @@ resource "strata_data" "many" {
   input = count.index
 }
 "#;
-
-/// `strata ARGS` in `dir`, as a snapshot text with the directory redacted.
-fn run(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(strata())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("strata runs");
-    let text = format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    text.replace(&dir.display().to_string(), "[DIR]")
-}
 
 /// A state holding `emr_job.logged` (its log in `dir`), `emr_job.lost` (its log gone) and
 /// `strata_data.plain` (no `log_path`), as an apply of the emr provider would have left it.

@@ -8,31 +8,9 @@
 //! - a failed update: the object the provider returned replaces the prior one, status unchanged.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 mod support;
-use support::{plugin, strata};
-
-/// `strata ARGS` in `dir`: exit code, stdout, stderr.
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let mut command = Command::new(strata());
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").stdin(Stdio::null());
-    for (name, _) in std::env::vars() {
-        if name.starts_with("STRATA_VAR_") {
-            command.env_remove(name);
-        }
-    }
-    let output = command.output().expect("strata runs");
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
-}
-
-/// Runs `strata ARGS`, failing unless it exits with `code`; returns stdout and stderr.
-fn expect(dir: &Path, args: &[&str], code: i32) -> (String, String) {
-    let (status, stdout, stderr) = run(dir, args);
-    assert_eq!(status, code, "strata {}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "));
-    (stdout, stderr)
-}
+use support::{expect_in as expect, plugin, run_in as run};
 
 fn workspace() -> tempfile::TempDir {
     let work = tempfile::tempdir().unwrap();

@@ -25,7 +25,8 @@ use serde_json::Value as Json;
 mod support;
 use support::can_make_hosts;
 use support::cluster::{
-    collect, command_output, expect, install_components, launchers_of, repository, run, run_bounded, sweep_dead_runs,
+    collect, command_output, expect, install_components, launchers_of, netns_processes, repository, run, run_bounded,
+    running_since, sweep_dead_runs,
 };
 
 /// The priorities of the routing rules linking networks (`strata_provider_local::routing`).
@@ -183,25 +184,6 @@ fn metastore_tables(ip: &str, password: &str) -> String {
     );
     assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
-
-/// The pids in a network namespace with their command names and start times.
-fn netns_processes(netns: &str) -> Vec<(u32, String, u64)> {
-    command_output("ip", &["netns", "pids", netns])
-        .split_whitespace()
-        .filter_map(|pid| pid.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?.trim().to_string();
-            Some((pid, comm, running_since(pid)?))
-        })
-        .collect()
-}
-
-/// A process's start time (field 22 of its stat) unless it is gone or a zombie.
-fn running_since(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
-    (!matches!(fields.first(), Some(&"Z" | &"X"))).then(|| fields.get(19)?.parse().ok())?
 }
 
 fn parent(pid: u32) -> Option<u32> {

@@ -5,29 +5,15 @@
 //! job; `destroy` removes the rest.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 mod support;
-use support::{plugin, strata};
+use support::{expect_in, plugin};
 
-/// `strata ARGS` in `dir` with the test provider found next to `strata`: code, stdout, stderr.
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    plugin("test");
-    let output = Command::new(strata())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("strata runs");
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
-}
-
+/// `strata ARGS` in `dir` with the test provider built: stdout and stderr, failing unless it
+/// exits with `code`.
 fn expect(dir: &Path, args: &[&str], code: i32) -> (String, String) {
-    let (status, stdout, stderr) = run(dir, args);
-    assert_eq!(status, code, "strata {}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "));
-    (stdout, stderr)
+    plugin("test");
+    expect_in(dir, args, code)
 }
 
 fn state_list(dir: &Path) -> Vec<String> {

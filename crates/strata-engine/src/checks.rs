@@ -285,16 +285,7 @@ fn difference(expected: &Value, actual: &Value, path: &str, sensitive: bool) -> 
 /// Runs `f` with `name` appended to `path` (`a.b`, or `a["not an identifier"]`).
 fn with_step<T>(path: &mut String, name: &str, f: impl FnOnce(&mut String) -> T) -> T {
     let len = path.len();
-    let identifier = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    if identifier {
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(name);
-    } else {
-        path.push_str(&format!("[{}]", Value::from(name).to_hcl()));
-    }
+    strata_plan::attribute_path::push(path, name);
     let found = f(path);
     path.truncate(len);
     found

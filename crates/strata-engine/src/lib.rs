@@ -21,5 +21,5 @@ mod values;
 pub use apply::{ApplyOptions, StopSignal, apply};
 pub use events::{Event, Hook, NoHook};
 pub use plan::{PlanOptions, plan};
-pub use release::{release_plan, transient_resources};
 pub use providers::ProviderSet;
+pub use release::{release_plan, transient_resources};

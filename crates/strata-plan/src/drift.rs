@@ -59,7 +59,7 @@ fn differences(before: &Value, after: &Value, path: &mut String, sensitive: bool
             keys.sort();
             for key in keys {
                 let len = path.len();
-                push_key(path, key);
+                crate::attribute_path::push(path, key);
                 differences(a.get(key).unwrap_or(&null), b.get(key).unwrap_or(&null), path, sensitive, out);
                 path.truncate(len);
             }
@@ -78,20 +78,6 @@ fn differences(before: &Value, after: &Value, path: &mut String, sensitive: bool
         } else {
             json!({ "path": path.clone(), "before": redacted(before), "after": redacted(after) })
         }),
-    }
-}
-
-/// `name` after `path`: `.name` for identifiers, `["name"]` otherwise.
-fn push_key(path: &mut String, key: &str) {
-    let identifier = key.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    if identifier {
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(key);
-    } else {
-        path.push_str(&format!("[{}]", serde_json::to_string(key).unwrap_or_default()));
     }
 }
 

@@ -5,6 +5,7 @@
 //! and [`json::to_json`], the stable machine format.
 
 mod action;
+pub mod attribute_path;
 mod change;
 pub mod drift;
 pub mod file;

@@ -99,6 +99,25 @@ pub async fn open(
     }
 }
 
+/// Locks and reads the state for a run that only reads it (plan): no journal writer is
+/// started and nothing on disk is repaired or upgraded, which is the next writer's job.
+pub async fn open_read(
+    backend: &BackendConfig,
+    operation: &str,
+    timeout: Duration,
+) -> Result<(Guard, State), Diagnostic> {
+    match backend {
+        BackendConfig::Local(path) => {
+            let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+            let lock = StateLock::acquire(path, LockInfo::new(operation, who), timeout).map_err(lock_diagnostic)?;
+            let (state, _) =
+                strata_state::load(path).map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
+            Ok((Guard::Local(Box::new(lock)), state))
+        }
+        BackendConfig::Pg { .. } => open(backend, operation, timeout).await.map(|(guard, _, state)| (guard, state)),
+    }
+}
+
 /// Opens the state again for a run that still holds its lock (the release step of apply reads
 /// the state the apply left).
 pub async fn reopen(backend: &BackendConfig) -> Result<(Store, State), Diagnostic> {

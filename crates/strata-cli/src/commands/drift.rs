@@ -9,17 +9,7 @@ use crate::cli::DriftArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &DriftArgs, printer: &Printer) -> u8 {
-    let (run, warnings) = match prepare::prepare(&args.run) {
-        Ok(prepared) => prepared,
-        Err((files, diags)) => {
-            if args.json {
-                printer.data(&super::validate::json_document(&diags, &files));
-            }
-            printer.diagnostics(&diags, &files);
-            return 1;
-        }
-    };
-    printer.diagnostics(&warnings, &run.files);
+    let Some(run) = prepare::prepare_printed(&args.run, args.json, printer) else { return 1 };
     let Some(plan) = super::plan::make_plan(&run, &args.run, PlanMode::RefreshOnly, "drift", args.parallelism, printer)
     else {
         return 1;

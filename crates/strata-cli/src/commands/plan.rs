@@ -9,17 +9,7 @@ use crate::cli::PlanArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
-    let (run, warnings) = match run::prepare(&args.run) {
-        Ok(prepared) => prepared,
-        Err((files, diags)) => {
-            if args.json {
-                printer.data(&super::validate::json_document(&diags, &files));
-            }
-            printer.diagnostics(&diags, &files);
-            return 1;
-        }
-    };
-    printer.diagnostics(&warnings, &run.files);
+    let Some(run) = run::prepare_printed(&args.run, args.json, printer) else { return 1 };
     let mode = if args.destroy {
         PlanMode::Destroy
     } else if args.refresh_only {
@@ -83,10 +73,10 @@ pub(crate) fn make_plan(
     let opened = if no_state {
         Ok(None)
     } else {
-        runtime.block_on(super::backend::open(&run.backend, operation, timeout)).map(Some)
+        runtime.block_on(super::backend::open_read(&run.backend, operation, timeout)).map(Some)
     };
     let (guard, state) = match opened {
-        Ok(Some((guard, _store, state))) => (Some(guard), state),
+        Ok(Some((guard, state))) => (Some(guard), state),
         Ok(None) => (None, strata_state::State { lineage: String::new(), ..strata_state::State::new() }),
         Err(d) => {
             printer.diagnostics(&d.into(), &run.files);

@@ -15,6 +15,25 @@ use strata_value::Value;
 use super::backend::BackendConfig;
 use crate::cli::RunArgs;
 
+/// [`prepare`] for commands that only read: warnings are printed, and what stops the run
+/// too (also as `validate --json`'s document on stdout with `json`, so a CI job reading stdout
+/// gets JSON either way).
+pub fn prepare_printed(args: &RunArgs, json: bool, printer: &crate::printer::Printer) -> Option<Run> {
+    match prepare(args) {
+        Ok((run, warnings)) => {
+            printer.diagnostics(&warnings, &run.files);
+            Some(run)
+        }
+        Err((files, diags)) => {
+            if json {
+                printer.data(&super::validate::json_document(&diags, &files));
+            }
+            printer.diagnostics(&diags, &files);
+            None
+        }
+    }
+}
+
 /// A loaded, valid configuration with everything a run needs.
 pub struct Run {
     pub config: Config,

@@ -3,9 +3,11 @@
 // Each test file is its own crate and uses only some of these.
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
 /// The `strata` binary under test.
@@ -42,4 +44,32 @@ pub fn can_make_hosts(what: &str) -> bool {
         .is_some_and(|line| line.split_whitespace().nth(2) == Some("0"));
     assert!(root || std::env::var_os("CI").is_none(), "{what} must run as root under CI");
     root
+}
+
+/// `strata ARGS` in `dir`, without a terminal, colours or `STRATA_VAR_*` from the test's
+/// environment: exit code, stdout, stderr.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut command = Command::new(strata());
+    command.args(args).current_dir(dir).env("NO_COLOR", "1").stdin(Stdio::null());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("STRATA_VAR_") {
+            command.env_remove(name);
+        }
+    }
+    let output = command.output().expect("strata runs");
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
+}
+
+/// [`run_in`], failing unless it exits with `code`; returns stdout and stderr.
+pub fn expect_in(dir: &Path, args: &[&str], code: i32) -> (String, String) {
+    let (status, stdout, stderr) = run_in(dir, args);
+    assert_eq!(status, code, "strata {}\n--- stdout\n{stdout}--- stderr\n{stderr}", args.join(" "));
+    (stdout, stderr)
+}
+
+/// [`run_in`] as snapshot text (exit code, stdout, stderr) with `dir` shown as `[DIR]`.
+pub fn snapshot_in(dir: &Path, args: &[&str]) -> String {
+    let (code, stdout, stderr) = run_in(dir, args);
+    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}").replace(&dir.display().to_string(), "[DIR]")
 }

@@ -28,7 +28,14 @@ pub fn validate(
     root_values: &BTreeMap<String, Option<Value>>,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let graph = crate::dependency_graph(config);
+    // The dependency graph (cycles here, the walk order in plan and apply; built once per
+    // configuration) is built on a second thread while the modules are checked: the two are
+    // independent and of similar cost for large configurations.
+    let graph = std::thread::scope(|scope| {
+        let graph = scope.spawn(|| crate::dependency_graph(config));
+        validate_module(&config.root, schemas, root_values.clone(), &mut diags);
+        graph.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
     for cycle in graph.cycles() {
         let path: Vec<String> = cycle.iter().chain(cycle.first()).map(ToString::to_string).collect();
         diags.push(
@@ -40,7 +47,6 @@ pub fn validate(
             .with_hint("break the cycle by removing one of the references"),
         );
     }
-    validate_module(&config.root, schemas, root_values.clone(), &mut diags);
     diags.sort_and_dedup();
     diags
 }
