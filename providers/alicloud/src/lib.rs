@@ -3,6 +3,8 @@
 //!
 //! - [`signing`]: request signatures (HMAC-SHA1, signature version 1.0), pure and checked
 //!   against Alibaba Cloud's published example and the official Python SDK.
+//! - [`signing_v3`]: the `ACS3-HMAC-SHA256` header signature (signature method V3), pure and
+//!   checked the same way; the provider setting `signature_version` picks one of the two.
 //! - [`credentials`]: the AccessKey from `ALIBABA_CLOUD_*` variables or an aliyun CLI profile.
 //! - [`client`]: signed calls with retries (throttling, server errors, no answer) and the API's
 //!   errors as provider errors naming the code and request id.
@@ -22,6 +24,7 @@ pub mod emulator;
 pub mod resources;
 pub mod settings;
 pub mod signing;
+pub mod signing_v3;
 
 use strata_provider_sdk::{ProviderBuilder, TypedProvider};
 

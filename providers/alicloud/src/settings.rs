@@ -7,7 +7,7 @@ use std::time::Duration;
 use strata_provider::ProviderError;
 use strata_provider_sdk::{Ctx, Model};
 
-use crate::client::{Client, ClientConfig, RetryPolicy};
+use crate::client::{Client, ClientConfig, RetryPolicy, SignatureVersion};
 use crate::credentials::{self, Credentials};
 
 /// The `provider "alicloud" { }` block. Credentials are never written here: they come from the
@@ -23,6 +23,9 @@ pub struct Config {
     /// The aliyun CLI profile (in ~/.aliyun/config.json) whose credentials to use, instead of
     /// the ALIBABA_CLOUD_* environment variables.
     pub profile: Option<String>,
+    /// How requests are signed: "v1" (the RPC HMAC-SHA1 signature, the default) or "v3" (the
+    /// ACS3-HMAC-SHA256 Authorization header).
+    pub signature_version: Option<String>,
 }
 
 /// How long waits take: polling starts at `first` and grows by half each time up to `max`;
@@ -105,8 +108,42 @@ impl Shared {
         {
             return Err(ProviderError::at("endpoint", "the endpoint must be an http:// or https:// URL"));
         }
+        let signature_version = match config.signature_version.as_deref() {
+            None => SignatureVersion::default(),
+            Some(text) => SignatureVersion::parse(text).ok_or_else(|| {
+                ProviderError::at(
+                    "signature_version",
+                    format!("unknown signature version {text:?}: use \"v1\" or \"v3\""),
+                )
+            })?,
+        };
         let client_config =
             ClientConfig { region, endpoint: config.endpoint.clone(), credentials, retry: self.options.retry };
-        Client::new(client_config).map_err(|error| error.to_provider_error())
+        let client = Client::new(client_config).map_err(|error| error.to_provider_error())?;
+        Ok(client.with_signature_version(signature_version))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client_with(signature_version: Option<&str>) -> Result<Client, ProviderError> {
+        let options = Options { credentials: Some(Credentials::new("id", "secret")), ..Options::default() };
+        let config = Config {
+            region: Some("cn-hangzhou".into()),
+            signature_version: signature_version.map(str::to_owned),
+            ..Config::default()
+        };
+        Shared::new(options).make_client(&config)
+    }
+
+    #[test]
+    fn the_signature_version_reaches_the_client() {
+        assert_eq!(client_with(None).unwrap().signature_version(), SignatureVersion::V1);
+        assert_eq!(client_with(Some("v1")).unwrap().signature_version(), SignatureVersion::V1);
+        assert_eq!(client_with(Some("v3")).unwrap().signature_version(), SignatureVersion::V3);
+        let error = client_with(Some("V3")).unwrap_err();
+        assert_eq!(error.attribute.as_deref(), Some("signature_version"));
     }
 }

@@ -1,15 +1,21 @@
 //! [`Client`]: signed RPC calls to the ECS and VPC OpenAPI endpoints, with retries.
 //!
-//! Every call is a `POST /` whose form body carries the common parameters, the action's own
-//! and the signature ([`crate::signing`]); the AccessKey secret never leaves the process and no
-//! parameter is ever put in a URL, an error or a log line. A call that fails with throttling,
-//! a server error or a broken connection is signed afresh (new `Timestamp` and
-//! `SignatureNonce`) and sent again after an exponential backoff with jitter, within the
-//! [`RetryPolicy`]'s attempts and deadline. The answer is the response's JSON; an error answer
-//! (`{"Code", "Message", "RequestId"}`) becomes [`CallError::Api`].
+//! Every call is a `POST /`, signed one of two ways ([`SignatureVersion`]):
+//! - `v1` (the default): the form body carries the common parameters, the action's own and the
+//!   HMAC-SHA1 signature ([`crate::signing`]); no parameter is ever put in a URL;
+//! - `v3`: the action's parameters travel in the query string, as the V3 documentation places
+//!   RPC parameters, and the common values and the `ACS3-HMAC-SHA256` signature in headers
+//!   ([`crate::signing_v3`], `v3.rs`); the body is empty.
+//!
+//! The AccessKey secret never leaves the process, and no credential is put in a URL, an error or
+//! a log line. A call that fails with throttling, a server error or a broken connection is
+//! signed afresh (new date and nonce) and sent again after an exponential backoff with jitter,
+//! within the [`RetryPolicy`]'s attempts and deadline. The answer is the response's JSON; an
+//! error answer (`{"Code", "Message", "RequestId"}`) becomes [`CallError::Api`].
 
 mod error;
 mod retry;
+mod v3;
 
 use std::time::{Duration, Instant};
 
@@ -56,6 +62,28 @@ impl Service {
     }
 }
 
+/// How requests are signed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// The RPC signature: `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0` parameters
+    /// (Alibaba Cloud's documentation calls it "signature method V2").
+    #[default]
+    V1,
+    /// `Authorization: ACS3-HMAC-SHA256 ...` ("signature method V3").
+    V3,
+}
+
+impl SignatureVersion {
+    /// The provider setting's value: `v1` or `v3`.
+    pub fn parse(text: &str) -> Option<SignatureVersion> {
+        match text {
+            "v1" => Some(SignatureVersion::V1),
+            "v3" => Some(SignatureVersion::V3),
+            _ => None,
+        }
+    }
+}
+
 /// How to reach the API and who signs.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -72,6 +100,7 @@ pub struct ClientConfig {
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
+    signature_version: SignatureVersion,
 }
 
 /// Time allowed for one HTTP exchange.
@@ -86,7 +115,17 @@ impl Client {
             .user_agent(concat!("strata-provider-alicloud/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| CallError::Setup { detail: error.without_url().to_string() })?;
-        Ok(Client { http, config })
+        Ok(Client { http, config, signature_version: SignatureVersion::default() })
+    }
+
+    /// The same client, signing with `version`.
+    pub fn with_signature_version(mut self, version: SignatureVersion) -> Client {
+        self.signature_version = version;
+        self
+    }
+
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
     }
 
     pub fn region(&self) -> &str {
@@ -143,7 +182,8 @@ impl Client {
         message
     }
 
-    async fn call_once(&self, service: Service, action: &str, params: Params) -> Result<serde_json::Value, CallError> {
+    /// A `POST` whose form body carries every parameter and the HMAC-SHA1 signature.
+    fn v1_request(&self, service: Service, action: &str, params: Params) -> reqwest::RequestBuilder {
         let credentials = &self.config.credentials;
         let nonce = uuid::Uuid::new_v4().to_string();
         let timestamp = signing::timestamp(OffsetDateTime::now_utc());
@@ -157,12 +197,23 @@ impl Client {
         };
         let params = signing::with_common(params, common);
         let body = signing::signed_query("POST", &params, credentials.access_key_secret.expose());
-        let response = self
-            .http
+        self.http
             .post(self.url(service))
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
+    }
+
+    async fn call_once(&self, service: Service, action: &str, params: Params) -> Result<serde_json::Value, CallError> {
+        let request = match self.signature_version {
+            SignatureVersion::V1 => self.v1_request(service, action, params),
+            SignatureVersion::V3 => {
+                let credentials = &self.config.credentials;
+                let call = v3::Call { url: &self.url(service), version: service.version(), action, params: &params };
+                v3::request(&self.http, call, credentials).map_err(|detail| CallError::Setup { detail })?
+            }
+        };
+        let response = request
+            .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
             .map_err(|error| CallError::transport(service, action, &error))?;

@@ -12,6 +12,8 @@
 //!   emulator's clock (`InvalidTimeStamp.Expired`);
 //! - the signature (`SignatureDoesNotMatch`);
 //! - a `SignatureNonce` not seen within twice the skew (`SignatureNonceUsed`).
+//!
+//! Requests with an `Authorization` header are signature method V3 requests, verified by [`v3`].
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -26,10 +28,21 @@ use super::EmulatorKey;
 use super::reply::Reply;
 use crate::signing::Params;
 
+pub mod v3;
+
 /// Nonces seen, with when.
 #[derive(Debug, Default)]
 pub struct Nonces {
     seen: HashMap<String, Instant>,
+}
+
+impl Nonces {
+    /// Records `nonce`; false when it was seen within twice the `skew` (older ones are
+    /// forgotten: their requests' timestamps are refused anyway).
+    fn first_use(&mut self, nonce: &str, skew: Duration) -> bool {
+        self.seen.retain(|_, at| at.elapsed() < skew * 2);
+        self.seen.insert(nonce.to_owned(), Instant::now()).is_none()
+    }
 }
 
 const COMMON: [&str; 8] = [
@@ -90,8 +103,7 @@ pub fn verify(
             ),
         ));
     }
-    nonces.seen.retain(|_, at| at.elapsed() < skew * 2);
-    if nonces.seen.insert(param("SignatureNonce").to_owned(), Instant::now()).is_some() {
+    if !nonces.first_use(param("SignatureNonce"), skew) {
         return Err(Reply::error(400, "SignatureNonceUsed", "Specified signature nonce was used already."));
     }
     Ok(())

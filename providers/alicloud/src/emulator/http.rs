@@ -1,5 +1,7 @@
-//! The emulator's HTTP side: one hyper HTTP/1.1 connection task per client; every request's
-//! parameters (query string and form body together) are verified, then dispatched.
+//! The emulator's HTTP side: one hyper HTTP/1.1 connection task per client; every request is
+//! verified, then dispatched with its parameters (query string and form body together).
+//! A request with an `Authorization` header is signed with V3 (`ACS3-HMAC-SHA256`: action and
+//! version in `x-acs-*` headers), any other with V1 (HMAC-SHA1 over the parameters).
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -46,24 +48,65 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: toki
     }
 }
 
+/// What arrived: the parts either signature covers.
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    /// The query string's parameters, decoded.
+    pub query: Params,
+    /// A form body's parameters, decoded.
+    pub form: Params,
+    /// Every header, names lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(header, _)| header == name).map(|(_, value)| value.as_str())
+    }
+
+    /// Signed with V3: an `Authorization` header.
+    fn is_v3(&self) -> bool {
+        self.header("authorization").is_some()
+    }
+
+    /// The parameters the action reads: query and form together; a V3 request's action and
+    /// version come from its `x-acs-action` and `x-acs-version` headers.
+    fn params(&self) -> Params {
+        let mut params = self.query.clone();
+        params.extend(self.form.clone());
+        if self.is_v3() {
+            for (name, header) in [("Action", "x-acs-action"), ("Version", "x-acs-version")] {
+                match self.header(header) {
+                    Some(value) => params.insert(name.to_owned(), value.trim().to_owned()),
+                    None => params.remove(name),
+                };
+            }
+        }
+        params
+    }
+}
+
 async fn respond(shared: &Shared, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
-    let mut params = Params::new();
-    decode_form(request.uri().query().unwrap_or_default(), &mut params);
-    let form = request
+    let mut query = Params::new();
+    decode_form(request.uri().query().unwrap_or_default(), &mut query);
+    let headers: Vec<(String, String)> = request
         .headers()
-        .get(hyper::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
     let body = request.into_body().collect().await.map(|body| body.to_bytes()).unwrap_or_default();
-    if form {
-        decode_form(&String::from_utf8_lossy(&body), &mut params);
+    let mut received = Received { method, path, query, form: Params::new(), headers, body };
+    if received.header("content-type").is_some_and(|value| value.starts_with("application/x-www-form-urlencoded")) {
+        decode_form(&String::from_utf8_lossy(&received.body), &mut received.form);
     }
-    let reply = if path != "/" || (method != "GET" && method != "POST") {
+    let reply = if received.path != "/" || (received.method != "GET" && received.method != "POST") {
         Reply::error(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
     } else {
-        answer(&shared.state, &shared.keys, shared.skew, &method, &params)
+        answer(&shared.state, &shared.keys, shared.skew, &received)
     };
     Response::builder()
         .status(reply.status)
@@ -73,15 +116,16 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Response<Full<B
 }
 
 /// Faults first, then verification, then the action; every request is logged.
-pub fn answer(state: &Mutex<State>, keys: &[EmulatorKey], skew: Duration, method: &str, params: &Params) -> Reply {
+pub fn answer(state: &Mutex<State>, keys: &[EmulatorKey], skew: Duration, received: &Received) -> Reply {
     let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let params = received.params();
     let action = params.get("Action").cloned().unwrap_or_default();
     let reply = match take_fault(&mut state.faults, &action, false) {
         Some(reply) => reply,
-        None => match auth::verify(method, params, keys, &mut state.nonces, skew) {
+        None => match verify(received, &params, keys, &mut state.nonces, skew) {
             Err(reply) => reply,
             Ok(()) => {
-                let reply = dispatch(&mut state, params);
+                let reply = dispatch(&mut state, &params);
                 let lost = reply.status == 200 && take_fault(&mut state.faults, &action, true).is_some();
                 if lost { unavailable() } else { reply }
             }
@@ -89,6 +133,29 @@ pub fn answer(state: &Mutex<State>, keys: &[EmulatorKey], skew: Duration, method
     };
     state.log.push(Logged { action, status: reply.status, code: reply.code().map(str::to_owned) });
     reply
+}
+
+/// The V3 checks for a request with an `Authorization` header, the V1 checks over `params`
+/// for any other.
+fn verify(
+    received: &Received,
+    params: &Params,
+    keys: &[EmulatorKey],
+    nonces: &mut auth::Nonces,
+    skew: Duration,
+) -> Result<(), Reply> {
+    if received.is_v3() {
+        let signed = auth::v3::Received {
+            method: &received.method,
+            path: &received.path,
+            query: &received.query,
+            headers: &received.headers,
+            body: &received.body,
+        };
+        auth::v3::verify(&signed, keys, nonces, skew)
+    } else {
+        auth::verify(&received.method, params, keys, nonces, skew)
+    }
 }
 
 fn unavailable() -> Reply {

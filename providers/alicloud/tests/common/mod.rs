@@ -254,11 +254,13 @@ pub fn texts(value: &Value, name: &str) -> Vec<String> {
     }
 }
 
-/// The official Python SDK (`aliyun-python-sdk-core`) in a venv under the target directory,
-/// made on first use; its `python`. `None` (with a message) only when this machine has no
+/// The official Python SDKs in a venv under the target directory, made on first use; its
+/// `python`: `aliyun-python-sdk-core` (the RPC signer, V1) and `alibabacloud-tea-openapi` (the
+/// SDK core whose clients sign with V3). `None` (with a message) only when this machine has no
 /// `python3` with `venv` and `pip`.
 pub fn python_sdk() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alicloud-python-sdk");
+    // Named after what it holds: a venv made for fewer packages is not reused.
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alicloud-python-sdk-v1-v3");
     let python = venv.join("bin/python");
     if python.exists() {
         return Some(python);
@@ -277,10 +279,11 @@ pub fn python_sdk() -> Option<PathBuf> {
     let status = Command::new("python3").arg("-m").arg("venv").arg(&building).status().expect("python3 -m venv");
     assert!(status.success(), "python3 -m venv {} failed", building.display());
     let status = Command::new(building.join("bin/python"))
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "aliyun-python-sdk-core==2.16.1"])
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args(["aliyun-python-sdk-core==2.16.1", "alibabacloud-tea-openapi==0.4.6"])
         .status()
         .expect("pip install");
-    assert!(status.success(), "pip install aliyun-python-sdk-core failed (PyPI must be reachable)");
+    assert!(status.success(), "pip install of the Alibaba Cloud Python SDKs failed (PyPI must be reachable)");
     if std::fs::rename(&building, &venv).is_err() {
         // Another test made it first.
         let _ = std::fs::remove_dir_all(&building);
