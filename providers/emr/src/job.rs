@@ -16,7 +16,7 @@ mod watch;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use strata_deploy::{DeployError, ExecOptions, FileContent, Mode, SessionPool, sha256_of_file, shell_quote};
 use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, WithModel, async_trait};
@@ -89,6 +89,15 @@ pub struct Job {
     /// The driver's whole log (stdout and stderr) on this machine: `strata logs ADDR` prints it.
     #[strata(computed)]
     pub log_path: Option<String>,
+    /// When the driver started (RFC 3339, UTC).
+    #[strata(computed)]
+    pub started_at: Option<String>,
+    /// When it finished (RFC 3339, UTC).
+    #[strata(computed)]
+    pub finished_at: Option<String>,
+    /// How long it ran, in seconds.
+    #[strata(computed)]
+    pub duration_seconds: Option<f64>,
 }
 
 /// The resource; SSH sessions are pooled for the plugin's lifetime.
@@ -110,6 +119,12 @@ fn local_path(path: &str) -> Result<PathBuf, ProviderError> {
 
 fn file_name(path: &str) -> String {
     Path::new(path).file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
+}
+
+/// `at` as RFC 3339 in UTC, to the second (`2026-11-26T11:19:01Z`).
+fn rfc3339(at: SystemTime) -> String {
+    let at = time::OffsetDateTime::from(at).replace_nanosecond(0).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// The command that runs the job on the master, in its directory.
@@ -208,7 +223,9 @@ impl Resource for JobResource {
             }
         }
         if !plan.requires_replace().is_empty() {
-            for attribute in ["id", "application_id", "ui_url", "output", "log_path"] {
+            for attribute in
+                ["id", "application_id", "ui_url", "output", "log_path", "started_at", "finished_at", "duration_seconds"]
+            {
                 plan.set_unknown(attribute)?;
             }
         }
@@ -256,6 +273,7 @@ impl Resource for JobResource {
         let watch = Arc::new(Mutex::new(Watch::new(log, ctx.clone())));
         let lines = Arc::clone(&watch);
         let make_directory = format!("mkdir -p -- {}", shell_quote(&directory));
+        let started = SystemTime::now();
         let run = deploy::on_host(&self.pool, &host, move |connection| {
             connection.run_checked(&make_directory, &ExecOptions::default())?;
             for (path, content) in &contents {
@@ -266,6 +284,11 @@ impl Resource for JobResource {
             })
         })
         .await;
+        let finished = SystemTime::now();
+        job.started_at = Some(rfc3339(started));
+        job.finished_at = Some(rfc3339(finished));
+        job.duration_seconds =
+            Some((finished.duration_since(started).unwrap_or_default().as_secs_f64() * 10.0).round() / 10.0);
         let watch = match Arc::try_unwrap(watch) {
             Ok(watch) => watch.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()),
             Err(_) => return Err(ProviderError::new("the job's output reader did not finish")),
@@ -367,6 +390,9 @@ mod tests {
             output: None,
             main_sha256: None,
             log_path: None,
+            started_at: None,
+            finished_at: None,
+            duration_seconds: None,
         }
     }
 
