@@ -8,6 +8,7 @@
 //! Input variable values (`-var`, `-var-file`, `*.auto.hclvars`, `STRATA_VAR_*`) are gathered by
 //! [`InputValues`]; [`dependency_graph`] turns references into the graph `strata graph` prints.
 
+mod attribute_span;
 mod body_value;
 mod config;
 mod decode;

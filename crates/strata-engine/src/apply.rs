@@ -392,7 +392,7 @@ impl Shared<'_> {
                 let planned = limit
                     .run_final_plan(provider.plan(request))
                     .await?
-                    .map_err(|e| provider_error("Provider failed to plan", &change.addr, &e))?
+                    .map_err(|e| self.provider_error_at("Provider failed to plan", change, &e))?
                     .planned;
                 let schema = self.schemas.resource(&type_name).map(|s| &s.block);
                 if let Some(schema) = schema {
@@ -430,7 +430,7 @@ impl Shared<'_> {
                 let new_state = match limit.run(provider.apply(request)).await? {
                     Ok(response) => response.new_state,
                     Err(e) if e.outcome_unknown => {
-                        let mut d = provider_error("Failed to apply", &change.addr, &e);
+                        let mut d = self.provider_error_at("Failed to apply", change, &e);
                         if step == Step::Create {
                             let end = if d.detail.ends_with('.') { " " } else { ". " };
                             d.detail.push_str(end);
@@ -440,7 +440,7 @@ impl Shared<'_> {
                     }
                     Err(mut e) => {
                         let made = e.new_state.take();
-                        let mut d = provider_error("Failed to apply", &change.addr, &e);
+                        let mut d = self.provider_error_at("Failed to apply", change, &e);
                         self.record_failed(change, step, made.map(|object| *object), &mut d).await?;
                         return Err(d);
                     }
@@ -547,6 +547,21 @@ impl Shared<'_> {
             Some(instance) => self.record(Operation::PutInstance { address, instance }).await,
             None if create => self.record(Operation::ClearIntent { address }).await,
             None => Ok(()),
+        }
+    }
+
+    /// A provider's error about `change`, pointing at the configuration when the resource is
+    /// still in it.
+    fn provider_error_at(
+        &self,
+        summary: &str,
+        change: &ResourceChange,
+        error: &strata_provider::ProviderError,
+    ) -> Diagnostic {
+        let addr = &change.addr.resource;
+        match self.config.module(&addr.module).and_then(|node| node.module.resources.get(&addr.resource)) {
+            Some(resource) => crate::plan::provider_error_at(summary, &change.addr, error, resource),
+            None => provider_error(summary, &change.addr, error),
         }
     }
 

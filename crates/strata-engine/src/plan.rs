@@ -523,7 +523,7 @@ impl Planner<'_> {
         let Some(answer) = refreshed.answer else { return Some(stored) };
         match answer {
             Ok(current) => {
-                if current.as_ref() != Some(&stored) {
+                if !current.as_ref().is_some_and(|current| same_object(current, &stored)) {
                     let action = if current.is_some() { Action::Update } else { Action::Delete };
                     self.drift.push(change(addr, provider_addr, action, Some(stored), current.clone(), &[], false));
                 }
@@ -569,7 +569,7 @@ impl Planner<'_> {
         let response = match provider.plan(request).await {
             Ok(r) => r,
             Err(e) => {
-                self.diags.push(provider_error("Provider failed to plan", addr, &e));
+                self.diags.push(provider_error_at("Provider failed to plan", addr, &e, resource));
                 return None;
             }
         };
@@ -614,7 +614,7 @@ impl Planner<'_> {
             let planned = match provider.plan(request).await {
                 Ok(r) => r.planned,
                 Err(e) => {
-                    self.diags.push(provider_error("Provider failed to plan", addr, &e));
+                    self.diags.push(provider_error_at("Provider failed to plan", addr, &e, resource));
                     return None;
                 }
             };
@@ -803,6 +803,33 @@ pub(crate) fn missing_provider(provider: &ProviderConfigAddr, addr: &ResourceIns
     .with_hint("this build has the built-in provider `strata` (strata_data, strata_file); the local, emr and alicloud providers are not implemented yet")
 }
 
+/// Whether a refreshed object is the stored one, an attribute absent on one side being equal
+/// to null on the other: a provider whose schema gained a computed attribute reads it back as
+/// null from a state written before, which is no change outside Strata.
+fn same_object(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Map(x), Value::Map(y)) => {
+            let null = Value::Null;
+            x.iter().all(|(k, v)| same_object(v, y.get(k).unwrap_or(&null)))
+                && y.iter().all(|(k, v)| x.contains_key(k) || v.is_null())
+        }
+        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_object(v, w)),
+        _ => a == b,
+    }
+}
+
+/// [`provider_error`] pointing at where the configuration writes the attribute the provider
+/// names (or at the resource's header), so a provider's validation reads like the engine's.
+pub(crate) fn provider_error_at(
+    summary: &str,
+    addr: &ResourceInstanceAddr,
+    error: &strata_provider::ProviderError,
+    resource: &Resource,
+) -> Diagnostic {
+    let span = error.attribute.as_deref().and_then(|path| resource.body.span_of_path(path));
+    provider_error(summary, addr, error).with_subject(span.or(resource.decl_span))
+}
+
 pub(crate) fn provider_error(
     summary: &str,
     addr: &ResourceInstanceAddr,
@@ -810,4 +837,30 @@ pub(crate) fn provider_error(
 ) -> Diagnostic {
     let attribute = error.attribute.as_ref().map(|a| format!(" (attribute \"{a}\")")).unwrap_or_default();
     Diagnostic::error(summary, format!("{addr}{attribute}: {}", error.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use strata_value::Value;
+
+    use super::same_object;
+
+    fn object(entries: &[(&str, Value)]) -> Value {
+        Value::map(entries.iter().map(|(k, v)| (k.to_string(), v.clone())))
+    }
+
+    #[test]
+    fn an_attribute_absent_on_one_side_equals_null() {
+        let stored = object(&[("id", Value::from("j1")), ("nested", object(&[("a", Value::from(1))]))]);
+        let read = object(&[
+            ("id", Value::from("j1")),
+            ("started_at", Value::Null),
+            ("nested", object(&[("a", Value::from(1)), ("b", Value::Null)])),
+        ]);
+        assert!(same_object(&read, &stored));
+        assert!(same_object(&stored, &read));
+        let changed = object(&[("id", Value::from("j1")), ("started_at", Value::from("now"))]);
+        assert!(!same_object(&changed, &stored));
+        assert!(!same_object(&object(&[]), &object(&[("id", Value::from("x"))])));
+    }
 }
