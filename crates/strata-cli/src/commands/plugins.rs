@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use strata_config::Config;
+use strata_addrs::ProviderConfigAddr;
 use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_plugin_host::{LogSink, PluginProvider, find_plugin};
 use strata_schema::{Catalog, SchemaSource};
@@ -21,7 +22,10 @@ use crate::printer::Printer;
 /// The plugins of this run and the schemas everything is checked against.
 pub struct Plugins {
     pub catalog: Catalog,
-    pub started: BTreeMap<String, Arc<PluginProvider>>,
+    /// One process per provider configuration: the default one of each provider the
+    /// configuration uses, and one more per `provider "NAME" { alias = "..." }` block (a
+    /// plugin process is configured once, like Terraform's).
+    pub started: BTreeMap<strata_addrs::ProviderConfigAddr, Arc<PluginProvider>>,
 }
 
 static PLUGINS: OnceLock<Plugins> = OnceLock::new();
@@ -109,14 +113,19 @@ async fn start(config: &Config, diags: &mut Diagnostics) -> Plugins {
                 continue;
             }
         };
-        match PluginProvider::start(&name, &path, log_sink()).await {
-            Ok(plugin) => {
-                merge_schema(&mut catalog, &name, strata_provider::Provider::schema(&plugin));
-                started.insert(name, Arc::new(plugin));
+        let aliases = config.root.module.providers.iter().filter(|p| p.addr.name == name && p.addr.alias.is_some());
+        let addrs: Vec<ProviderConfigAddr> =
+            std::iter::once(ProviderConfigAddr::default_for(name.as_str())).chain(aliases.map(|p| p.addr.clone())).collect();
+        for addr in addrs {
+            match PluginProvider::start(&name, &path, log_sink()).await {
+                Ok(plugin) => {
+                    merge_schema(&mut catalog, &name, strata_provider::Provider::schema(&plugin));
+                    started.insert(addr, Arc::new(plugin));
+                }
+                Err(error) => diags.push(Diagnostic::error("Failed to start provider", error.to_string()).with_hint(
+                    format!("run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}", path.display()),
+                )),
             }
-            Err(error) => diags.push(Diagnostic::error("Failed to start provider", error.to_string()).with_hint(
-                format!("run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}", path.display()),
-            )),
         }
     }
     Plugins { catalog, started }

@@ -88,11 +88,14 @@ pub async fn providers(config: &Config, variables: &BTreeMap<String, Value>) -> 
     let mut set = ProviderSet::new();
     let plugins = super::plugins::current();
     if !super::plugins::builtin_as_plugin() {
-        let provider: Arc<dyn Provider> = Arc::new(strata_provider_strata::StrataProvider::new());
-        set.insert(ProviderConfigAddr::default_for("strata"), provider);
+        let aliases = config.root.module.providers.iter().filter(|p| p.addr.name == "strata").map(|p| p.addr.clone());
+        for addr in std::iter::once(ProviderConfigAddr::default_for("strata")).chain(aliases) {
+            let provider: Arc<dyn Provider> = Arc::new(strata_provider_strata::StrataProvider::new());
+            set.insert(addr, provider);
+        }
     }
-    for (name, plugin) in &plugins.started {
-        set.insert(ProviderConfigAddr::default_for(name.as_str()), plugin.clone());
+    for (addr, plugin) in &plugins.started {
+        set.insert(addr.clone(), plugin.clone());
     }
     for (addr, provider) in set.iter() {
         let settings = provider_settings(config, addr, &provider.schema().config, variables)?;
