@@ -223,9 +223,16 @@ impl Resource for JobResource {
             }
         }
         if !plan.requires_replace().is_empty() {
-            for attribute in
-                ["id", "application_id", "ui_url", "output", "log_path", "started_at", "finished_at", "duration_seconds"]
-            {
+            for attribute in [
+                "id",
+                "application_id",
+                "ui_url",
+                "output",
+                "log_path",
+                "started_at",
+                "finished_at",
+                "duration_seconds",
+            ] {
                 plan.set_unknown(attribute)?;
             }
         }

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use strata_config::Config;
 use strata_addrs::ProviderConfigAddr;
+use strata_config::Config;
 use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_plugin_host::{LogSink, PluginProvider, find_plugin};
 use strata_schema::{Catalog, SchemaSource};
@@ -114,17 +114,21 @@ async fn start(config: &Config, diags: &mut Diagnostics) -> Plugins {
             }
         };
         let aliases = config.root.module.providers.iter().filter(|p| p.addr.name == name && p.addr.alias.is_some());
-        let addrs: Vec<ProviderConfigAddr> =
-            std::iter::once(ProviderConfigAddr::default_for(name.as_str())).chain(aliases.map(|p| p.addr.clone())).collect();
+        let addrs: Vec<ProviderConfigAddr> = std::iter::once(ProviderConfigAddr::default_for(name.as_str()))
+            .chain(aliases.map(|p| p.addr.clone()))
+            .collect();
         for addr in addrs {
             match PluginProvider::start(&name, &path, log_sink()).await {
                 Ok(plugin) => {
                     merge_schema(&mut catalog, &name, strata_provider::Provider::schema(&plugin));
                     started.insert(addr, Arc::new(plugin));
                 }
-                Err(error) => diags.push(Diagnostic::error("Failed to start provider", error.to_string()).with_hint(
-                    format!("run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}", path.display()),
-                )),
+                Err(error) => {
+                    diags.push(Diagnostic::error("Failed to start provider", error.to_string()).with_hint(format!(
+                        "run with --verbose (or STRATA_LOG=1) to see the provider's log; plugin: {}",
+                        path.display()
+                    )))
+                }
             }
         }
     }
