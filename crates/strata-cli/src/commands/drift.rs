@@ -10,7 +10,8 @@ use crate::printer::Printer;
 
 pub fn run(args: &DriftArgs, printer: &Printer) -> u8 {
     let Some(run) = prepare::prepare_printed(&args.run, args.json, printer) else { return 1 };
-    let Some(plan) = super::plan::make_plan(&run, &args.run, PlanMode::RefreshOnly, "drift", args.parallelism, printer)
+    let Some(plan) =
+        super::plan::make_plan(&run, &args.run, PlanMode::RefreshOnly, "drift", args.parallelism, args.json, printer)
     else {
         return 1;
     };

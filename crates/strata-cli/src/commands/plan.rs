@@ -17,7 +17,7 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     } else {
         PlanMode::Normal
     };
-    let Some(plan) = make_plan(&run, &args.run, mode, "plan", args.parallelism, printer) else { return 1 };
+    let Some(plan) = make_plan(&run, &args.run, mode, "plan", args.parallelism, args.json, printer) else { return 1 };
     if let Some(path) = &args.out {
         let file = strata_plan::file::PlanFile {
             plan: plan.clone(),
@@ -50,20 +50,29 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     code
 }
 
-/// Locks the state, reads it and plans; prints diagnostics and returns `None` on error.
+/// Locks the state, reads it and plans; prints diagnostics (also as JSON on stdout with
+/// `json`) and returns `None` on error.
 pub(crate) fn make_plan(
     run: &Run,
     args: &crate::cli::RunArgs,
     mode: PlanMode,
     operation: &str,
     parallelism: usize,
+    json: bool,
     printer: &Printer,
 ) -> Option<strata_plan::Plan> {
+    // With --json a failed plan still answers on stdout in JSON: validate's document.
+    let report = |diags: &strata_diagnostics::Diagnostics| {
+        if json && diags.has_errors() {
+            printer.data(&super::validate::json_document(diags, &run.files));
+        }
+        printer.diagnostics(diags, &run.files);
+    };
     let runtime = super::runtime();
     let timeout = match run::lock_timeout(&args.lock_timeout) {
         Ok(t) => t,
         Err(d) => {
-            printer.diagnostics(&d.into(), &run.files);
+            report(&d.into());
             return None;
         }
     };
@@ -79,14 +88,14 @@ pub(crate) fn make_plan(
         Ok(Some((guard, state))) => (Some(guard), state),
         Ok(None) => (None, strata_state::State { lineage: String::new(), ..strata_state::State::new() }),
         Err(d) => {
-            printer.diagnostics(&d.into(), &run.files);
+            report(&d.into());
             return None;
         }
     };
     let replace = match super::parse_addresses(&args.replace) {
         Ok(r) => r,
         Err(d) => {
-            printer.diagnostics(&d.into(), &run.files);
+            report(&d.into());
             return None;
         }
     };
@@ -94,7 +103,7 @@ pub(crate) fn make_plan(
     {
         (Ok(t), Ok(e)) => (t, e),
         (Err(d), _) | (_, Err(d)) => {
-            printer.diagnostics(&d.into(), &run.files);
+            report(&d.into());
             return None;
         }
     };
@@ -104,7 +113,7 @@ pub(crate) fn make_plan(
         let providers = match run::providers(&run.config, &run.variables).await {
             Ok(p) => p,
             Err(d) => {
-                printer.diagnostics(&d.into(), &run.files);
+                report(&d.into());
                 return None;
             }
         };
@@ -114,7 +123,7 @@ pub(crate) fn make_plan(
         if let Some(guard) = guard {
             guard.release().await;
         }
-        printer.diagnostics(&diags, &run.files);
+        report(&diags);
         super::leak_at_exit(state);
         plan
     })
