@@ -15,7 +15,7 @@ use futures::stream::FuturesUnordered;
 use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ResourceInstanceAddr, ResourceMode};
 use strata_config::Config;
 use strata_diagnostics::{Diagnostic, Diagnostics};
-use strata_plan::{Action, Plan, PlanMode, ResourceChange};
+use strata_plan::{Action, ActionReason, Plan, PlanMode, ResourceChange};
 use strata_provider::{ApplyRequest, PlanRequest, Progress, ProgressSink};
 use strata_schema::SchemaSource;
 use strata_state::{InstanceState, InstanceStatus, Intent, Operation, OutputState, State, StateBackend};
@@ -361,12 +361,15 @@ impl Shared<'_> {
                     .run(provider.apply(request))
                     .await?
                     .map_err(|e| provider_error("Failed to destroy", &change.addr, &e))?;
-                // With create_before_destroy the new object already holds this address in
-                // state; deleting the old one must not remove its record.
-                if change.action != Action::CreateThenDelete {
+                // With create_before_destroy (and for a deposed object left by an earlier one) the
+                // address belongs to the new object: only the deposed record goes.
+                let deposed = change.action == Action::CreateThenDelete || change.reason == Some(ActionReason::Deposed);
+                if deposed {
+                    self.record(Operation::RemoveDeposed { address: change.addr.clone() }).await?;
+                } else {
                     self.record(Operation::RemoveInstance { address: change.addr.clone() }).await?;
                 }
-                if !matches!(change.action, Action::DeleteThenCreate | Action::CreateThenDelete) {
+                if !deposed && change.action != Action::DeleteThenCreate {
                     self.set_value(&change.addr, None);
                 }
                 Ok(())
@@ -468,8 +471,16 @@ impl Shared<'_> {
                     InstanceStatus::Ready
                 };
                 let instance = self.instance_state(change, &new_state, status)?;
-                // Recording the instance also clears its intent, in the same durable record.
-                self.record(Operation::PutInstance { address: change.addr.clone(), instance }).await?;
+                // Recording the instance also clears its intent, in the same durable record. A
+                // create_before_destroy replacement deposes the old object in that record: it
+                // stays in state until its destroy completes.
+                let address = change.addr.clone();
+                let operation = if change.action == Action::CreateThenDelete && step == Step::Create {
+                    Operation::Depose { address, instance }
+                } else {
+                    Operation::PutInstance { address, instance }
+                };
+                self.record(operation).await?;
                 if let Some(d) = inconsistent {
                     return Err(d);
                 }

@@ -705,6 +705,18 @@ impl Planner<'_> {
             change.reason = Some(reason);
             deletes.push(change);
         }
+        // Objects create_before_destroy replacements moved aside and could not destroy: always
+        // destroyed (they are not in the configuration's hands any more).
+        for (addr, instance) in &self.state.deposed {
+            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource)) {
+                continue;
+            }
+            let before = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
+            let mut change =
+                change(addr, &instance.provider, Action::Delete, Some(before), None, &instance.dependencies, false);
+            change.reason = Some(ActionReason::Deposed);
+            deletes.push(change);
+        }
         // Adopted objects of interrupted creates that the configuration no longer wants.
         for (addr, adopted) in &self.priors {
             if self.state.resources.contains_key(addr) || (!destroy && self.visited.contains(addr)) {

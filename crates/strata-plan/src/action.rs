@@ -71,6 +71,8 @@ pub enum ActionReason {
     InterruptedCreate,
     /// `lifecycle { transient = true }`: released at the end of the apply that used it.
     Transient,
+    /// An object a `create_before_destroy` replacement moved aside and could not destroy.
+    Deposed,
 }
 
 impl ActionReason {
@@ -87,6 +89,9 @@ impl ActionReason {
             ActionReason::DestroyMode => "will be destroyed".into(),
             ActionReason::InterruptedCreate => "was being created when Strata stopped; it is reconciled now".into(),
             ActionReason::Transient => "is transient, so it is released at the end of the apply".into(),
+            ActionReason::Deposed => {
+                "(deposed object, replaced by create_before_destroy but not yet destroyed) will be destroyed".into()
+            }
         }
     }
 }

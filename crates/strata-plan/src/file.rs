@@ -204,6 +204,7 @@ fn decode_change(json: &Json) -> Result<ResourceChange, String> {
             "destroy_mode" => ActionReason::DestroyMode,
             "interrupted_create" => ActionReason::InterruptedCreate,
             "transient" => ActionReason::Transient,
+            "deposed" => ActionReason::Deposed,
             other => return Err(format!("unknown reason \"{other}\"")),
         }),
     };
@@ -266,6 +267,7 @@ fn reason_name(reason: &ActionReason) -> &'static str {
         ActionReason::DestroyMode => "destroy_mode",
         ActionReason::InterruptedCreate => "interrupted_create",
         ActionReason::Transient => "transient",
+        ActionReason::Deposed => "deposed",
     }
 }
 

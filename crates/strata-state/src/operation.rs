@@ -42,6 +42,17 @@ pub enum Operation {
     RemoveOutput {
         name: String,
     },
+    /// A `create_before_destroy` replacement completed its create: the object at `address`
+    /// becomes deposed (kept until its destroy completes) and `instance` takes the address, in
+    /// one record, so no moment holds the old object twice or loses it.
+    Depose {
+        address: ResourceInstanceAddr,
+        instance: InstanceState,
+    },
+    /// The deposed object at `address` is destroyed.
+    RemoveDeposed {
+        address: ResourceInstanceAddr,
+    },
 }
 
 impl Operation {
@@ -67,6 +78,16 @@ impl Operation {
             Operation::RemoveOutput { name } => {
                 state.outputs.remove(&name);
             }
+            Operation::Depose { address, instance } => {
+                state.intents.remove(&address);
+                if let Some(old) = state.resources.remove(&address) {
+                    state.deposed.insert(address.clone(), old);
+                }
+                state.resources.insert(address, instance);
+            }
+            Operation::RemoveDeposed { address } => {
+                state.deposed.remove(&address);
+            }
         }
     }
 
@@ -85,16 +106,25 @@ impl Operation {
                 OperationOut::PutOutput { name, output: output.sealed(name, keys)? }
             }
             Operation::RemoveOutput { name } => OperationOut::RemoveOutput { name },
+            Operation::Depose { address, instance } => {
+                OperationOut::Depose { address, instance: instance.sealed(address, keys)? }
+            }
+            Operation::RemoveDeposed { address } => OperationOut::RemoveDeposed { address },
         })
     }
 
     /// Decrypts a stored operation in place.
     pub(crate) fn open(&mut self, keys: &KeySource) -> Result<(), KeyError> {
         match self {
-            Operation::PutInstance { address, instance } => instance.open(address, keys),
+            Operation::PutInstance { address, instance } | Operation::Depose { address, instance } => {
+                instance.open(address, keys)
+            }
             Operation::PutIntent { address, intent } => intent.open(address, keys),
             Operation::PutOutput { name, output } => output.open(name, keys),
-            Operation::RemoveInstance { .. } | Operation::ClearIntent { .. } | Operation::RemoveOutput { .. } => Ok(()),
+            Operation::RemoveInstance { .. }
+            | Operation::ClearIntent { .. }
+            | Operation::RemoveOutput { .. }
+            | Operation::RemoveDeposed { .. } => Ok(()),
         }
     }
 
@@ -150,6 +180,15 @@ pub(crate) enum OperationOut<'a> {
     RemoveOutput {
         name: &'a str,
     },
+    Depose {
+        #[serde(with = "crate::serde_addr::one")]
+        address: &'a ResourceInstanceAddr,
+        instance: Cow<'a, InstanceState>,
+    },
+    RemoveDeposed {
+        #[serde(with = "crate::serde_addr::one")]
+        address: &'a ResourceInstanceAddr,
+    },
 }
 
 /// An operation as read, before decryption ([`Operation::open`]).
@@ -181,6 +220,15 @@ pub(crate) enum StoredOperation {
     RemoveOutput {
         name: String,
     },
+    Depose {
+        #[serde(with = "crate::serde_addr::one")]
+        address: ResourceInstanceAddr,
+        instance: InstanceState,
+    },
+    RemoveDeposed {
+        #[serde(with = "crate::serde_addr::one")]
+        address: ResourceInstanceAddr,
+    },
 }
 
 impl From<StoredOperation> for Operation {
@@ -192,6 +240,8 @@ impl From<StoredOperation> for Operation {
             StoredOperation::ClearIntent { address } => Operation::ClearIntent { address },
             StoredOperation::PutOutput { name, output } => Operation::PutOutput { name, output },
             StoredOperation::RemoveOutput { name } => Operation::RemoveOutput { name },
+            StoredOperation::Depose { address, instance } => Operation::Depose { address, instance },
+            StoredOperation::RemoveDeposed { address } => Operation::RemoveDeposed { address },
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct State {
     pub outputs: BTreeMap<String, OutputState>,
     /// Creates sent to a provider whose result is not recorded yet.
     pub intents: BTreeMap<ResourceInstanceAddr, Intent>,
+    /// Objects a `create_before_destroy` replacement moved aside (the new object holds the
+    /// address) and whose destroy has not completed: the next plan destroys them.
+    pub deposed: BTreeMap<ResourceInstanceAddr, InstanceState>,
 }
 
 impl State {
@@ -30,6 +33,7 @@ impl State {
             resources: BTreeMap::new(),
             outputs: BTreeMap::new(),
             intents: BTreeMap::new(),
+            deposed: BTreeMap::new(),
         }
     }
 

@@ -42,6 +42,24 @@ fn read(keys: &KeySource, file: &Path) -> State {
     with_key_source(keys, || read_state_file(file)).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// `v3-deposed.json`: version 3 is version 2 plus the objects `create_before_destroy`
+/// replacements moved aside; it reads, writes back byte for byte, and is written as version 2
+/// again once no deposed object is left.
+#[test]
+fn v3_golden_file_round_trips_and_goes_back_to_v2_without_deposed_objects() {
+    let file = testdata().join("v3-deposed.json");
+    let keys = golden_key();
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut state = read(&keys, &file);
+    assert_eq!(state.deposed.len(), 1);
+    let written = with_key_source(&keys, || state_to_bytes(&state)).unwrap();
+    assert_eq!(String::from_utf8(written).unwrap(), original);
+    let address = state.deposed.keys().next().unwrap().clone();
+    state.apply(state.serial + 1, strata_state::Operation::RemoveDeposed { address });
+    let written = String::from_utf8(with_key_source(&keys, || state_to_bytes(&state)).unwrap()).unwrap();
+    assert!(written.contains("\"version\": 2,") && !written.contains("deposed"), "{written}");
+}
+
 #[test]
 fn v2_golden_files_round_trip_byte_for_byte() {
     let files = golden_files("v2-");
@@ -174,11 +192,11 @@ fn v2_sensitive_golden_file_decrypts_to_its_values_and_marks() {
 /// Each case: file content, and a piece of the expected message.
 #[test]
 fn invalid_files_are_clear_errors() {
-    let future = std::fs::read_to_string(testdata().join("future-v3.json")).unwrap();
+    let future = std::fs::read_to_string(testdata().join("future-v4.json")).unwrap();
     let cases: Vec<(&str, &str)> = vec![
         (
             &future,
-            "has state format version 3, but this version of Strata reads versions 1 to 2; it was written by a newer Strata",
+            "has state format version 4, but this version of Strata reads versions 1 to 3; it was written by a newer Strata",
         ),
         (r#"{"version": 4, "terraform_version": "1.9.0"}"#, "is not a Strata state file"),
         (r#"{"format": "strata-state"}"#, "missing field `version`"),

@@ -4,7 +4,8 @@
 //! ends it), `garbage` (writes a non-frame line to stdout), `inconsistent_plan` (plans a
 //! `name` other than configured), `inconsistent_apply` (applies a `name` other than planned),
 //! `progress` (reports three steps), `fail_partial` (makes the object, then fails with it as
-//! partial state, like a job that ran and failed). `delay_ms` sleeps before answering.
+//! partial state, like a job that ran and failed). `delay_ms` sleeps before answering. Every
+//! destroy fails while `STRATA_TEST_PROVIDER_FAIL_DELETE` is set.
 //!
 //! Written on the SDK's typed layer, so the plugin tests drive it through the real protocol.
 
@@ -131,7 +132,12 @@ impl Resource for ThingResource {
         Self::apply(ctx, planned).await
     }
 
-    async fn delete(&self, _ctx: &Ctx, _prior: Thing) -> Result<(), ProviderError> {
+    async fn delete(&self, _ctx: &Ctx, prior: Thing) -> Result<(), ProviderError> {
+        // Destroys fail while the environment says so (a deposed object's cleanup is then
+        // tested by a later run without it).
+        if std::env::var_os("STRATA_TEST_PROVIDER_FAIL_DELETE").is_some() {
+            return Err(ProviderError::new(format!("asked to fail destroying {}", prior.name)));
+        }
         Ok(())
     }
 

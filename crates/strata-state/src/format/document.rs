@@ -37,6 +37,9 @@ pub(super) struct StateFile {
     pub(super) outputs: BTreeMap<String, OutputState>,
     #[serde(default)]
     pub(super) intents: Vec<Entry<Intent>>,
+    /// Version 3 only.
+    #[serde(default)]
+    pub(super) deposed: Vec<Entry<InstanceState>>,
 }
 
 /// A resource or intent with its address first.
@@ -59,6 +62,8 @@ pub(super) struct StateFileOut<'a> {
     pub(super) resources: Vec<EntryOut<'a, InstanceState>>,
     pub(super) outputs: BTreeMap<&'a str, Cow<'a, OutputState>>,
     pub(super) intents: Vec<EntryOut<'a, Intent>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) deposed: Vec<EntryOut<'a, InstanceState>>,
 }
 
 #[derive(Serialize)]

@@ -27,6 +27,9 @@ pub const FORMAT_NAME: &str = "strata-state";
 /// The version this build writes. Version 2 stores sensitive values encrypted; version 1
 /// stored them in clear text and is still read (and rewritten as version 2).
 pub const FORMAT_VERSION: u64 = 2;
+/// The newest version this build reads: 3 is version 2 with deposed objects, written only for
+/// a state that has some.
+pub const NEWEST_VERSION: u64 = 3;
 
 /// Just enough of any version to pick its reader; other fields are ignored here.
 #[derive(Deserialize)]
@@ -55,9 +58,9 @@ pub(crate) fn read_snapshot(bytes: &[u8], path: &Path, keys: &KeySource) -> Resu
     }
     let state = match header.version {
         1 => v1::read_v1(bytes, path)?,
-        2 => v2::read_v2(bytes, path, keys)?,
+        2 | 3 => v2::read_v2(bytes, path, keys)?,
         found => {
-            return Err(StateError::UnsupportedVersion { path: path.to_owned(), found, supported: FORMAT_VERSION });
+            return Err(StateError::UnsupportedVersion { path: path.to_owned(), found, supported: NEWEST_VERSION });
         }
     };
     Ok((state, header.version))

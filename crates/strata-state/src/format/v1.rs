@@ -22,5 +22,6 @@ pub(super) fn read_v1(bytes: &[u8], path: &Path) -> Result<State, StateError> {
         resources: by_address(file.resources, path, "resource")?,
         outputs: file.outputs,
         intents,
+        deposed: std::collections::BTreeMap::new(),
     })
 }

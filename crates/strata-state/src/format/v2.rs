@@ -1,4 +1,6 @@
-//! Version 2 of the state file: the layout of `document.rs`, with sensitive values encrypted.
+//! Versions 2 and 3 of the state file: the layout of `document.rs`, with sensitive values
+//! encrypted; version 3 adds `deposed` (objects a `create_before_destroy` replacement moved
+//! aside) and is written only when there are any.
 //!
 //! At each of an instance's `sensitive_paths` (outermost only), at each of an intent's, and as
 //! the value of an output with `"sensitive": true`, the stored JSON is
@@ -27,7 +29,11 @@ pub(super) fn read_v2(bytes: &[u8], path: &Path, keys: &KeySource) -> Result<Sta
     for (address, intent) in &mut intents {
         intent.open(address, keys).map_err(key_error)?;
     }
-    Ok(State { lineage: file.lineage, serial: file.serial, resources, outputs, intents })
+    let mut deposed = by_address(file.deposed, path, "deposed object")?;
+    for (address, instance) in &mut deposed {
+        instance.open(address, keys).map_err(key_error)?;
+    }
+    Ok(State { lineage: file.lineage, serial: file.serial, resources, outputs, intents, deposed })
 }
 
 pub(super) fn write_v2(state: &State, keys: &KeySource) -> Result<Vec<u8>, Unwritable> {
@@ -43,14 +49,23 @@ pub(super) fn write_v2(state: &State, keys: &KeySource) -> Result<Vec<u8>, Unwri
     for (address, intent) in &state.intents {
         intents.push(EntryOut { address, item: intent.sealed(address, keys).map_err(Unwritable::Key)? });
     }
+    let mut deposed = Vec::with_capacity(state.deposed.len());
+    for (address, instance) in &state.deposed {
+        deposed.push(EntryOut { address, item: instance.sealed(address, keys).map_err(Unwritable::Key)? });
+    }
+    // Version 3 is version 2 plus `deposed`; it is written only when there are deposed
+    // objects, so a reader that knows only version 2 refuses such a state instead of
+    // silently forgetting them, and every other state stays version 2.
+    let version = if deposed.is_empty() { 2 } else { 3 };
     let file = StateFileOut {
         format: super::FORMAT_NAME,
-        version: 2,
+        version,
         serial: state.serial,
         lineage: &state.lineage,
         resources,
         outputs,
         intents,
+        deposed,
     };
     let mut bytes = serde_json::to_vec_pretty(&file).map_err(Unwritable::Json)?;
     bytes.push(b'\n');
