@@ -10,9 +10,14 @@
 //!   errors as provider errors naming the code and request id.
 //! - [`api`]: the ECS and VPC actions the resources use, typed.
 //! - [`resources`]: `alicloud_vpc`, `alicloud_vswitch`, `alicloud_security_group`,
-//!   `alicloud_key_pair`, `alicloud_instance_group`, on the SDK's typed layer.
+//!   `alicloud_key_pair`, `alicloud_instance_group`, on the SDK's typed layer; and
+//!   `alicloud_emr_cluster` ([`resources::emr_cluster`]): `RunInstances` per node group, then the
+//!   release installed and started with the emr provider's own code (`strata_provider_emr`'s
+//!   topology, rendering and SSH deployment).
 //! - `emulator` (feature `emulator`): the same wire protocol on 127.0.0.1, verifying every
-//!   signature; what the tests run against, and `alicloud-emulator` for manual use.
+//!   signature; what the tests run against, and `alicloud-emulator` for manual use. With
+//!   `real_hosts` (`--real-hosts`), its instances are namespace hosts of this machine
+//!   (`emulator::hosts`, through `strata_provider_local`), one network per vSwitch.
 //!
 //! Reference: `docs/alicloud-provider.md`.
 
@@ -49,6 +54,7 @@ pub fn provider_with(options: Options) -> TypedProvider {
         .resource(resources::vswitch::VSwitchResource(shared.clone()))
         .resource(resources::security_group::SecurityGroupResource(shared.clone()))
         .resource(resources::key_pair::KeyPairResource(shared.clone()))
-        .resource(resources::instance_group::InstanceGroupResource(shared))
+        .resource(resources::instance_group::InstanceGroupResource(shared.clone()))
+        .resource(resources::emr_cluster::EmrClusterResource::new(shared))
         .build()
 }

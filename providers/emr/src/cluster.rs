@@ -76,7 +76,7 @@ fn topology_of(cluster: &Cluster) -> Result<Topology, ProviderError> {
 /// Checks this machine has `components` where every node sees them: Debian packages' homes
 /// under `/usr`, and PyPI artifacts complete in the component cache, each with the sha256 the
 /// catalog records. An error says how to install them.
-pub(crate) fn check_components(
+pub fn check_components(
     settings: &Resolved,
     release: &str,
     components: &[&'static Component],
@@ -120,9 +120,10 @@ pub(crate) fn check_components(
     Ok(())
 }
 
-/// Every node's plan, login and address, by hostname.
+/// Every node's plan, login and address, by hostname (shared with `alicloud_emr_cluster`,
+/// which deploys the same way onto ECS instances).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct NodeTargets<'a> {
+pub struct NodeTargets<'a> {
     pub plans: &'a BTreeMap<String, HostPlan>,
     pub ssh: &'a BTreeMap<String, HostSpec>,
     pub ips: &'a BTreeMap<String, Ipv4Addr>,
@@ -130,7 +131,7 @@ pub(crate) struct NodeTargets<'a> {
 
 /// Starts the services of `topology` wave by wave: the services of a wave start together on
 /// every node that runs them, and each is healthy everywhere before the next wave starts.
-pub(crate) async fn start_waves(
+pub async fn start_waves(
     pool: &Arc<SessionPool>,
     ctx: &Ctx,
     topology: &Topology,
@@ -423,7 +424,7 @@ impl ClusterResource {
 
 /// The nested blocks `name` of a configuration when every argument in them is known (their
 /// computed attributes may not be); `None` otherwise.
-fn known_blocks<M: Model>(config: &Value, name: &str) -> Option<BTreeMap<String, M>> {
+pub fn known_blocks<M: Model>(config: &Value, name: &str) -> Option<BTreeMap<String, M>> {
     let value = config.as_mapping().and_then(|entries| entries.get(name)).cloned().unwrap_or(Value::Null);
     if value.is_null() {
         return Some(BTreeMap::new());
@@ -438,7 +439,7 @@ pub(crate) fn all_services() -> Vec<&'static str> {
 }
 
 /// The nodes running the release's service `name`.
-fn release_nodes<'t>(topology: &'t Topology, name: &str) -> Vec<&'t crate::topology::Node> {
+pub fn release_nodes<'t>(topology: &'t Topology, name: &str) -> Vec<&'t crate::topology::Node> {
     topology.release.service(name).map(|service| topology.nodes_running(service)).unwrap_or_default()
 }
 

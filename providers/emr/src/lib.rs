@@ -32,6 +32,10 @@
 //! [`metastore_record`] (how a cluster finds a metastore by id: address, password, warehouse,
 //! network; mode 0600). A cluster's network is routed to its metastore's by
 //! `strata_provider_local::routing` (see [`machine`]).
+//!
+//! The deployment is shared: `alicloud_emr_cluster` (providers/alicloud) installs a release on
+//! ECS instances with [`topology`], [`render`], [`deploy`] and [`cluster::start_waves`] /
+//! [`cluster::check_components`], and writes a [`record`] so `emr_job` runs on it.
 
 pub mod cluster;
 pub mod deploy;

@@ -57,6 +57,10 @@ pub enum Error {
     #[error("subnet {subnet} of network {network} has no free address left for host {id}")]
     SubnetFull { network: String, subnet: String, id: String },
 
+    /// A host address asked for that the network cannot give.
+    #[error("address {address} cannot be given to host {id}: {reason}")]
+    AddressUnavailable { address: String, id: String, reason: String },
+
     /// The instance type is not in the catalog.
     #[error("unknown instance type {name:?}; known types: {known}")]
     UnknownInstanceType { name: String, known: String },

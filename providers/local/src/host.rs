@@ -63,6 +63,17 @@ pub struct HostInfo {
 
 /// Creates the host described by `spec` in `network`.
 pub(crate) fn create(network: &Network, spec: &HostSpec, isolation: Isolation) -> Result<HostInfo> {
+    create_at(network, spec, isolation, None)
+}
+
+/// Creates the host described by `spec` in `network`, at address `ip` when one is given (it
+/// must be a free host address of the network's subnet, not its gateway).
+pub(crate) fn create_at(
+    network: &Network,
+    spec: &HostSpec,
+    isolation: Isolation,
+    ip: Option<Ipv4Addr>,
+) -> Result<HostInfo> {
     names::check_host_id(&spec.id)?;
     names::check_hostname(&spec.hostname)?;
     let instance_type = instance_types::instance_type(&spec.instance_type).ok_or_else(|| {
@@ -75,7 +86,7 @@ pub(crate) fn create(network: &Network, spec: &HostSpec, isolation: Isolation) -
             Some(rootfs::BOOKWORM.ensure(&network.rootfs_cache)?)
         }
     };
-    let mut record = reserve(network, spec, base)?;
+    let mut record = reserve(network, spec, base, ip)?;
     let target =
         |record| teardown::Target { state: &network.state, id: &spec.id, network: Some(network.name()), record };
     match build_and_start(network, &mut record, instance_type) {
@@ -100,7 +111,12 @@ pub(crate) fn create(network: &Network, spec: &HostSpec, isolation: Isolation) -
 /// Under the network lock: checks the id and hostname are free, clears leftovers of an
 /// earlier crash, allocates an address, makes sure the bridge is up and writes the record
 /// (a container host's, with `base`, its base root file system).
-fn reserve(network: &Network, spec: &HostSpec, base: Option<std::path::PathBuf>) -> Result<HostRecord> {
+fn reserve(
+    network: &Network,
+    spec: &HostSpec,
+    base: Option<std::path::PathBuf>,
+    requested: Option<Ipv4Addr>,
+) -> Result<HostRecord> {
     let lock = network.lock()?;
     let records = read_host_records(&network.state)?;
     if let Some(existing) = records.iter().find(|record| record.id == spec.id) {
@@ -121,13 +137,34 @@ fn reserve(network: &Network, spec: &HostSpec, base: Option<std::path::PathBuf>)
             teardown::Target { state: &network.state, id: &spec.id, network: Some(network.name()), record: None };
         teardown::destroy(&leftover)?;
     }
-    let taken = mine.iter().map(|record| record.ip).collect();
+    let taken: std::collections::BTreeSet<Ipv4Addr> = mine.iter().map(|record| record.ip).collect();
     let subnet = network.subnet();
-    let ip = subnet.free_host_address(&taken).ok_or_else(|| Error::SubnetFull {
-        network: network.name().to_string(),
-        subnet: subnet.to_string(),
-        id: spec.id.clone(),
-    })?;
+    let ip = match requested {
+        Some(ip) => {
+            let usable = subnet.contains(ip)
+                && ip != subnet.network()
+                && ip != subnet.gateway()
+                && ip != subnet.broadcast()
+                && !taken.contains(&ip);
+            if !usable {
+                return Err(Error::AddressUnavailable {
+                    address: ip.to_string(),
+                    id: spec.id.clone(),
+                    reason: format!(
+                        "not a free host address of subnet {subnet} of network {} (the gateway is {})",
+                        network.name(),
+                        subnet.gateway()
+                    ),
+                });
+            }
+            ip
+        }
+        None => subnet.free_host_address(&taken).ok_or_else(|| Error::SubnetFull {
+            network: network.name().to_string(),
+            subnet: subnet.to_string(),
+            id: spec.id.clone(),
+        })?,
+    };
     network.ensure_bridge(&lock)?;
     let veth = names::veth_name(network.name(), &spec.id);
     let mut record = HostRecord::new(&spec.id, network.name(), &spec.hostname, ip, &spec.instance_type, netns, veth);

@@ -122,6 +122,35 @@ impl Network {
         host::create(self, spec, isolation)
     }
 
+    /// Creates a (namespace) host at address `ip` (a free host address of the subnet, not the
+    /// gateway) and waits until its sshd accepts connections: for callers that decide addresses
+    /// themselves (the alicloud emulator gives its instances the vSwitch's addresses).
+    pub fn create_host_at(&self, spec: &HostSpec, ip: std::net::Ipv4Addr) -> Result<HostInfo> {
+        host::create_at(self, spec, Isolation::Namespace, Some(ip))
+    }
+
+    /// Lets root log in to host `id` with one more public key (an OpenSSH `authorized_keys`
+    /// line), besides the network's client key; a key already there is not added twice.
+    pub fn authorize_key(&self, id: &str, public_key: &str) -> Result<()> {
+        names::check_host_id(id)?;
+        let line = public_key.trim();
+        if line.is_empty() || line.contains('\n') {
+            return Err(Error::InvalidName { what: "public key", value: line.to_string(), reason: "must be one line" });
+        }
+        let path = self.state.host(id).outside(crate::layout::AUTHORIZED_KEYS);
+        let existing = std::fs::read_to_string(&path).map_err(Error::io("reading", &path))?;
+        if existing.lines().any(|known| known.trim() == line) {
+            return Ok(());
+        }
+        let mut text = existing;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(line);
+        text.push('\n');
+        std::fs::write(&path, text).map_err(Error::io("writing", &path))
+    }
+
     /// Creates several (namespace) hosts concurrently; one result per spec, in order.
     pub fn create_hosts(&self, specs: &[HostSpec]) -> Vec<Result<HostInfo>> {
         self.create_hosts_with(specs, Isolation::Namespace)

@@ -21,6 +21,8 @@ pub struct Launch<'a> {
     pub key_pair_name: &'a str,
     /// Empty: ECS names them.
     pub instance_name: &'a str,
+    /// The instances' hostname (`name-[0,1]` numbers them); empty: ECS names them.
+    pub host_name: &'a str,
     pub amount: usize,
     /// The same token returns the same instances instead of launching more.
     pub client_token: &'a str,
@@ -51,6 +53,7 @@ pub async fn run_instances(client: &Client, launch: Launch<'_>) -> Result<Vec<St
         ("SecurityGroupId", launch.security_group_id),
         ("KeyPairName", launch.key_pair_name),
         ("InstanceName", launch.instance_name),
+        ("HostName", launch.host_name),
         ("InstanceChargeType", "PostPaid"),
         ("Amount", &amount),
         ("ClientToken", launch.client_token),
@@ -67,6 +70,8 @@ pub struct Instance {
     pub instance_id: String,
     /// `Pending`, `Starting`, `Running`, `Stopping`, `Stopped`.
     pub status: String,
+    #[serde(default)]
+    pub host_name: String,
     #[serde(default)]
     pub instance_type: String,
     #[serde(default)]

@@ -1,5 +1,7 @@
-//! `alicloud-emulator [PORT]`: runs the ECS/VPC emulator on 127.0.0.1 until interrupted, and
-//! prints how to point the provider (or the aliyun CLI) at it.
+//! `alicloud-emulator [--real-hosts STATE_DIR] [PORT]`: runs the ECS/VPC emulator on 127.0.0.1
+//! until interrupted, and prints how to point the provider (or the aliyun CLI) at it. With
+//! `--real-hosts`, every instance is a namespace host of this machine (root only), its files
+//! under STATE_DIR; they are destroyed when the emulator stops.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,18 +10,30 @@ use strata_provider_alicloud::emulator::{Emulator, EmulatorConfig, TEST_ACCESS_K
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match std::env::args().nth(1).map(|port| port.parse::<u16>()) {
-        None => 0,
-        Some(Ok(port)) => port,
-        Some(Err(_)) => {
-            let _ = writeln!(std::io::stderr(), "usage: alicloud-emulator [PORT]");
-            return ExitCode::from(2);
-        }
+    let usage = || {
+        let _ = writeln!(std::io::stderr(), "usage: alicloud-emulator [--real-hosts STATE_DIR] [PORT]");
+        ExitCode::from(2)
     };
-    let emulator = match Emulator::start(EmulatorConfig { port, ..EmulatorConfig::default() }).await {
+    let mut port = 0;
+    let mut real_hosts = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--real-hosts" => match args.next() {
+                Some(dir) => real_hosts = Some(std::path::PathBuf::from(dir)),
+                None => return usage(),
+            },
+            other => match other.parse::<u16>() {
+                Ok(number) => port = number,
+                Err(_) => return usage(),
+            },
+        }
+    }
+    let config = EmulatorConfig { port, real_hosts, ..EmulatorConfig::default() };
+    let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
         Err(error) => {
-            let _ = writeln!(std::io::stderr(), "alicloud-emulator: cannot listen on 127.0.0.1:{port}: {error}");
+            let _ = writeln!(std::io::stderr(), "alicloud-emulator: cannot start on 127.0.0.1:{port}: {error}");
             return ExitCode::FAILURE;
         }
     };

@@ -261,6 +261,7 @@ pub fn import_key_pair(state: &mut State, region: &Region, args: Args<'_>) -> An
         name: name.to_owned(),
         region: region.id.to_owned(),
         fingerprint: fingerprint.clone(),
+        public_key: public_key.trim().to_owned(),
         created_at: OffsetDateTime::now_utc(),
         tags: args.tags()?,
     };

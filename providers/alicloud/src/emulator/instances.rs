@@ -4,6 +4,7 @@
 //! `describeinstances`, `deleteinstances`). Instances are `Pending`, then `Starting`, then
 //! `Running`; a deleted one is `Stopping` for a while, then gone.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{Value, json};
@@ -12,6 +13,7 @@ use time::OffsetDateTime;
 use super::args::{Args, has_tags};
 use super::catalog::{self, Region};
 use super::ecs::{tags_json, valid_name};
+use super::hosts::{self, HostPhase, Job, NewHost};
 use super::reply::Reply;
 use super::state::{Instance, State, ecs_time, new_id};
 use super::vpc::with;
@@ -80,6 +82,14 @@ pub fn run_instances(state: &mut State, region: &Region, args: Args<'_>) -> Answ
             "The specified parameter \"InstanceName\" is not valid.",
         ));
     }
+    let host_name = args.get("HostName").unwrap_or_default();
+    if !host_name.is_empty() && !valid_host_name(&sequenced(host_name, 0)) {
+        return Err(Reply::error(
+            400,
+            "InvalidHostName.Malformed",
+            "The specified parameter \"HostName\" is not valid.",
+        ));
+    }
     let amount = args.number("Amount", 1)? as usize;
     if !(1..=100).contains(&amount) {
         return Err(Reply::invalid("Amount"));
@@ -97,8 +107,22 @@ pub fn run_instances(state: &mut State, region: &Region, args: Args<'_>) -> Answ
         ips.push(ip);
     }
     let mut ids = Vec::new();
-    for ip in ips {
+    let real = state.hosts.is_some();
+    let public_key =
+        state.key_pairs.get(&(region.id.to_owned(), key_pair.to_owned())).map(|pair| pair.public_key.clone());
+    let mut new_hosts = Vec::new();
+    for (index, ip) in ips.into_iter().enumerate() {
         let id = new_id("i");
+        let host_name = if host_name.is_empty() { format!("iZ{}Z", &id[2..]) } else { sequenced(host_name, index) };
+        if real {
+            new_hosts.push(NewHost {
+                instance_id: id.clone(),
+                hostname: host_name.clone(),
+                ip,
+                local_type: hosts::local_type(instance_type.cpu, instance_type.memory_mib),
+                public_key: public_key.clone(),
+            });
+        }
         let instance = Instance {
             id: id.clone(),
             region: region.id.to_owned(),
@@ -109,17 +133,21 @@ pub fn run_instances(state: &mut State, region: &Region, args: Args<'_>) -> Answ
             vswitch_id: vswitch.id.clone(),
             security_group_id: group_id.to_owned(),
             key_pair_name: key_pair.to_owned(),
-            name: if name.is_empty() { id.clone() } else { name.to_owned() },
-            host_name: format!("iZ{}Z", &id[2..]),
+            name: if name.is_empty() { id.clone() } else { sequenced(name, index) },
+            host_name,
             private_ip: ip,
             serial_number: uuid::Uuid::new_v4().to_string(),
             created: Instant::now(),
             created_at: OffsetDateTime::now_utc(),
             tags: tags.clone(),
             deleting: None,
+            host: if real { HostPhase::Queued } else { HostPhase::Record },
         };
         state.instances.insert(id.clone(), instance);
         ids.push(id);
+    }
+    if real {
+        state.send(Job::Make { vswitch_id: vswitch.id.clone(), cidr: vswitch.cidr, hosts: new_hosts });
     }
     Ok(Reply::ok(json!({ "InstanceIdSets": { "InstanceIdSet": ids }, "TradePrice": 0.0 })))
 }
@@ -214,10 +242,58 @@ pub fn delete_instances(state: &mut State, region: &Region, args: Args<'_>) -> A
             ));
         }
     }
+    let mut destroyed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for id in ids {
-        if let Some(instance) = state.instances.get_mut(id) {
-            instance.deleting.get_or_insert_with(Instant::now);
+        if let Some(instance) = state.instances.get_mut(id)
+            && instance.deleting.is_none()
+        {
+            instance.deleting = Some(Instant::now());
+            if instance.host != HostPhase::Record {
+                destroyed.entry(instance.vswitch_id.clone()).or_default().push(instance.id.clone());
+            }
         }
     }
+    for (vswitch_id, instance_ids) in destroyed {
+        state.send(Job::Destroy { vswitch_id, instance_ids });
+    }
     Ok(Reply::ok(json!({})))
+}
+
+/// An instance or host name of `RunInstances` for its `index`-th instance: a
+/// `prefix[begin,bits]suffix` pattern numbers them from `begin` with `bits` digits, as ECS
+/// does (`node-[0,1]` → `node-0`, `node-1`, ...); any other name is the same for all.
+pub fn sequenced(pattern: &str, index: usize) -> String {
+    let numbered = pattern.find('[').and_then(|open| {
+        let close = open + pattern[open..].find(']')?;
+        let (begin, bits) = pattern[open + 1..close].split_once(',')?;
+        let (begin, bits): (usize, usize) = (begin.trim().parse().ok()?, bits.trim().parse().ok()?);
+        if !(1..=6).contains(&bits) {
+            return None;
+        }
+        Some(format!("{}{:0bits$}{}", &pattern[..open], begin + index, &pattern[close + 1..]))
+    });
+    numbered.unwrap_or_else(|| pattern.to_owned())
+}
+
+/// A hostname ECS accepts (Linux): 2 to 64 characters, letters, digits, `.` and `-`, not
+/// starting or ending with `.` or `-`.
+fn valid_host_name(name: &str) -> bool {
+    (2..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !name.starts_with(['.', '-'])
+        && !name.ends_with(['.', '-'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequenced_names() {
+        assert_eq!(sequenced("analytics-core-[0,1]", 1), "analytics-core-1");
+        assert_eq!(sequenced("ecs-[1,4]-test", 0), "ecs-0001-test");
+        assert_eq!(sequenced("plain", 3), "plain");
+        assert_eq!(sequenced("bad-[x,1]", 0), "bad-[x,1]");
+        assert!(valid_host_name("analytics-core-0") && !valid_host_name("-a") && !valid_host_name("a_b"));
+    }
 }

@@ -17,6 +17,8 @@
 //! - Validation against a small catalog ([`catalog`]) with the API's error codes.
 //! - Faults on demand ([`Fault`]): throttling, server errors, an action carried out whose
 //!   answer is lost.
+//! - Real hosts on request ([`EmulatorConfig::real_hosts`], [`hosts`]): every instance a
+//!   namespace host of this machine on its vSwitch's block, with a real sshd.
 //!
 //! The `alicloud-emulator` binary runs one for manual use.
 
@@ -24,6 +26,7 @@ mod args;
 mod auth;
 pub mod catalog;
 mod ecs;
+pub mod hosts;
 mod http;
 mod instances;
 mod reply;
@@ -31,6 +34,7 @@ mod state;
 mod vpc;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -72,6 +76,10 @@ pub struct EmulatorConfig {
     pub max_instances: usize,
     /// Port on 127.0.0.1; 0 picks a free one.
     pub port: u16,
+    /// Make every instance a real host of this machine, with this state directory of the
+    /// local provider's host machinery ([`hosts`]; needs root). `None` (the default): instances
+    /// are records only.
+    pub real_hosts: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -87,6 +95,7 @@ impl Default for EmulatorConfig {
             max_clock_skew: Duration::from_secs(15 * 60),
             max_instances: 50,
             port: 0,
+            real_hosts: None,
         }
     }
 }
@@ -126,6 +135,8 @@ pub struct Emulator {
     address: SocketAddr,
     state: Arc<Mutex<State>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The thread making real hosts, if any.
+    hosts: Option<std::thread::JoinHandle<()>>,
 }
 
 type Answer = Result<Reply, Reply>;
@@ -139,10 +150,18 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let address = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State::new(config.timing, config.max_instances)));
+        let hosts = match config.real_hosts {
+            Some(state_dir) => {
+                let (sender, handle) = hosts::start(state.clone(), state_dir)?;
+                state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).hosts = Some(sender);
+                Some(handle)
+            }
+            None => None,
+        };
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let shared = Arc::new(http::Shared { state: state.clone(), keys: config.keys, skew: config.max_clock_skew });
         tokio::spawn(http::serve(listener, shared, stopped));
-        Ok(Emulator { address, state, stop: Some(stop) })
+        Ok(Emulator { address, state, stop: Some(stop), hosts })
     }
 
     /// `http://127.0.0.1:PORT`: the provider's `endpoint`.
@@ -185,6 +204,13 @@ impl Emulator {
         }
     }
 
+    /// Each living instance's host: its phase (`Failed` carries the reason).
+    pub fn instance_hosts(&self) -> Vec<(String, hosts::HostPhase)> {
+        let mut state = self.state();
+        state.purge();
+        state.instances.values().map(|instance| (instance.id.clone(), instance.host.clone())).collect()
+    }
+
     /// Ids of the instances not gone.
     pub fn instance_ids(&self) -> Vec<String> {
         let mut state = self.state();
@@ -197,6 +223,12 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        // The host thread stops when its last sender goes, destroying the networks it made.
+        let sender = self.state().hosts.take();
+        drop(sender);
+        if let Some(hosts) = self.hosts.take() {
+            let _ = hosts.join();
         }
     }
 }

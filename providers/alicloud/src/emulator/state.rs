@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
+use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
@@ -10,6 +11,7 @@ use time::macros::format_description;
 
 use super::Fault;
 use super::auth::Nonces;
+use super::hosts::{HostPhase, Job};
 use super::reply::Reply;
 
 /// How long objects stay in their transitional states.
@@ -155,6 +157,8 @@ pub struct KeyPair {
     pub name: String,
     pub region: String,
     pub fingerprint: String,
+    /// The OpenSSH line imported (real hosts authorize it for root).
+    pub public_key: String,
     pub created_at: OffsetDateTime,
     pub tags: Vec<(String, String)>,
 }
@@ -178,11 +182,22 @@ pub struct Instance {
     pub created_at: OffsetDateTime,
     pub tags: Vec<(String, String)>,
     pub deleting: Option<Instant>,
+    /// Its real host, when the emulator makes them (see `super::hosts`).
+    pub host: HostPhase,
 }
 
 impl Instance {
     /// The status now; `None` once a deleted instance is gone.
     pub fn status(&self, timing: &Timing) -> Option<&'static str> {
+        match (&self.host, self.deleting.is_some()) {
+            (HostPhase::Record, _) => {}
+            (HostPhase::Destroyed, _) => return None,
+            (_, true) => return Some("Stopping"),
+            (HostPhase::Queued, false) => return Some("Pending"),
+            (HostPhase::Making, false) => return Some("Starting"),
+            (HostPhase::Ready, false) => return Some("Running"),
+            (HostPhase::Failed(_), false) => return Some("Stopped"),
+        }
         if let Some(since) = self.deleting {
             return (since.elapsed() < timing.instance_deleting).then_some("Stopping");
         }
@@ -227,6 +242,8 @@ pub struct State {
     pub client_tokens: HashMap<(String, String), (String, Reply)>,
     pub faults: Vec<Fault>,
     pub log: Vec<Logged>,
+    /// Where real hosts are made; `None`: instances are records only.
+    pub hosts: Option<Sender<Job>>,
 }
 
 impl State {
@@ -243,6 +260,14 @@ impl State {
             client_tokens: HashMap::new(),
             faults: Vec::new(),
             log: Vec::new(),
+            hosts: None,
+        }
+    }
+
+    /// Asks the host thread for `job` (nothing without real hosts).
+    pub fn send(&self, job: Job) {
+        if let Some(hosts) = &self.hosts {
+            let _ = hosts.send(job);
         }
     }
 
@@ -267,7 +292,11 @@ impl State {
             .map(|instance| instance.private_ip)
             .chain(taken.iter().copied())
             .collect();
-        (1..vswitch.cidr.size().saturating_sub(3)).map(|offset| vswitch.cidr.host(offset)).find(|ip| !used.contains(ip))
+        // A real host's network has its gateway on the first host address.
+        let first = if self.hosts.is_some() { 2 } else { 1 };
+        (first..vswitch.cidr.size().saturating_sub(3))
+            .map(|offset| vswitch.cidr.host(offset))
+            .find(|ip| !used.contains(ip))
     }
 }
 

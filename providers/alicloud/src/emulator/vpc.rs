@@ -242,5 +242,6 @@ pub fn delete_vswitch(state: &mut State, region: &Region, args: Args<'_>) -> Ans
         return Err(Reply::error(400, "DependencyViolation", "Specified object has dependent resources."));
     }
     state.vswitches.remove(id);
+    state.send(super::hosts::Job::RemoveNetwork { vswitch_id: id.to_owned() });
     Ok(Reply::ok(json!({})))
 }

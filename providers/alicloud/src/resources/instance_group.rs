@@ -114,6 +114,7 @@ impl InstanceGroupResource {
             security_group_id: &group.security_group_id,
             key_pair_name: group.key_name.as_deref().unwrap_or_default(),
             instance_name: group.name.as_deref().unwrap_or_default(),
+            host_name: "",
             amount,
             client_token,
             group: tag,

@@ -1,6 +1,7 @@
 //! The resource types, and what they share: the create token ([`token`]), waiting for a state
 //! ([`poll`]) and for dependencies to go away ([`settle`]).
 
+pub mod emr_cluster;
 pub mod instance_group;
 pub mod key_pair;
 pub mod security_group;

@@ -291,3 +291,43 @@ pub fn python_sdk() -> Option<PathBuf> {
     assert!(python.exists(), "{} missing after setup", python.display());
     Some(python)
 }
+
+/// Removes what earlier runs of the real-host tests (`/var/lib/strata/test-alicloud-*-<pid>-*`)
+/// left when they were killed before their guards ran: hosts, their service launchers (in the
+/// machine's `/etc`), clusters' shared directories, the state directories.
+pub fn sweep_dead_runs() {
+    let Ok(entries) = std::fs::read_dir("/var/lib/strata") else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("test-alicloud-") else { continue };
+        let rest = rest.strip_prefix("emr-").or_else(|| rest.strip_prefix("hosts-")).unwrap_or(rest);
+        let Some(pid) = rest.split('-').next().and_then(|pid| pid.parse::<u32>().ok()) else { continue };
+        if Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let dir = entry.path();
+        let listed = |sub: &str| -> Vec<String> {
+            std::fs::read_dir(dir.join(sub))
+                .map(|entries| {
+                    entries.flatten().map(|entry| entry.file_name().to_string_lossy().into_owned()).collect()
+                })
+                .unwrap_or_default()
+        };
+        let hosts = listed("hosts");
+        if let Ok(launchers) = std::fs::read_dir("/etc/strata/services") {
+            for launcher in launchers.flatten() {
+                let file = launcher.file_name().to_string_lossy().into_owned();
+                if hosts.iter().any(|id| file.ends_with(&format!("@{id}.sh"))) {
+                    let _ = std::fs::remove_file(launcher.path());
+                }
+            }
+        }
+        for record in listed("emr/clusters") {
+            if let Some(cluster) = record.strip_suffix(".json") {
+                let _ = std::fs::remove_dir_all(Path::new("/srv/strata/clusters").join(cluster));
+            }
+        }
+        let _ = strata_provider_local::gc(&dir, &[]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
