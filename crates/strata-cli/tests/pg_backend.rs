@@ -51,6 +51,21 @@ fn apply_plan_destroy_with_the_pg_backend() {
     assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
     assert!(!dir.path().join("strata.state.json").exists(), "state must go to PostgreSQL, not a local file");
     assert_eq!(strata(dir.path(), &["plan", "--detailed-exitcode"]).status.code(), Some(0));
+    // The state commands read and edit the same PostgreSQL state.
+    let listed = strata(dir.path(), &["state", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 21, "{listed}");
+    assert!(listed.contains("strata_data.seed\n") && listed.contains("strata_file.f[19]\n"), "{listed}");
+    let shown = strata(dir.path(), &["state", "show", "strata_data.seed"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("input = \"seed\""));
+    let moved = strata(dir.path(), &["state", "mv", "strata_file.f[19]", "strata_file.f[20]"]);
+    assert!(moved.status.success(), "{}", String::from_utf8_lossy(&moved.stderr));
+    let listed = String::from_utf8_lossy(&strata(dir.path(), &["state", "list"]).stdout).into_owned();
+    assert!(listed.contains("strata_file.f[20]\n") && !listed.contains("strata_file.f[19]\n"), "{listed}");
+    let moved = strata(dir.path(), &["state", "mv", "strata_file.f[20]", "strata_file.f[19]"]);
+    assert!(moved.status.success(), "{}", String::from_utf8_lossy(&moved.stderr));
+    let pulled = strata(dir.path(), &["state", "pull"]);
+    assert!(String::from_utf8_lossy(&pulled.stdout).contains("\"format\": \"strata-state\""));
     let destroyed = strata(dir.path(), &["destroy", "--auto-approve"]);
     assert!(destroyed.status.success(), "{}", String::from_utf8_lossy(&destroyed.stderr));
     assert_eq!(std::fs::read_dir(dir.path().join("files")).unwrap().count(), 0);

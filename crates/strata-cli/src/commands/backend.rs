@@ -32,6 +32,15 @@ impl BackendConfig {
     }
 
     /// The local state path (for commands that only handle local state).
+    /// Where the state is, for messages: the file, or the PostgreSQL schema (never the
+    /// connection string, which may hold a password).
+    pub fn describe(&self) -> String {
+        match self {
+            BackendConfig::Local(path) => path.display().to_string(),
+            BackendConfig::Pg { schema, .. } => format!("PostgreSQL schema \"{schema}\""),
+        }
+    }
+
     pub fn local_path(&self) -> Option<&PathBuf> {
         match self {
             BackendConfig::Local(path) => Some(path),
@@ -115,6 +124,37 @@ pub async fn open_read(
             Ok((Guard::Local(Box::new(lock)), state))
         }
         BackendConfig::Pg { .. } => open(backend, operation, timeout).await.map(|(guard, _, state)| (guard, state)),
+    }
+}
+
+/// The state for commands that only read it (`state list|show|pull`, `output`, `show`,
+/// `logs`), without a lock, from whichever backend the configuration names; `Ok(None)` when
+/// there is no state yet.
+pub fn read_state(backend: &BackendConfig) -> Result<Option<State>, String> {
+    match backend {
+        BackendConfig::Local(path) => match strata_state::load(path) {
+            Ok((state, _)) => Ok(Some(state)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e.to_string()),
+        },
+        BackendConfig::Pg { conn_str, schema } => super::runtime().block_on(async {
+            let name = strata_backend_pg::DEFAULT_STATE_NAME;
+            let (store, state, _) = PgBackend::open(conn_str, schema, name).await.map_err(|e| e.to_string())?;
+            store.close().await;
+            Ok((state.serial > 0 || !state.resources.is_empty()).then_some(state))
+        }),
+    }
+}
+
+/// `strata force-unlock ID` for either backend.
+pub fn force_unlock(backend: &BackendConfig, id: &str) -> Result<LockInfo, String> {
+    match backend {
+        BackendConfig::Local(path) => strata_state::force_unlock(path, id).map_err(|e| e.to_string()),
+        BackendConfig::Pg { conn_str, schema } => super::runtime().block_on(async {
+            strata_backend_pg::force_unlock(conn_str, schema, strata_backend_pg::DEFAULT_STATE_NAME, id)
+                .await
+                .map_err(|e| e.to_string())
+        }),
     }
 }
 

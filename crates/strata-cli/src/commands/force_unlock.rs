@@ -4,8 +4,7 @@ use crate::cli::ForceUnlockArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &ForceUnlockArgs, printer: &Printer) -> u8 {
-    let path = super::run::configured_state_path();
-    match strata_state::force_unlock(&path, &args.lock_id) {
+    match super::backend::force_unlock(&super::run::configured_backend(), &args.lock_id) {
         Ok(holder) => {
             printer.status(&format!(
                 "The state has been unlocked (it was held by pid {} on {}, operation \"{}\").",
@@ -14,7 +13,7 @@ pub fn run(args: &ForceUnlockArgs, printer: &Printer) -> u8 {
             0
         }
         Err(e) => {
-            printer.error(&e.to_string());
+            printer.error(&e);
             1
         }
     }

@@ -31,14 +31,15 @@ fn log_text(args: &LogsArgs) -> Result<String, Diagnostic> {
             format!("\"{}\" is not a resource instance address: {e}.", args.address),
         )
     })?;
-    let state_path = super::run::configured_state_path();
-    let (state, _) =
-        strata_state::load(&state_path).map_err(|e| Diagnostic::error("Cannot read the state", e.to_string()))?;
+    let backend = super::run::configured_backend();
+    let state = super::backend::read_state(&backend)
+        .map_err(|e| Diagnostic::error("Cannot read the state", e))?
+        .ok_or_else(|| Diagnostic::error("Cannot read the state", format!("no state at {}", backend.describe())))?;
     let Some(instance) = state.resources.get(&addr) else {
         let known: Vec<String> = state.resources.keys().map(ToString::to_string).collect();
         let mut diagnostic = Diagnostic::error(
             "Resource instance not in state",
-            format!("{addr} is not in the state {}: it has not been applied (or was removed).", state_path.display()),
+            format!("{addr} is not in the state {}: it has not been applied (or was removed).", backend.describe()),
         );
         if let Some(suggestion) = strata_diagnostics::did_you_mean(&addr.to_string(), known.iter().map(String::as_str))
         {

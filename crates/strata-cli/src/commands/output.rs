@@ -4,11 +4,14 @@ use crate::cli::OutputArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &OutputArgs, printer: &Printer) -> u8 {
-    let path = super::run::configured_state_path();
-    let state = match strata_state::load(&path) {
-        Ok((state, _)) => state,
+    let state = match super::run::configured_state() {
+        Ok(Some(state)) => state,
+        Ok(None) => {
+            printer.error("no state: nothing has been applied yet");
+            return 1;
+        }
         Err(e) => {
-            printer.error(&e.to_string());
+            printer.error(&e);
             return 1;
         }
     };

@@ -69,17 +69,19 @@ pub fn prepare(args: &RunArgs) -> Result<(Run, Diagnostics), (SourceFiles, Diagn
     Ok((Run { config, files, variables, backend }, diags))
 }
 
-/// The state path for commands that only read or edit state: from the configuration's backend
-/// block when the directory has a configuration, else the default.
-pub fn configured_state_path() -> PathBuf {
+/// The backend for commands that only read or edit state: the configuration's backend block
+/// when the directory has a configuration, else the default local file.
+pub fn configured_backend() -> BackendConfig {
     let mut files = SourceFiles::new();
     match strata_config::load(std::path::Path::new("."), &mut files) {
-        (Some(config), _) => BackendConfig::from_config(&config)
-            .local_path()
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("strata.state.json")),
-        (None, _) => PathBuf::from("strata.state.json"),
+        (Some(config), _) => BackendConfig::from_config(&config),
+        (None, _) => BackendConfig::Local(PathBuf::from("strata.state.json")),
     }
+}
+
+/// [`configured_backend`]'s state (see `backend::read_state`).
+pub fn configured_state() -> Result<Option<strata_state::State>, String> {
+    super::backend::read_state(&configured_backend())
 }
 
 /// The providers of this run, configured: the built-in `strata` provider in process (unless

@@ -21,15 +21,14 @@ pub fn run(args: &ShowArgs, printer: &Printer) -> u8 {
             }
         };
     }
-    let path = super::run::configured_state_path();
-    let state = match strata_state::load(&path) {
-        Ok((state, _)) => state,
-        Err(e) if e.is_not_found() => {
+    let state = match super::run::configured_state() {
+        Ok(Some(state)) => state,
+        Ok(None) => {
             printer.status("No state.");
             return 0;
         }
         Err(e) => {
-            printer.error(&e.to_string());
+            printer.error(&e);
             return 1;
         }
     };

@@ -1,4 +1,4 @@
-//! `strata state list|show|pull`.
+//! `strata state list|show|mv|rm|pull`, against whichever backend the configuration names.
 
 use strata_addrs::ResourceInstanceAddr;
 use strata_state::Operation;
@@ -7,11 +7,15 @@ use crate::cli::StateCommand;
 use crate::printer::Printer;
 
 pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
-    let path = super::run::configured_state_path();
-    let state = match strata_state::load(&path) {
-        Ok((state, _)) => state,
+    let backend = super::run::configured_backend();
+    let state = match super::backend::read_state(&backend) {
+        Ok(Some(state)) => state,
+        Ok(None) => {
+            printer.error(&format!("no state at {}: nothing has been applied yet", backend.describe()));
+            return 1;
+        }
         Err(e) => {
-            printer.error(&e.to_string());
+            printer.error(&e);
             return 1;
         }
     };
@@ -38,7 +42,7 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
             printer.data(&text);
             0
         }
-        StateCommand::Mv { from, to } => change_state(&path, printer, |state| {
+        StateCommand::Mv { from, to } => change_state(&backend, printer, |state| {
             let (from, to) = (parse(from)?, parse(to)?);
             let instance = state.resources.get(&from).cloned().ok_or(format!("no instance {from} in the state"))?;
             if state.resources.contains_key(&to) {
@@ -49,7 +53,7 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
             }
             Ok(vec![Operation::PutInstance { address: to, instance }, Operation::RemoveInstance { address: from }])
         }),
-        StateCommand::Rm { address } => change_state(&path, printer, |state| {
+        StateCommand::Rm { address } => change_state(&backend, printer, |state| {
             let address = parse(address)?;
             if !state.resources.contains_key(&address) {
                 return Err(format!("no instance {address} in the state"));
@@ -76,39 +80,49 @@ fn parse(text: &str) -> Result<ResourceInstanceAddr, String> {
 
 /// Runs `edit` under the state lock and records the operations it returns.
 fn change_state(
-    path: &std::path::Path,
+    backend: &super::backend::BackendConfig,
     printer: &Printer,
     edit: impl FnOnce(&strata_state::State) -> Result<Vec<Operation>, String>,
 ) -> u8 {
     super::runtime().block_on(async {
-        let backend = super::backend::BackendConfig::Local(path.to_path_buf());
-        let (_guard, store, state) = match super::backend::open(&backend, "state", std::time::Duration::ZERO).await {
+        let (guard, store, state) = match super::backend::open(backend, "state", std::time::Duration::ZERO).await {
             Ok(opened) => opened,
             Err(d) => {
                 printer.error(&format!("{}: {}", d.summary, d.detail));
                 return 1;
             }
         };
-        let store = store.backend();
-        let operations = match edit(&state) {
-            Ok(ops) => ops,
-            Err(message) => {
-                printer.error(&message);
-                return 1;
-            }
-        };
-        for operation in operations {
-            if let Err(e) = store.record(operation).await {
-                printer.error(&e.to_string());
-                return 1;
-            }
-        }
-        match store.compact().await {
-            Ok(_) => 0,
-            Err(e) => {
-                printer.error(&e.to_string());
-                1
-            }
-        }
+        let code = record(store.backend(), edit(&state), printer).await;
+        drop(store);
+        guard.release().await;
+        code
     })
+}
+
+/// Records `operations` and compacts; the exit code.
+async fn record(
+    store: &dyn strata_state::StateBackend,
+    operations: Result<Vec<Operation>, String>,
+    printer: &Printer,
+) -> u8 {
+    let operations = match operations {
+        Ok(ops) => ops,
+        Err(message) => {
+            printer.error(&message);
+            return 1;
+        }
+    };
+    for operation in operations {
+        if let Err(e) = store.record(operation).await {
+            printer.error(&e.to_string());
+            return 1;
+        }
+    }
+    match store.compact().await {
+        Ok(_) => 0,
+        Err(e) => {
+            printer.error(&e.to_string());
+            1
+        }
+    }
 }
