@@ -31,6 +31,10 @@ pub struct PlanOptions {
     pub targets: Vec<AbsResourceAddr>,
     /// `--exclude ADDR`: leave these resources and what depends on them alone.
     pub excludes: Vec<AbsResourceAddr>,
+    /// `--target ADDR[KEY]`: instances named with their key, of resources not also targeted
+    /// whole. Their resources are in `targets` too; of such a resource only the named
+    /// instances change.
+    pub target_instances: Vec<ResourceInstanceAddr>,
     /// Provider calls in flight at once while refreshing (`--parallelism`, default 10).
     pub parallelism: usize,
 }
@@ -43,6 +47,7 @@ impl Default for PlanOptions {
             replace: Vec::new(),
             targets: Vec::new(),
             excludes: Vec::new(),
+            target_instances: Vec::new(),
             parallelism: 10,
         }
     }
@@ -388,6 +393,14 @@ impl Planner<'_> {
         for (key, extra) in keys {
             let addr = ResourceInstanceAddr { resource: abs.clone(), key: key.clone() };
             self.visited.insert(addr.clone());
+            if !self.instance_targeted(&addr) {
+                // Another instance of a resource targeted by instance: it stays as it is.
+                if let Some(instance) = self.state.resources.get(&addr) {
+                    let stored = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
+                    instance_values.push((key, stored));
+                }
+                continue;
+            }
             let preconditions = crate::conditions::evaluate(
                 &mut self.values,
                 &module,
@@ -667,11 +680,21 @@ impl Planner<'_> {
     }
 
     /// Instances in state the configuration no longer has (or everything, in destroy mode).
+    /// Whether `--target` lets this instance change: always, unless its resource was targeted
+    /// only through other instances.
+    fn instance_targeted(&self, addr: &ResourceInstanceAddr) -> bool {
+        let mut named = self.options.target_instances.iter().filter(|t| t.resource == addr.resource).peekable();
+        named.peek().is_none() || named.any(|t| t.key == addr.key)
+    }
+
     fn plan_orphans_and_destroys(&mut self) {
         let destroy = self.options.mode == PlanMode::Destroy;
         let mut deletes = Vec::new();
         for (addr, instance) in &self.state.resources {
             if !destroy && self.visited.contains(addr) {
+                continue;
+            }
+            if !self.instance_targeted(addr) {
                 continue;
             }
             if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource)) {

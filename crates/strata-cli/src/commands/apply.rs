@@ -44,8 +44,8 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             return 1;
         }
     };
-    let (targets, excludes) =
-        match (super::resource_addresses(&args.run.target), super::resource_addresses(&args.run.exclude)) {
+    let ((targets, target_instances), excludes) =
+        match (super::target_addresses(&args.run.target), super::resource_addresses(&args.run.exclude)) {
             (Ok(t), Ok(e)) => (t, e),
             (Err(d), _) | (_, Err(d)) => {
                 printer.diagnostics(&d.into(), &run.files);
@@ -95,6 +95,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                     replace,
                     targets,
                     excludes,
+                    target_instances,
                     parallelism: args.parallelism,
                 };
                 let (plan, diags) = strata_engine::plan(

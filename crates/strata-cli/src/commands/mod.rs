@@ -120,8 +120,8 @@ pub(crate) fn parse_addresses(
         .collect()
 }
 
-/// `--target`/`--exclude` addresses: a resource, or one of its instances (which stands for the
-/// whole resource; per-instance targeting is not implemented).
+/// `--exclude` addresses: a resource, or one of its instances (which stands for the whole
+/// resource: excluding one instance of a resource is not implemented).
 pub(crate) fn resource_addresses(
     texts: &[String],
 ) -> Result<Vec<strata_addrs::AbsResourceAddr>, strata_diagnostics::Diagnostic> {
@@ -136,6 +136,31 @@ pub(crate) fn resource_addresses(
             })
         })
         .collect()
+}
+
+/// `--target` addresses: the resources to plan (of `ADDR[KEY]`, its resource), and the
+/// instances named with a key of resources not also named whole (only those change).
+pub(crate) fn target_addresses(
+    texts: &[String],
+) -> Result<(Vec<strata_addrs::AbsResourceAddr>, Vec<strata_addrs::ResourceInstanceAddr>), strata_diagnostics::Diagnostic>
+{
+    let mut addrs = Vec::new();
+    for text in texts {
+        addrs.push(text.parse::<strata_addrs::ResourceInstanceAddr>().map_err(|e| {
+            strata_diagnostics::Diagnostic::error(
+                "Invalid resource address",
+                format!("\"{text}\" is not a resource address: {e}."),
+            )
+        })?);
+    }
+    let whole: Vec<&strata_addrs::AbsResourceAddr> =
+        addrs.iter().filter(|a| a.key == strata_addrs::InstanceKey::None).map(|a| &a.resource).collect();
+    let keyed: Vec<strata_addrs::ResourceInstanceAddr> = addrs
+        .iter()
+        .filter(|a| a.key != strata_addrs::InstanceKey::None && !whole.contains(&&a.resource))
+        .cloned()
+        .collect();
+    Ok((addrs.iter().map(|a| a.resource.clone()).collect(), keyed))
 }
 
 /// Large structures (configuration, state, plan) are not freed one value at a time when the

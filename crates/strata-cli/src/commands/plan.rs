@@ -99,15 +99,16 @@ pub(crate) fn make_plan(
             return None;
         }
     };
-    let (targets, excludes) = match (super::resource_addresses(&args.target), super::resource_addresses(&args.exclude))
-    {
-        (Ok(t), Ok(e)) => (t, e),
-        (Err(d), _) | (_, Err(d)) => {
-            report(&d.into());
-            return None;
-        }
-    };
-    let options = PlanOptions { mode, refresh: args.refresh, replace, targets, excludes, parallelism };
+    let ((targets, target_instances), excludes) =
+        match (super::target_addresses(&args.target), super::resource_addresses(&args.exclude)) {
+            (Ok(t), Ok(e)) => (t, e),
+            (Err(d), _) | (_, Err(d)) => {
+                report(&d.into());
+                return None;
+            }
+        };
+    let options =
+        PlanOptions { mode, refresh: args.refresh, replace, targets, excludes, target_instances, parallelism };
     let catalog = super::plugins::current().catalog.clone();
     runtime.block_on(async {
         let providers = match run::providers(&run.config, &run.variables).await {
