@@ -34,7 +34,7 @@ fn testdata() -> PathBuf {
 /// A working directory of the test's own, outside /tmp (the provider refuses a state
 /// directory there).
 fn workspace(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new().prefix(&format!("local-buckets-{name}-")).tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+    support::persistent_tempdir(&format!("local-buckets-{name}-"))
 }
 
 /// Runs `strata ARGS` in `dir`.

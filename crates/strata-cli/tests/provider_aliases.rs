@@ -14,7 +14,7 @@ use support::{expect_in, plugin};
 fn each_resource_uses_the_configuration_it_names() {
     plugin("local");
     // Outside /tmp: the local provider refuses a state directory there.
-    let work = tempfile::Builder::new().prefix("provider-aliases-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let work = support::persistent_tempdir("provider-aliases-");
     let dir = work.path();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/provider-aliases/main.hcl");
     std::fs::copy(fixture, dir.join("main.hcl")).unwrap();

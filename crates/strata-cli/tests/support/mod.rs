@@ -73,3 +73,20 @@ pub fn snapshot_in(dir: &Path, args: &[&str]) -> String {
     let (code, stdout, stderr) = run_in(dir, args);
     format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}").replace(&dir.display().to_string(), "[DIR]")
 }
+
+/// A temporary directory outside /tmp and /var/tmp, which the local provider refuses as a
+/// state directory (its hosts bind /tmp privately): under the target directory, or under
+/// `$HOME/.cache` when the checkout itself is below /tmp (a CI clone there).
+pub fn persistent_tempdir(prefix: &str) -> tempfile::TempDir {
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let volatile = |path: &Path| path.starts_with("/tmp") || path.starts_with("/var/tmp");
+    let base = if volatile(&target) {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
+        let base = home.join(".cache/strata-test-tmp");
+        std::fs::create_dir_all(&base).unwrap_or_else(|e| panic!("{}: {e}", base.display()));
+        base
+    } else {
+        target
+    };
+    tempfile::Builder::new().prefix(prefix).tempdir_in(base).unwrap()
+}
