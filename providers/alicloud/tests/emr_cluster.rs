@@ -151,15 +151,22 @@ async fn a_create_that_cannot_launch_leaves_nothing() {
     cluster.security_group_id = common::text(&network.group, "id");
     cluster.private_key_path = key.path().to_string_lossy().into_owned();
     // Node groups launch in name order: the core group's instances are launched, then the
-    // master group's type does not exist.
+    // master group's type does not exist. Plan refuses an unknown type, so the plan is made
+    // with a valid one and the type changed after (as if withdrawn between plan and apply).
     cluster.node_group.get_mut("core").unwrap().instance_type = "ecs.g6.large".into();
-    cluster.node_group.get_mut("master").unwrap().instance_type = "ecs.nonexistent.large".into();
-    let planned = harness
+    let mut planned = harness
         .provider
         .plan(PlanRequest { type_name: TYPE.into(), prior: None, config: cluster.encode() })
         .await
         .unwrap()
         .planned;
+    cluster.node_group.get_mut("master").unwrap().instance_type = "ecs.nonexistent.large".into();
+    if let Value::Map(top) = &mut planned
+        && let Some(Value::Map(groups)) = top.get_mut("node_group")
+        && let Some(Value::Map(master)) = groups.get_mut("master")
+    {
+        master.insert("instance_type".into(), Value::from("ecs.nonexistent.large"));
+    }
     let request = ApplyRequest {
         type_name: TYPE.into(),
         prior: None,

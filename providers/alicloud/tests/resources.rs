@@ -263,11 +263,9 @@ async fn a_lost_answer_and_throttling_are_retried_without_duplicates() {
 async fn catalog_errors_name_the_attribute_code_and_request_id() {
     let h = Harness::start().await;
     let network = h.network().await;
-    let cases = [
-        ("instance_type", "ecs.nope.large", "InvalidInstanceType.NotFound"),
-        ("image_id", "windows_3_1.vhd", "InvalidImageId.NotFound"),
-        ("key_name", "missing-key", "InvalidKeyPairName.NotFound"),
-    ];
+    // A wrong instance type or image is refused at plan time now (the next test); a key pair
+    // is only checked by RunInstances.
+    let cases = [("key_name", "missing-key", "InvalidKeyPairName.NotFound")];
     for (attribute, value, code) in cases {
         let mut config = h.group_config(&network, 2);
         if let Value::Map(map) = &mut config {
@@ -280,6 +278,33 @@ async fn catalog_errors_name_the_attribute_code_and_request_id() {
     }
     let too_many = h.plan("alicloud_instance_group", None, h.group_config(&network, 101)).await.unwrap_err();
     assert_eq!(too_many.attribute.as_deref(), Some("instance_count"));
+    assert!(h.emulator.instance_ids().is_empty());
+}
+
+/// The same mistakes caught at plan time (DescribeZones, DescribeImages), before anything is
+/// created, with the nearest valid name.
+#[tokio::test]
+async fn wrong_instance_types_and_images_are_refused_at_plan_time() {
+    let h = Harness::start().await;
+    let network = h.network().await;
+    let cases = [
+        (
+            "instance_type",
+            "ecs.g6.larg",
+            "is not an instance type sold in region cn-hangzhou; did you mean \"ecs.g6.large\"?",
+        ),
+        ("image_id", "windows_3_1.vhd", "image \"windows_3_1.vhd\" does not exist in region cn-hangzhou"),
+    ];
+    for (attribute, value, message) in cases {
+        let mut config = h.group_config(&network, 2);
+        if let Value::Map(map) = &mut config {
+            map.insert(attribute.to_owned(), Value::from(value));
+        }
+        let error = h.plan("alicloud_instance_group", None, config).await.unwrap_err();
+        assert_eq!(error.attribute.as_deref(), Some(attribute), "{error:?}");
+        assert!(error.message.contains(message), "{}", error.message);
+    }
+    assert!(h.plan("alicloud_instance_group", None, h.group_config(&network, 2)).await.is_ok());
     assert!(h.emulator.instance_ids().is_empty());
 }
 

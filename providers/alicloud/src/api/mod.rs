@@ -8,6 +8,7 @@
 
 pub mod ecs;
 pub mod instances;
+pub mod offerings;
 pub mod vpc;
 
 use serde::Deserialize;

@@ -29,6 +29,7 @@ mod ecs;
 pub mod hosts;
 mod http;
 mod instances;
+mod offerings;
 mod reply;
 mod state;
 mod vpc;
@@ -263,6 +264,9 @@ fn handler(version: &str, action: &str) -> Result<Handler, Reply> {
             "RunInstances" => Some(instances::run_instances),
             "DescribeInstances" => Some(instances::describe_instances),
             "DeleteInstances" => Some(instances::delete_instances),
+            "DescribeZones" => Some(offerings::describe_zones),
+            "DescribeInstanceTypes" => Some(offerings::describe_instance_types),
+            "DescribeImages" => Some(offerings::describe_images),
             _ => None,
         },
         _ => return Err(Reply::error(400, "InvalidVersion", "Specified parameter Version is not valid.")),

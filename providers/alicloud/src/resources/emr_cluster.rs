@@ -663,6 +663,22 @@ impl Resource for EmrClusterResource {
             return Ok(());
         };
         let topology = topology(&name, &release, &services, &groups, &config)?;
+        // What the node groups would buy exists (their zone is the vSwitch's, not known here).
+        let client = self.shared.client(ctx)?;
+        let wanted: Vec<super::offerings_check::Wanted<'_>> = groups
+            .iter()
+            .map(|(group, spec)| super::offerings_check::Wanted {
+                attribute: format!("node_group.{group}.instance_type"),
+                instance_type: &spec.instance_type,
+                zone: None,
+            })
+            .collect();
+        let image = plan.config::<String>("image_id")?;
+        let image = match &image {
+            Planned::Known(image) => Some(("image_id", image.as_str())),
+            Planned::Unknown => None,
+        };
+        super::offerings_check::check(ctx, &client, &wanted, image).await?;
         plan.set("services_status", topology.expected_status())?;
         plan.set("status", CLUSTER_RUNNING.to_string())?;
         let Some(prior) = plan.prior()? else { return Ok(()) };

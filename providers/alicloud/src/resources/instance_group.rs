@@ -188,7 +188,17 @@ impl Resource for InstanceGroupResource {
 
     async fn plan(&self, ctx: &Ctx, plan: &mut Plan<InstanceGroup>) -> Result<(), ProviderError> {
         // A provider that cannot make its client (no credentials, no region) says so now.
-        self.0.client(ctx)?;
+        let client = self.0.client(ctx)?;
+        if let (Planned::Known(instance_type), Planned::Known(image)) =
+            (plan.config::<String>("instance_type")?, plan.config::<String>("image_id")?)
+        {
+            let wanted = [super::offerings_check::Wanted {
+                attribute: "instance_type".into(),
+                instance_type: &instance_type,
+                zone: None,
+            }];
+            super::offerings_check::check(ctx, &client, &wanted, Some(("image_id", &image))).await?;
+        }
         let count = plan.config::<u32>("instance_count")?;
         if let Planned::Known(count) = count
             && !(1..=MAX_COUNT).contains(&count)

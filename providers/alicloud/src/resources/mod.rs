@@ -4,6 +4,7 @@
 pub mod emr_cluster;
 pub mod instance_group;
 pub mod key_pair;
+pub mod offerings_check;
 pub mod security_group;
 pub mod vpc;
 pub mod vswitch;
