@@ -5,13 +5,16 @@
 //! `cluster_job_drift_repair_destroy` (root; skipped elsewhere, required under CI) copies the
 //! example into a directory of its own with a provider block giving it a state directory and
 //! a subnet of its own, installs the release's components if this machine lacks them
-//! (`.ci/install-components.sh`), then: apply → ZooKeeper answers `ruok` → the Spark master's
+//! (`.ci/install-components.sh`), and a bootstrap action of its own (AFTER_STARTED, a marker
+//! file), then: apply → the marker is on every node → ZooKeeper answers `ruok` → the Spark master's
 //! JSON lists every worker ALIVE → the job's output and a `spark-submit` of pyspark's bundled
 //! `pi.py` over SSH on the master both print "Pi is roughly 3.1" → no-op plan → `strata logs`
 //! prints the job's driver log; a job that raises fails the apply, is recorded tainted and
 //! planned for replacement; `strata run` runs the pi job again (a new application) → a worker is
 //! killed from outside → `plan --detailed-exitcode` exits 2 naming it → apply restarts it →
-//! destroy leaves nothing (namespaces, links, processes, mounts, launchers, records). Every
+//! core-0's `spark-env.sh` edited by hand over SSH → `plan --detailed-exitcode` exits 2 showing
+//! the edited line with `-` and `+` and the worker to restart → apply puts the file back and
+//! restarts only that worker → destroy leaves nothing (namespaces, links, processes, mounts, launchers, records). Every
 //! wait is bounded; a guard destroys and collects everything when the test fails.
 
 use std::io::{Read, Write};
@@ -36,12 +39,37 @@ fn flat(text: &str) -> String {
 /// The example in a directory of its own (see `support::cluster::Workspace`), with an output
 /// the test reads the cluster's hosts, key and endpoints from.
 fn workspace() -> Workspace {
+    with_actions(WORKSPACE_ACTIONS)
+}
+
+/// The test's bootstrap actions (not the example's): a marker on every node once everything
+/// runs, and a failing script whose failure only warns.
+const WORKSPACE_ACTIONS: &str = "  bootstrap_action \"mark\" {\n    script = \"mark.sh\"\n    args   = [\"bootstrapped\"]\n    \
+                                 when   = \"AFTER_STARTED\"\n  }\n  bootstrap_action \"tolerated\" {\n    \
+                                 script     = \"fail.sh\"\n    on_failure = \"CONTINUE\"\n  }\n";
+
+/// The example with `actions` (HCL blocks) in its cluster, and the scripts they use: `mark.sh`
+/// (writes [`MARKER`]) and `fail.sh` (exits 3).
+fn with_actions(actions: &str) -> Workspace {
     let output = "output \"cluster\" {\n  value = {\n    id         = emr_cluster.analytics.id\n    \
                   hosts      = emr_cluster.analytics.hosts\n    key        = emr_cluster.analytics.ssh_private_key_path\n    \
                   master_url = emr_cluster.analytics.master_url\n    zookeeper  = emr_cluster.analytics.zookeeper_connect\n  }\n}\n";
     // The example itself declares `output "pi"` (the job's output), which the test reads.
-    Workspace::new("local-spark", &["main.hcl", "pi.py"], output)
+    let workspace = Workspace::new("local-spark", &["main.hcl", "pi.py"], output);
+    let main = workspace.dir().join("main.hcl");
+    let text = std::fs::read_to_string(&main).unwrap();
+    let anchor = "  config \"spark-defaults.conf\" {";
+    let with_action = text.replacen(anchor, &format!("{actions}{anchor}"), 1);
+    assert_ne!(with_action, text, "the example's cluster has a config block to put the actions before");
+    std::fs::write(&main, with_action).unwrap();
+    std::fs::write(workspace.dir().join("mark.sh"), format!("#!/bin/sh\nset -e\necho \"$1 $(hostname)\" > {MARKER}\n"))
+        .unwrap();
+    std::fs::write(workspace.dir().join("fail.sh"), "#!/bin/sh\necho 'cannot do it' >&2\nexit 3\n").unwrap();
+    workspace
 }
+
+/// What the bootstrap action writes on every node (its own `/var/lib`).
+const MARKER: &str = "/var/lib/strata/bootstrap-marker";
 
 /// ZooKeeper's `ruok` on `address` (`IP:PORT`).
 fn ruok(address: &str) -> String {
@@ -84,6 +112,81 @@ fn report(timings: &[(&str, Duration)]) {
     for (step, took) in timings {
         eprintln!("local-spark: {step}: {:.2} s", took.as_secs_f64());
     }
+}
+
+/// An SSH session as root to `host` (an entry of the cluster's `hosts`), checking its host key.
+fn ssh_to(cluster: &Json, host: &Json) -> strata_deploy::Connection {
+    let spec = HostSpec {
+        name: host["name"].as_str().unwrap().into(),
+        address: host["ip"].as_str().unwrap().into(),
+        port: 22,
+        user: "root".into(),
+        private_key: PathBuf::from(cluster["key"].as_str().unwrap()),
+        host_key: host["ssh_host_key_fingerprint"].as_str().unwrap().parse().unwrap(),
+    };
+    let options = ConnectOptions { deadline: Duration::from_secs(30), ..ConnectOptions::default() };
+    connect(&spec, &options).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Runs `command` on `host` and returns its standard output.
+fn run_on(cluster: &Json, host: &Json, command: &str) -> String {
+    let output = ssh_to(cluster, host)
+        .run_checked(command, &ExecOptions::with_timeout(Duration::from_secs(30)))
+        .unwrap_or_else(|error| panic!("{error}"));
+    output.stdout_text().to_string()
+}
+
+/// Whether `text` has a line that is `line` once trimmed.
+fn has_line(text: &str, line: &str) -> bool {
+    text.lines().any(|candidate| candidate.trim() == line)
+}
+
+/// A configuration file edited by hand on core-0 is drift, shown as a line diff; apply writes
+/// it back and restarts only the service reading it there (the worker), nothing else.
+fn hand_edits_are_drift_and_repaired(
+    workspace: &Workspace,
+    cluster: &Json,
+    core: &Json,
+    master_ip: &str,
+    timings: &mut Vec<(&str, Duration)>,
+) {
+    let dir = workspace.dir();
+    let file = "/opt/strata/conf/spark/spark-env.sh";
+    let (line, edited) = ("export SPARK_WORKER_CORES='1'", "export SPARK_WORKER_CORES='1' # edited by hand");
+    run_on(cluster, core, &format!("sed -i \"s/^{line}$/{edited}/\" {file} && grep -qxF \"{edited}\" {file}"));
+    let core_ip = core["ip"].as_str().unwrap();
+    let old_worker = worker_alive(&master_json(master_ip), core_ip, None).unwrap();
+
+    let started = Instant::now();
+    let drift = expect(dir, &["plan", "--detailed-exitcode"], 2);
+    timings.push(("drift plan after a hand edit", started.elapsed()));
+    let flat_drift = flat(&drift);
+    for expected in [
+        "# emr_cluster.analytics has changed",
+        "~ config_files = <<-EOT",
+        "==> analytics-core-0:/opt/strata/conf/spark/spark-env.sh <==",
+        "~ restarts = [] -> [\"analytics-core-0/spark-worker\"]",
+        "Plan: 0 to add, 1 to change, 0 to destroy.",
+    ] {
+        assert!(flat_drift.contains(expected), "{expected:?} in:\n{drift}");
+    }
+    // Refresh shows the edit (- the file as written, + as edited), the update puts it back.
+    for diff_line in [format!("- {line}"), format!("+ {edited}"), format!("- {edited}"), format!("+ {line}")] {
+        assert!(has_line(&drift, &diff_line), "{diff_line:?} in:\n{drift}");
+    }
+
+    let started = Instant::now();
+    let repair = expect(dir, &["apply", "--auto-approve"], 0);
+    timings.push(("apply after a hand edit (the worker restarts)", started.elapsed()));
+    assert!(repair.contains("spark-worker restarted on analytics-core-0 (1/1)"), "{repair}");
+    assert_eq!(repair.matches(" restarted on ").count(), 1, "only the worker restarted:\n{repair}");
+    assert!(!repair.contains(" started on "), "nothing else started:\n{repair}");
+    assert_eq!(run_on(cluster, core, &format!("grep -cxF \"{line}\" {file} || true")).trim(), "1");
+    assert!(
+        worker_alive(&master_json(master_ip), core_ip, Some(&old_worker)).is_some(),
+        "core-0 has a new ALIVE worker"
+    );
+    expect(dir, &["plan", "--detailed-exitcode"], 0);
 }
 
 /// The value of `name` in `strata state show ADDR`'s output.
@@ -167,6 +270,9 @@ fn cluster_job_drift_repair_destroy() {
         "\"analytics-master-0/spark-master\" = \"running\"",
         "\"analytics-master-0/spark-history-server\" = \"running\"",
         "\"analytics-core-1/spark-worker\" = \"running\"",
+        "\"analytics-master-0\" = [\"ZOOKEEPER 3.8.0\", \"SPARK 4.3.0\"]",
+        "start_order = [[\"zookeeper-server\"], [\"spark-master\"], [\"spark-worker\", \"spark-history-server\"]]",
+        "config_files = (known after apply)",
         "Plan: 2 to add, 0 to change, 0 to destroy.",
     ] {
         assert!(plan.contains(expected), "{expected:?} in:\n{plan}");
@@ -181,6 +287,7 @@ fn cluster_job_drift_repair_destroy() {
         "spark-master healthy on 1/1",
         "spark-history-server healthy on 1/1",
         "workers ALIVE 2/2",
+        "bootstrap action tolerated failed on 3 host(s); on_failure = \"CONTINUE\", so the create goes on",
         "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.",
     ] {
         assert!(apply.contains(expected), "{expected:?} in:\n{apply}");
@@ -196,6 +303,10 @@ fn cluster_job_drift_repair_destroy() {
     let master_ip = master["ip"].as_str().unwrap();
     assert_eq!(cluster["master_url"], format!("spark://{master_ip}:7077"));
 
+    for node in &hosts {
+        let name = node["name"].as_str().unwrap();
+        assert_eq!(run_on(cluster, node, &format!("cat {MARKER}")), format!("bootstrapped {name}\n"), "{name}");
+    }
     assert_eq!(ruok(cluster["zookeeper"].as_str().unwrap()), "imok");
     let status = master_json(master_ip);
     assert_eq!(status["status"], "ALIVE", "{status}");
@@ -283,6 +394,8 @@ fn cluster_job_drift_repair_destroy() {
     );
     expect(dir, &["plan", "--detailed-exitcode"], 0);
 
+    hand_edits_are_drift_and_repaired(&workspace, cluster, victim, master_ip, &mut timings);
+
     // Destroy leaves nothing of the cluster on the machine.
     let namespaces: Vec<String> =
         hosts.iter().map(|host| strata_provider_local::netns_name(&network, host["id"].as_str().unwrap())).collect();
@@ -314,5 +427,32 @@ fn cluster_job_drift_repair_destroy() {
     assert!(!workspace.state_dir.join(format!("emr/clusters/{id}.json")).exists(), "the cluster record is left");
     assert!(!workspace.state_dir.join(format!("networks/{network}")).exists(), "the network's directory is left");
     assert!(!workspace.shared_root.join(&id).exists(), "the cluster's shared directory is left");
+    drop(workspace);
+
+    a_failing_bootstrap_action_aborts_the_create(&mut timings);
     report(&timings);
+}
+
+/// A BEFORE_INSTALL action with `on_failure = "ABORT"` that fails makes the create fail, quoting
+/// its log, and the cluster is rolled back: no namespace, no state.
+fn a_failing_bootstrap_action_aborts_the_create(timings: &mut Vec<(&str, Duration)>) {
+    let workspace = with_actions("  bootstrap_action \"required\" {\n    script = \"fail.sh\"\n  }\n");
+    let dir = workspace.dir();
+    let started = Instant::now();
+    let failed = expect(dir, &["apply", "--auto-approve"], 1);
+    timings.push(("create failing in a bootstrap action (rolled back)", started.elapsed()));
+    for expected in [
+        "bootstrap action required (fail.sh) failed on 3 host(s)",
+        "cannot do it",
+        "The cluster's hosts and network were removed.",
+    ] {
+        assert!(failed.contains(expected), "{expected:?} in:\n{failed}");
+    }
+    for left in ["hosts", "networks"] {
+        let entries: Vec<_> =
+            std::fs::read_dir(workspace.state_dir.join(left)).map(|dir| dir.collect()).unwrap_or_default();
+        assert!(entries.is_empty(), "{left} left: {entries:?}");
+    }
+    let state = std::fs::read_to_string(dir.join("strata.state.json")).unwrap_or_default();
+    assert!(!state.contains("\"emr_cluster\""), "no cluster in the state: {state}");
 }

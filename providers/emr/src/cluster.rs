@@ -7,7 +7,13 @@
 //! start; finally stop and remove hosts no node group needs any more. Running it again on a
 //! cluster that matches changes nothing, which is how drift is repaired: a dead service is
 //! started again, a changed configuration file restarts the services that read it (one host
-//! at a time).
+//! at a time), and so does a file edited on a node, which the converge writes back.
+//!
+//! Refresh reads, in the same round trip per host as the services' status, every
+//! configuration file against what Strata rendered (`config_files`, [`crate::config_files`]);
+//! the plan renders them from the recorded hosts, so a hand edit is a line diff and the plan
+//! names the services it restarts (`restarts`). A create also runs the bootstrap actions
+//! ([`crate::bootstrap`]); changing one replaces the cluster.
 //!
 //! A cluster with `metastore = emr_metastore.X.id` finds the metastore through its record
 //! ([`crate::metastore_record`]), routes its network to the metastore's
@@ -17,7 +23,7 @@
 //! daemons restart one host at a time because `spark-defaults.conf` changes (the warehouse and
 //! the JDBC driver's class path). The hosts, their services and the cluster's own files stay.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,11 +33,17 @@ use strata_provider_local::{HostInfo, HostStatus, Network};
 use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
 use strata_release::{ArtifactKind, Component};
 
+use crate::bootstrap;
+use crate::config_files::{self, ManagedFile, Shown, managed_files, rendered_document};
 use crate::deploy::{self, Masters, Preparation, ServiceTarget};
 use crate::machine::{self, ClusterHosts};
 use crate::metastore::read_metastore;
 use crate::metastore_client::JDBC_DRIVER_JAR;
-use crate::model::{CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, NodeGroup, RUNNING, Settings};
+use crate::metastore_record::MetastoreRecord;
+use crate::model::{
+    AFTER_STARTED, BEFORE_INSTALL, BootstrapAction, CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, NodeGroup,
+    RUNNING, Settings,
+};
 use crate::record::{self, ClusterRecord, NodeRecord};
 use crate::release::{self, SPARK_MASTER_SERVICE};
 use crate::render::{HostPlan, Layout, component_directory, unit_name};
@@ -139,6 +151,21 @@ pub async fn start_waves(
     masters: &Masters,
     started: Instant,
 ) -> Result<(), ProviderError> {
+    start_waves_restarting(pool, ctx, topology, nodes, masters, started, &BTreeMap::new()).await
+}
+
+/// [`start_waves`], restarting (rolling, like a changed definition) the running services
+/// `restart` names (service → hostnames) although their definition is unchanged: they read a
+/// configuration file that was just rewritten.
+pub async fn start_waves_restarting(
+    pool: &Arc<SessionPool>,
+    ctx: &Ctx,
+    topology: &Topology,
+    nodes: NodeTargets<'_>,
+    masters: &Masters,
+    started: Instant,
+    restart: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<(), ProviderError> {
     let NodeTargets { plans, ssh, ips } = nodes;
     for wave in &topology.waves {
         // The services of a wave depend only on earlier waves: they start together.
@@ -153,7 +180,8 @@ pub async fn start_waves(
                         .find(|planned| planned.service.name == service.name)
                         .expect("a node running a service has it planned")
                         .clone();
-                    ServiceTarget { ssh: ssh[&node.hostname].clone(), ip: ips[&node.hostname], planned }
+                    let restart = restart.get(&service.name).is_some_and(|hosts| hosts.contains(&node.hostname));
+                    ServiceTarget { ssh: ssh[&node.hostname].clone(), ip: ips[&node.hostname], planned, restart }
                 })
                 .collect();
             let name = service.name.as_str();
@@ -181,7 +209,14 @@ pub async fn start_waves(
 
 impl ClusterResource {
     /// Brings the cluster `id` to `cluster` (see the module doc); returns its new state.
-    async fn converge(&self, ctx: &Ctx, id: String, mut cluster: Cluster) -> Result<Cluster, ProviderError> {
+    /// With `create`, the bootstrap actions run too (they run only when a cluster is made).
+    async fn converge(
+        &self,
+        ctx: &Ctx,
+        id: String,
+        mut cluster: Cluster,
+        create: bool,
+    ) -> Result<Cluster, ProviderError> {
         let started = Instant::now();
         let settings = settings(ctx)?;
         let topology = topology_of(&cluster)?;
@@ -267,18 +302,30 @@ impl ClusterResource {
         }
         let specs: Vec<HostSpec> = ssh.values().cloned().collect();
         let total = specs.len() as u64;
-        let changed = deploy::prepare(&self.pool, &specs, work, |done, _| {
+        if create {
+            bootstrap::run(&self.pool, ctx, &specs, &cluster.bootstrap_action, BEFORE_INSTALL).await?;
+        }
+        let prepared = deploy::prepare_files(&self.pool, &specs, work, |done, _| {
             ctx.progress(done as u64, total, "components linked, configuration written")
         })
         .await?;
+        let changed = prepared.values().filter(|prepared| prepared.changed).count();
         ctx.log().info(&format!("cluster {id}: files changed on {changed} hosts after {:.1?}", started.elapsed()));
+        // A configuration file written although its rendering is unchanged was edited on the
+        // node: the services reading it restart, as for a change of the configuration.
+        let written: BTreeMap<String, Vec<String>> =
+            prepared.into_iter().map(|(host, prepared)| (host, prepared.written)).collect();
+        let readers = config_files::readers_of_written(&topology, &plans, &written);
 
         let masters = Masters {
             ips: release_nodes(&topology, SPARK_MASTER_SERVICE).iter().map(|node| ips[&node.hostname]).collect(),
             ui_port: release::port(topology.release, SPARK_MASTER_SERVICE, 1).unwrap_or(8080),
         };
         let targets = NodeTargets { plans: &plans, ssh: &ssh, ips: &ips };
-        start_waves(&self.pool, ctx, &topology, targets, &masters, started).await?;
+        start_waves_restarting(&self.pool, ctx, &topology, targets, &masters, started, &readers).await?;
+        if create {
+            bootstrap::run(&self.pool, ctx, &specs, &cluster.bootstrap_action, AFTER_STARTED).await?;
+        }
 
         if !extra.is_empty() {
             self.remove_hosts(ctx, &topology, &network, &key, extra).await?;
@@ -309,6 +356,12 @@ impl ClusterResource {
         cluster.zookeeper_connect = Some(zookeeper);
         cluster.hosts = Some(hosts);
         cluster.services_status = Some(topology.expected_status());
+        cluster.config_files = Some(rendered_document(&managed_files(&plans)));
+        cluster.components = Some(topology.components_by_host());
+        cluster.start_order = Some(topology.start_order());
+        if cluster.restarts.is_none() {
+            cluster.restarts = Some(Vec::new());
+        }
         let master_node = release_nodes(&topology, SPARK_MASTER_SERVICE).first().copied().unwrap_or(topology.master());
         let master = &nodes.iter().find(|(node, _)| node.hostname == master_node.hostname).expect("a master").1;
         let cluster_record = ClusterRecord {
@@ -366,13 +419,38 @@ impl ClusterResource {
         Ok(())
     }
 
+    /// The configuration files of the cluster the state `cluster` records, as apply wrote them.
+    /// Empty when they cannot be rendered (the metastore is gone: refresh reads no file then).
+    async fn recorded_files(&self, ctx: &Ctx, cluster: &Cluster) -> Result<Vec<ManagedFile>, ProviderError> {
+        let (Some(id), Some(hosts)) = (cluster.id.clone(), cluster.hosts.clone()) else { return Ok(Vec::new()) };
+        let settings = settings(ctx)?;
+        let topology = topology_of(cluster)?;
+        let metastore = match cluster.metastore.clone() {
+            Some(metastore) => {
+                let settings = settings.clone();
+                match blocking(move || read_metastore(&settings, &metastore)).await? {
+                    Ok(record) => Some(record),
+                    Err(_) => return Ok(Vec::new()),
+                }
+            }
+            None => None,
+        };
+        let plans = recorded_plans(&settings, &id, &topology, &cluster.config, &hosts, metastore.as_ref())?;
+        Ok(plans.map(|plans| managed_files(&plans)).unwrap_or_default())
+    }
+
     /// Whether each expected service runs, per node: local host status first (no SSH to a
     /// host that is down), then one SSH round trip per running host.
+    ///
+    /// The same round trip reads `files` (the configuration files as rendered) on each host
+    /// that runs: what each holds is returned by `HOST:PATH` (the content only when it differs
+    /// from the rendering). Files of hosts that could not be read are missing from the result.
     async fn observe(
         &self,
         network: Arc<Network>,
         cluster: &Cluster,
-    ) -> Result<BTreeMap<String, String>, ProviderError> {
+        files: &[ManagedFile],
+    ) -> Result<(BTreeMap<String, String>, BTreeMap<String, Shown>), ProviderError> {
         let topology = topology_of(cluster)?;
         let key = machine::client_key(&network);
         let recorded: Vec<ClusterHost> = cluster.hosts.clone().unwrap_or_default();
@@ -387,7 +465,8 @@ impl ClusterResource {
                     let Some(node) = topology.node(&host.name) else { continue };
                     let services =
                         topology.services_on(node).iter().map(|service| unit_name(&service.name, &host.id)).collect();
-                    targets.push((host_ssh(host, &key)?, services));
+                    let facts = files.iter().filter(|file| file.host == host.name).map(ManagedFile::fact).collect();
+                    targets.push((host_ssh(host, &key)?, services, facts));
                 }
                 Ok(HostStatus::Gone) => {
                     problems.insert(host.name.clone(), "host gone".into());
@@ -400,7 +479,17 @@ impl ClusterResource {
                 }
             }
         }
-        let running = deploy::service_status(&self.pool, targets).await;
+        let observed = deploy::observe(&self.pool, targets).await;
+        let mut shown = BTreeMap::new();
+        for (host, observed) in &observed {
+            let Ok(observed) = observed else { continue };
+            let on_host = files.iter().filter(|file| file.host == *host);
+            for (file, state) in on_host.zip(&observed.files) {
+                shown.insert(file.key(), file.observed(state));
+            }
+        }
+        let running: BTreeMap<String, Result<BTreeMap<String, bool>, String>> =
+            observed.into_iter().map(|(host, observed)| (host, observed.map(|observed| observed.running))).collect();
         let ids: BTreeMap<&str, &str> = recorded.iter().map(|host| (host.name.as_str(), host.id.as_str())).collect();
         let mut status = BTreeMap::new();
         for node in &topology.nodes {
@@ -418,7 +507,7 @@ impl ClusterResource {
                 status.insert(status_key(&node.hostname, &service.name), value);
             }
         }
-        Ok(status)
+        Ok((status, shown))
     }
 }
 
@@ -448,6 +537,55 @@ fn host_ssh(host: &ClusterHost, key: &str) -> Result<HostSpec, ProviderError> {
     deploy::ssh_spec(&host.name, &host.ip, strata_provider_local::SSH_PORT, &host.ssh_host_key_fingerprint, key)
 }
 
+/// Every node's plan for the hosts the state records (`None` when a node has no recorded
+/// host): what apply writes on them, for plan and refresh to compare with.
+pub fn recorded_plans(
+    settings: &Resolved,
+    id: &str,
+    topology: &Topology,
+    config: &BTreeMap<String, ConfigFile>,
+    hosts: &[ClusterHost],
+    metastore: Option<&MetastoreRecord>,
+) -> Result<Option<BTreeMap<String, HostPlan>>, ProviderError> {
+    let mut ips = BTreeMap::new();
+    let mut host_ids = BTreeMap::new();
+    for node in &topology.nodes {
+        let Some(host) = hosts.iter().find(|host| host.name == node.hostname) else { return Ok(None) };
+        let ip: Ipv4Addr = host
+            .ip
+            .parse()
+            .map_err(|_| ProviderError::new(format!("the state records address {:?} for {}", host.ip, host.name)))?;
+        ips.insert(node.hostname.clone(), ip);
+        host_ids.insert(node.hostname.clone(), host.id.clone());
+    }
+    let cache = settings.component_cache.to_string_lossy().into_owned();
+    let shared = settings.shared_dir(id).to_string_lossy().into_owned();
+    let master = ips.get(&topology.master().hostname).copied().unwrap_or(Ipv4Addr::UNSPECIFIED);
+    // The cluster's network is the /24 of the pool its addresses are in.
+    let cidr = settings
+        .candidate_subnets()
+        .into_iter()
+        .find(|subnet| subnet.contains(master))
+        .map(|subnet| subnet.to_string())
+        .unwrap_or_default();
+    let layout = Layout {
+        topology,
+        ips: &ips,
+        host_ids: &host_ids,
+        config,
+        component_cache: &cache,
+        shared_dir: &shared,
+        cluster_cidr: &cidr,
+        metastore,
+        data_root: None,
+    };
+    let mut plans = BTreeMap::new();
+    for node in &topology.nodes {
+        plans.insert(node.hostname.clone(), layout.host_plan(node)?);
+    }
+    Ok(Some(plans))
+}
+
 /// Every service of the release's chosen components on host `host_id`, in stop order (reverse
 /// start order), as specs good for stopping (stopping needs only the name).
 fn stop_order(topology: &Topology, host_id: &str) -> Vec<ServiceSpec> {
@@ -460,16 +598,83 @@ fn stop_order(topology: &Topology, host_id: &str) -> Vec<ServiceSpec> {
         .collect()
 }
 
+/// Plans each bootstrap action's `script_sha256` (the local script's) and returns whether the
+/// actions differ from the prior ones, which replaces the cluster: they run only at create, so
+/// a changed action would otherwise never run (and a removed one cannot be undone). `false`
+/// while an action is not known yet.
+fn plan_bootstrap_actions(plan: &mut Plan<Cluster>) -> Result<bool, ProviderError> {
+    // The planned blocks (with their defaults), the digest to be filled in (unknown on create).
+    let mut planned = plan
+        .planned_value()
+        .as_mapping()
+        .and_then(|entries| entries.get("bootstrap_action"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    if let Value::Map(entries) = &mut planned {
+        for action in entries.values_mut() {
+            if let Value::Map(attributes) = action {
+                attributes.insert("script_sha256".into(), Value::Null);
+            }
+        }
+    }
+    let Ok(mut actions) = <BTreeMap<String, BootstrapAction> as Field>::from_value(&planned, "bootstrap_action") else {
+        // Not known yet.
+        return Ok(false);
+    };
+    for (name, action) in actions.iter_mut() {
+        bootstrap::check_name(name)?;
+        let path = bootstrap::local_path(&action.script)?;
+        let digest = strata_deploy::sha256_of_file(&path).map_err(|error| {
+            ProviderError::at(format!("bootstrap_action.{name}.script"), format!("reading {}: {error}", path.display()))
+        })?;
+        if let Value::Map(entries) = &mut planned
+            && let Some(Value::Map(attributes)) = entries.get_mut(name)
+        {
+            attributes.insert("script_sha256".into(), Value::from(digest.as_str()));
+        }
+        action.script_sha256 = Some(digest);
+    }
+    if !actions.is_empty() {
+        plan.set("bootstrap_action", planned)?;
+    }
+    let Some(prior) = plan.prior()? else { return Ok(false) };
+    if prior.bootstrap_action != actions {
+        plan.require_replace("bootstrap_action")?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Plans `restarts`: the services this update restarts, or, when nothing else changes, the
+/// value the state has (what the last apply restarted), so an unchanged cluster plans no
+/// change.
+fn plan_restarts(plan: &mut Plan<Cluster>, restarts: Vec<String>) -> Result<(), ProviderError> {
+    let without = |value: &Value| match value.as_mapping() {
+        Some(entries) => {
+            let mut entries = entries.clone();
+            entries.remove("restarts");
+            Value::Map(entries)
+        }
+        None => value.clone(),
+    };
+    let unchanged = plan.prior_value().is_some_and(|prior| without(prior) == without(plan.planned_value()));
+    if unchanged { Ok(()) } else { plan.set("restarts", restarts) }
+}
+
 #[async_trait]
 impl Resource for ClusterResource {
     type Model = Cluster;
     const TYPE_NAME: &'static str = EMR_CLUSTER;
 
     async fn plan(&self, ctx: &Ctx, plan: &mut Plan<Cluster>) -> Result<(), ProviderError> {
-        if let Planned::Known(Some(metastore)) = plan.config::<Option<String>>("metastore")? {
-            let settings = settings(ctx)?;
-            blocking(move || read_metastore(&settings, &metastore)).await??;
-        }
+        let metastore = match plan.config::<Option<String>>("metastore")? {
+            Planned::Known(Some(metastore)) => {
+                let settings = settings(ctx)?;
+                Planned::Known(Some(blocking(move || read_metastore(&settings, &metastore)).await??))
+            }
+            Planned::Known(None) => Planned::Known(None),
+            Planned::Unknown => Planned::Unknown,
+        };
         let (Planned::Known(name), Planned::Known(release), Planned::Known(services), Some(groups), Some(config)) = (
             plan.config::<String>("name")?,
             plan.config::<String>("release")?,
@@ -483,7 +688,18 @@ impl Resource for ClusterResource {
         let topology = Topology::new(&name, &release, &services, &groups, &config)?;
         plan.set("services_status", topology.expected_status())?;
         plan.set("status", CLUSTER_RUNNING.to_string())?;
-        let Some(prior) = plan.prior()? else { return Ok(()) };
+        plan.set("components", topology.components_by_host())?;
+        plan.set("start_order", topology.start_order())?;
+        if plan_bootstrap_actions(plan)? {
+            // Replaced: made anew, like a create.
+            plan.set_unknown("config_files")?;
+            return plan.set("restarts", Vec::<String>::new());
+        }
+        let Some(prior) = plan.prior()? else {
+            // The files name the hosts' addresses, known once they are made.
+            plan.set("restarts", Vec::<String>::new())?;
+            return Ok(());
+        };
 
         // What an update changes besides the arguments: the hosts of node groups whose count
         // changes, and hosts refresh found down (they are made again, with new host keys).
@@ -507,8 +723,26 @@ impl Resource for ClusterResource {
                 .collect();
         changed_groups.extend(remade.iter().map(|host| host.node_group.clone()));
         if changed_groups.is_empty() {
-            return Ok(());
+            // The hosts stay: their files are planned as apply will write them, and the running
+            // services reading a file that changes (or was edited on its node) restart.
+            let plans = match (&metastore, &prior.id, &prior.hosts) {
+                (Planned::Known(metastore), Some(id), Some(hosts)) => {
+                    recorded_plans(&settings(ctx)?, id, &topology, &config, hosts, metastore.as_ref())?
+                }
+                _ => None,
+            };
+            let Some(plans) = plans else {
+                plan.set_unknown("config_files")?;
+                return plan.set_unknown("restarts");
+            };
+            let files = managed_files(&plans);
+            plan.set("config_files", rendered_document(&files))?;
+            let status = prior.services_status.clone().unwrap_or_default();
+            let restarts = config_files::restarts(&topology, &files, prior.config_files.as_deref(), &status);
+            return plan_restarts(plan, restarts);
         }
+        plan.set_unknown("config_files")?;
+        plan.set_unknown("restarts")?;
         let master_group = &topology.master().node_group;
         if groups.get(master_group).map(|g| g.count) != prior_counts.get(master_group).copied() {
             // The ZooKeeper ensemble and the Spark master are not resized in place.
@@ -537,7 +771,7 @@ impl Resource for ClusterResource {
             return Err(ProviderError::new("an emr_cluster create needs the engine's idempotency token"));
         }
         let id = machine::cluster_id(ctx.idempotency_token());
-        let error = match self.converge(ctx, id.clone(), planned).await {
+        let error = match self.converge(ctx, id.clone(), planned, true).await {
             Ok(cluster) => return Ok(cluster),
             Err(error) if error.outcome_unknown => return Err(error),
             Err(error) => error,
@@ -573,16 +807,31 @@ impl Resource for ClusterResource {
         let Some(network) = blocking(move || machine::open_existing(&settings, &id)).await?? else {
             return Ok(None);
         };
-        let status = self.observe(Arc::new(network), &current).await?;
+        // The configuration files are read back when the state records them (a state written
+        // before `config_files` existed gets them from its next apply).
+        let files = match current.config_files {
+            Some(_) => self.recorded_files(ctx, &current).await?,
+            None => Vec::new(),
+        };
+        let (status, shown) = self.observe(Arc::new(network), &current, &files).await?;
         let healthy = status.values().all(|value| value == RUNNING);
         current.status = Some(if healthy { CLUSTER_RUNNING } else { DEGRADED }.to_string());
         current.services_status = Some(status);
+        if !files.is_empty() {
+            // A file of a host that could not be read is shown as the state has it (the
+            // host's problem is in `services_status`).
+            let text = config_files::document(files.iter().map(|file| {
+                let shown = shown.get(&file.key()).cloned();
+                (file, shown.unwrap_or_else(|| file.expected()))
+            }));
+            current.config_files = Some(text);
+        }
         Ok(Some(current))
     }
 
     async fn update(&self, ctx: &Ctx, prior: Cluster, planned: Cluster) -> Result<Cluster, ProviderError> {
         let id = prior.id.clone().ok_or_else(|| ProviderError::new("the prior state of the cluster has no id"))?;
-        self.converge(ctx, id, planned).await
+        self.converge(ctx, id, planned, false).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: Cluster) -> Result<(), ProviderError> {
@@ -659,7 +908,7 @@ impl Resource for ClusterResource {
         planned.id = Some(id);
         planned.ssh_private_key_path = Some(machine::client_key(&network));
         planned.hosts = Some(hosts);
-        let status = self.observe(Arc::new(network), &planned).await?;
+        let (status, _) = self.observe(Arc::new(network), &planned, &[]).await?;
         planned.status = Some(DEGRADED.to_string());
         planned.services_status = Some(status);
         Ok(Some(planned))

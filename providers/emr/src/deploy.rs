@@ -1,7 +1,8 @@
 //! The SSH side of a cluster, with `strata-deploy`: delivering components and writing
 //! configuration files ([`prepare`]), starting one service across the cluster and waiting for
 //! it to be healthy ([`start_service`]), stopping services ([`stop_services`]), and reading
-//! which services run, in one round trip per host ([`service_status`]).
+//! which services run and what the configuration files hold, in one round trip per host
+//! ([`observe`], [`service_status`]).
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -9,9 +10,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use strata_deploy::facts::{FactBatch, ServiceStatusFact};
+use strata_deploy::facts::{FactBatch, FileContentFact, FileContentState, ServiceStatusFact};
 use strata_deploy::operations::Step;
-use strata_deploy::service::LOG_DIR;
+use strata_deploy::service::{LOG_DIR, restart_command};
 use strata_deploy::{
     ConnectOptions, Connection, DeployError, DesiredState, ExecOptions, HostOutcome, HostSpec, ServiceSpec,
     SessionPool, shell_quote,
@@ -156,15 +157,42 @@ pub async fn prepare(
     work: BTreeMap<String, Preparation>,
     progress: impl Fn(usize, usize),
 ) -> Result<usize, ProviderError> {
+    let written = prepare_files(pool, hosts, work, progress).await?;
+    Ok(written.values().filter(|written| written.changed).count())
+}
+
+/// What [`prepare_files`] changed on one host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// Anything: a link, a directory, a file, a mode, the authorized key.
+    pub changed: bool,
+    /// The files whose content was written (uploaded).
+    pub written: Vec<String>,
+}
+
+/// [`prepare`], saying per host which files it wrote.
+pub async fn prepare_files(
+    pool: &Arc<SessionPool>,
+    hosts: &[HostSpec],
+    work: BTreeMap<String, Preparation>,
+    progress: impl Fn(usize, usize),
+) -> Result<BTreeMap<String, Prepared>, ProviderError> {
     let work = Arc::new(work);
     let outcomes = fan_out(
         pool,
         hosts,
         move |connection: &mut Connection| {
             let name = connection.host().name.clone();
-            let Some(preparation) = work.get(&name) else { return Ok(false) };
+            let Some(preparation) = work.get(&name) else { return Ok(Prepared::default()) };
             check_visible(connection, &preparation.required)?;
             let steps = connection.converge(&preparation.files, &options())?;
+            let written = steps
+                .iter()
+                .filter_map(|step| match step {
+                    Step::Upload(upload) => Some(upload.path.clone()),
+                    Step::Run(_) => None,
+                })
+                .collect();
             let mut changed = !steps.is_empty();
             for command in &preparation.setup {
                 connection.run_checked(command, &options())?;
@@ -178,13 +206,12 @@ pub async fn prepare(
                 );
                 changed |= connection.run_checked(&command, &options())?.stdout_text().trim() == "added";
             }
-            Ok(changed)
+            Ok(Prepared { changed, written })
         },
         progress,
     )
     .await;
-    let changed = collect("writing components and configuration files", outcomes)?;
-    Ok(changed.iter().filter(|(_, changed)| *changed).count())
+    Ok(collect("writing components and configuration files", outcomes)?.into_iter().collect())
 }
 
 /// Fails naming the first of `paths` the host does not see.
@@ -216,6 +243,9 @@ pub struct ServiceTarget {
     pub ssh: HostSpec,
     pub ip: Ipv4Addr,
     pub planned: PlannedService,
+    /// Restart it when it runs, even with its definition unchanged: a configuration file it
+    /// reads was rewritten (edited by hand on the node, and put back).
+    pub restart: bool,
 }
 
 /// Where the Spark masters' web UIs are, for the check that a worker registered.
@@ -259,16 +289,20 @@ pub async fn start_service(
     progress: impl Fn(String),
 ) -> Result<Started, ProviderError> {
     let total = targets.len();
-    let specs: Arc<BTreeMap<String, ServiceSpec>> =
-        Arc::new(targets.iter().map(|target| (target.ssh.name.clone(), target.planned.spec.clone())).collect());
+    let specs: Arc<BTreeMap<String, (ServiceSpec, bool)>> = Arc::new(
+        targets.iter().map(|target| (target.ssh.name.clone(), (target.planned.spec.clone(), target.restart))).collect(),
+    );
     let hosts: Vec<HostSpec> = targets.iter().map(|target| target.ssh.clone()).collect();
     let planned = fan_out(
         pool,
         &hosts,
         move |connection: &mut Connection| {
-            let spec = specs.get(&connection.host().name).expect("a spec for every target").clone();
+            let (spec, restart) = specs.get(&connection.host().name).expect("a spec for every target").clone();
             let status = connection.fact(ServiceStatusFact::new(&spec.name), &options())?;
-            let steps = connection.plan(&[DesiredState::Service(spec)], &options())?;
+            let mut steps = connection.plan(&[DesiredState::Service(spec.clone())], &options())?;
+            if restart && status.running && steps.is_empty() {
+                steps.push(Step::Run(restart_command(status.supervisor, &spec)));
+            }
             Ok((status.running, steps))
         },
         |_, _| {},
@@ -529,25 +563,51 @@ pub async fn service_status(
     pool: &Arc<SessionPool>,
     targets: Vec<(HostSpec, Vec<String>)>,
 ) -> BTreeMap<String, Result<BTreeMap<String, bool>, String>> {
-    let hosts: Vec<HostSpec> = targets.iter().map(|(host, _)| host.clone()).collect();
-    let services: Arc<BTreeMap<String, Vec<String>>> =
-        Arc::new(targets.into_iter().map(|(host, services)| (host.name, services)).collect());
+    let targets = targets.into_iter().map(|(host, services)| (host, services, Vec::new())).collect();
+    let observed = observe(pool, targets).await;
+    observed.into_iter().map(|(host, result)| (host, result.map(|observed| observed.running))).collect()
+}
+
+/// What [`observe`] read on one host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// Service name → whether it runs.
+    pub running: BTreeMap<String, bool>,
+    /// What each file fact found, in the order asked.
+    pub files: Vec<FileContentState>,
+}
+
+/// What [`observe`] reads on one host: service names and file facts.
+pub type Reading = (Vec<String>, Vec<FileContentFact>);
+
+/// Whether each named service runs and what each file holds, per host, read in one round trip
+/// per host (one fact batch). A host that cannot be reached has an `Err` with the reason.
+pub async fn observe(
+    pool: &Arc<SessionPool>,
+    targets: Vec<(HostSpec, Vec<String>, Vec<FileContentFact>)>,
+) -> BTreeMap<String, Result<Observed, String>> {
+    let hosts: Vec<HostSpec> = targets.iter().map(|(host, _, _)| host.clone()).collect();
+    let asked: Arc<BTreeMap<String, Reading>> =
+        Arc::new(targets.into_iter().map(|(host, services, files)| (host.name, (services, files))).collect());
     let outcomes = fan_out(
         pool,
         &hosts,
         move |connection: &mut Connection| {
-            let names = services.get(&connection.host().name).cloned().unwrap_or_default();
+            let (names, files) = asked.get(&connection.host().name).cloned().unwrap_or_default();
             let mut batch = FactBatch::new();
-            let handles: Vec<_> = names.iter().map(|name| batch.add(ServiceStatusFact::new(name))).collect();
+            let services: Vec<_> = names.iter().map(|name| batch.add(ServiceStatusFact::new(name))).collect();
+            let contents: Vec<_> = files.into_iter().map(|fact| batch.add(fact)).collect();
             let gathered = connection.gather(&batch, &ExecOptions::with_timeout(Duration::from_secs(20)))?;
-            let mut running = BTreeMap::new();
-            for (name, handle) in names.iter().zip(&handles) {
-                let status = gathered
-                    .get(handle)
-                    .map_err(|source| DeployError::Fact { host: connection.host().name.clone(), source })?;
-                running.insert(name.clone(), status.running);
+            let host = connection.host().name.clone();
+            let fact_error = |source| DeployError::Fact { host: host.clone(), source };
+            let mut observed = Observed::default();
+            for (name, handle) in names.iter().zip(&services) {
+                observed.running.insert(name.clone(), gathered.get(handle).map_err(fact_error)?.running);
             }
-            Ok(running)
+            for handle in &contents {
+                observed.files.push(gathered.get(handle).map_err(fact_error)?);
+            }
+            Ok(observed)
         },
         |_, _| {},
     )

@@ -18,13 +18,18 @@
 //! - [`topology`]: a configuration checked against its release, as nodes and their services;
 //! - [`render`]: each node's component links, directories, configuration files, launchers and
 //!   post-start scripts;
+//! - [`config_files`]: the configuration files a cluster manages as one text (`config_files`,
+//!   secrets shown by sha256 only), what refresh found in them, and which running services a
+//!   change (or a hand edit put back) restarts (`restarts`);
 //! - [`metastore_client`]: what a cluster's Spark SQL needs for its metastore (`hive-site.xml`,
 //!   Hive support in `spark-defaults.conf`): an `emr_metastore`, or Derby of its own;
 //! - [`metastore_render`]: a metastore host's PostgreSQL and its Hive schema script;
 //! - [`settings`]: the provider block with its defaults.
 //!
-//! I/O: [`machine`] (the cluster's network and hosts, blocking), [`deploy`] (SSH: prepare,
-//! start a service across the cluster with health checks, stop, read service status),
+//! I/O: [`bootstrap`] (bootstrap actions: a script run on every node at create),
+//! [`machine`] (the cluster's network and hosts, blocking), [`deploy`] (SSH: prepare,
+//! start a service across the cluster with health checks, stop, read service status and
+//! configuration files in one round trip per host),
 //! [`health`] (ruok and the Spark master's JSON over TCP from this machine), [`cluster`]
 //! (the `Resource`: plan, create/update = converge, read = drift, delete), [`record`] (how a
 //! job finds its cluster by id), [`job`] (`emr_job`: a driver run on the master),
@@ -37,7 +42,9 @@
 //! ECS instances with [`topology`], [`render`], [`deploy`] and [`cluster::start_waves`] /
 //! [`cluster::check_components`], and writes a [`record`] so `emr_job` runs on it.
 
+pub mod bootstrap;
 pub mod cluster;
+pub mod config_files;
 pub mod deploy;
 pub mod health;
 pub mod job;

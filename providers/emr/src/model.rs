@@ -29,6 +29,10 @@ pub struct Cluster {
     /// Values for one configuration file, merged over the release's defaults.
     #[strata(block)]
     pub config: BTreeMap<String, ConfigFile>,
+    /// A script run as root on every node while the cluster is created (changing one replaces
+    /// the cluster: it runs only at create).
+    #[strata(block)]
+    pub bootstrap_action: BTreeMap<String, BootstrapAction>,
     /// Unique identifier assigned on create.
     #[strata(computed)]
     pub id: Option<String>,
@@ -56,6 +60,21 @@ pub struct Cluster {
     /// The private key that logs in to every node as root (a path; the state holds no key).
     #[strata(computed)]
     pub ssh_private_key_path: Option<String>,
+    /// Every configuration file on every node, one section `==> HOST:PATH <==` each, as Strata
+    /// writes them; refresh reads them back, so a file edited on a node is drift. Files of mode
+    /// 0600 (they may hold secrets) show only their sha256.
+    #[strata(computed)]
+    pub config_files: Option<String>,
+    /// "HOST/SERVICE" of every running service this change restarts because a file it reads
+    /// changes (kept from the last apply when nothing else changes).
+    #[strata(computed)]
+    pub restarts: Option<Vec<String>>,
+    /// The components each node gets, "KEY VERSION", by hostname.
+    #[strata(computed)]
+    pub components: Option<BTreeMap<String, Vec<String>>>,
+    /// The release's services in start order: waves, each started once the earlier ones are healthy.
+    #[strata(computed)]
+    pub start_order: Option<Vec<Vec<String>>>,
 }
 
 /// A group of nodes with one role.
@@ -85,6 +104,33 @@ pub struct ConfigFile {
     #[strata(required)]
     pub values: BTreeMap<String, String>,
 }
+
+/// A script run on every node at create.
+#[derive(Model, Clone, Debug, PartialEq)]
+pub struct BootstrapAction {
+    /// A local shell script (relative to the working directory), uploaded to every node.
+    #[strata(required)]
+    pub script: String,
+    /// Arguments passed to the script.
+    #[strata(optional)]
+    pub args: Option<Vec<String>>,
+    /// BEFORE_INSTALL (hosts up, nothing installed) or AFTER_STARTED (every service healthy).
+    #[strata(optional, default = "BEFORE_INSTALL", allowed = "BEFORE_INSTALL,AFTER_STARTED")]
+    pub when: String,
+    /// ABORT (the create fails and is rolled back) or CONTINUE (a warning in the provider log).
+    #[strata(optional, default = "ABORT", allowed = "ABORT,CONTINUE")]
+    pub on_failure: String,
+    /// sha256 of the script's content.
+    #[strata(computed)]
+    pub script_sha256: Option<String>,
+}
+
+/// `when` of a bootstrap action run before anything is installed.
+pub const BEFORE_INSTALL: &str = "BEFORE_INSTALL";
+/// `when` of a bootstrap action run once every service is healthy.
+pub const AFTER_STARTED: &str = "AFTER_STARTED";
+/// `on_failure` of a bootstrap action whose failure only warns.
+pub const CONTINUE: &str = "CONTINUE";
 
 /// One node of a cluster.
 #[derive(Model, Clone, Debug, PartialEq)]

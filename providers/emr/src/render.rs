@@ -121,6 +121,9 @@ pub struct HostPlan {
     pub required: Vec<String>,
     /// Idempotent setup commands this node runs before services start (see [`Layout::setup_commands`]).
     pub setup: Vec<String>,
+    /// The configuration files among [`HostPlan::files`]: path → the catalog's file name
+    /// (what services list in their `config_files`).
+    pub config_paths: BTreeMap<String, String>,
 }
 
 fn lower(component: &Component) -> String {
@@ -238,6 +241,7 @@ impl Layout<'_> {
         let mut files = Vec::new();
         let mut required = Vec::new();
         let mut contents: BTreeMap<&str, String> = BTreeMap::new();
+        let mut config_paths = BTreeMap::new();
         for component in self.topology.components_on(node) {
             let home = self.directory(component, "home").unwrap_or_default();
             required.push(home.clone());
@@ -251,14 +255,17 @@ impl Layout<'_> {
             files.push(directory(&self.directory(component, "data_dir").unwrap_or_default()));
             for file in &component.config_files {
                 let (spec, text) = self.config_file(node, component, file)?;
+                config_paths.insert(spec.path.clone(), file.name.clone());
                 files.push(DesiredState::File(spec));
                 contents.insert(file.name.as_str(), text);
             }
             if component.key == "SPARK" {
                 let conf_dir = self.directory(component, "conf_dir").unwrap_or_default();
                 let defaults = metastore_client::hive_site(self.metastore, self.shared_dir);
+                let path = format!("{conf_dir}/{}", metastore_client::HIVE_SITE);
+                config_paths.insert(path.clone(), metastore_client::HIVE_SITE.to_string());
                 files.push(DesiredState::File(FileSpec {
-                    path: format!("{conf_dir}/{}", metastore_client::HIVE_SITE),
+                    path,
                     content: FileContent::text(self.merge(
                         metastore_client::HIVE_SITE,
                         &defaults,
@@ -317,7 +324,7 @@ impl Layout<'_> {
         }
         let setup =
             if node.hostname == self.topology.master().hostname { self.setup_commands(node)? } else { Vec::new() };
-        Ok(HostPlan { files, services, required, setup })
+        Ok(HostPlan { files, services, required, setup, config_paths })
     }
 
     /// A catalog configuration file of `component` on `node`: its defaults, the provider's

@@ -243,6 +243,26 @@ impl Topology {
         self.nodes.iter().filter(|node| self.runs(node, service)).collect()
     }
 
+    /// `components`: "KEY VERSION" of the components each node gets, by hostname.
+    pub fn components_by_host(&self) -> BTreeMap<String, Vec<String>> {
+        self.nodes
+            .iter()
+            .map(|node| {
+                let components = self
+                    .components_on(node)
+                    .iter()
+                    .map(|component| format!("{} {}", component.key, component.version))
+                    .collect();
+                (node.hostname.clone(), components)
+            })
+            .collect()
+    }
+
+    /// `start_order`: the services' names, wave by wave.
+    pub fn start_order(&self) -> Vec<Vec<String>> {
+        self.waves.iter().map(|wave| wave.iter().map(|service| service.name.clone()).collect()).collect()
+    }
+
     /// `services_status` when every service runs.
     pub fn expected_status(&self) -> BTreeMap<String, String> {
         self.nodes

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use strata_provider::{PlanRequest, Provider};
 use strata_provider_emr::metastore_model::Metastore;
-use strata_provider_emr::model::{Cluster, ClusterHost, ConfigFile, NodeGroup};
+use strata_provider_emr::model::{BootstrapAction, Cluster, ClusterHost, ConfigFile, NodeGroup};
 use strata_provider_sdk::{Model, Value};
 use strata_schema::SchemaSource;
 
@@ -38,6 +38,11 @@ fn config() -> Cluster {
         hosts: None,
         services_status: None,
         ssh_private_key_path: None,
+        bootstrap_action: BTreeMap::new(),
+        config_files: None,
+        restarts: None,
+        components: None,
+        start_order: None,
     }
 }
 
@@ -75,7 +80,41 @@ fn applied() -> Cluster {
     cluster.zookeeper_connect = Some("10.232.0.2:2181".into());
     cluster.services_status = Some(SERVICES.iter().map(|key| (key.to_string(), "running".to_string())).collect());
     cluster.ssh_private_key_path = Some("/var/lib/strata/local/networks/emr-c0123456789ab/client_ed25519".into());
+    cluster.config_files = Some(std::fs::read_to_string(config_files_golden()).unwrap_or_default());
+    cluster.restarts = Some(Vec::new());
+    cluster.components = Some(
+        [
+            ("analytics-core-0".to_string(), vec!["SPARK 4.3.0".to_string()]),
+            ("analytics-core-1".to_string(), vec!["SPARK 4.3.0".to_string()]),
+            ("analytics-master-0".to_string(), vec!["ZOOKEEPER 3.8.0".to_string(), "SPARK 4.3.0".to_string()]),
+        ]
+        .into(),
+    );
+    cluster.start_order = Some(vec![
+        vec!["zookeeper-server".into()],
+        vec!["spark-master".into()],
+        vec!["spark-worker".into(), "spark-history-server".into()],
+    ]);
     cluster
+}
+
+/// `config_files` of [`applied`]: every configuration file of its three nodes, as planned
+/// (`STRATA_UPDATE_GOLDEN=1` rewrites it from the plan of an unchanged cluster).
+fn config_files_golden() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/emr/plan/config-files.txt")
+}
+
+/// The planned attribute `name` of `config` over `prior`.
+fn planned_attribute(prior: Cluster, config: Cluster, name: &str) -> Value {
+    let provider = strata_provider_emr::provider();
+    let request = PlanRequest { type_name: "emr_cluster".into(), prior: Some(prior.encode()), config: config.encode() };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let planned = runtime.block_on(provider.plan(request)).unwrap().planned;
+    planned.as_mapping().unwrap()[name].clone()
+}
+
+fn strings(values: &[&str]) -> Value {
+    Value::List(values.iter().map(|value| Value::from(*value)).collect())
 }
 
 /// What a plan should say: attributes planned unknown, attributes known with a value, the
@@ -138,6 +177,11 @@ fn node_group_ips(cluster: &Value, group: &str) -> Value {
 
 #[test]
 fn plans() {
+    if std::env::var_os("STRATA_UPDATE_GOLDEN").is_some() {
+        let text = planned_attribute(applied(), config(), "config_files");
+        std::fs::create_dir_all(config_files_golden().parent().unwrap()).unwrap();
+        std::fs::write(config_files_golden(), text.as_str().unwrap()).unwrap();
+    }
     let mut failures = Vec::new();
 
     failures.extend(check(
@@ -145,8 +189,14 @@ fn plans() {
         None,
         config(),
         Expect {
-            unknown: &["id", "hosts", "master_url", "zookeeper_connect", "ssh_private_key_path"],
-            known: vec![("services_status", all_running()), ("status", Value::from("RUNNING"))],
+            unknown: &["id", "hosts", "master_url", "zookeeper_connect", "ssh_private_key_path", "config_files"],
+            known: vec![
+                ("services_status", all_running()),
+                ("status", Value::from("RUNNING")),
+                ("restarts", strings(&[])),
+                ("components", applied().encode().as_mapping().unwrap()["components"].clone()),
+                ("start_order", applied().encode().as_mapping().unwrap()["start_order"].clone()),
+            ],
             ..Expect::default()
         },
     ));
@@ -186,7 +236,7 @@ fn plans() {
         Some(broken),
         config(),
         Expect {
-            unknown: &["hosts"],
+            unknown: &["hosts", "config_files", "restarts"],
             known: vec![("services_status", all_running()), ("master_url", Value::from("spark://10.232.0.2:7077"))],
             ..Expect::default()
         },
@@ -224,11 +274,78 @@ fn plans() {
     let mut memory = config();
     memory.config.get_mut("spark-defaults.conf").unwrap().values.insert("spark.executor.memory".into(), "640m".into());
     failures.extend(check(
-        "a configuration change is an update of known values (restarts happen at apply)",
+        "a configuration change is an update of known values that restarts the services reading the file",
         Some(applied()),
-        memory,
+        memory.clone(),
         Expect {
-            known: vec![("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone())],
+            known: vec![
+                ("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone()),
+                (
+                    "restarts",
+                    strings(&[
+                        "analytics-core-0/spark-worker",
+                        "analytics-core-1/spark-worker",
+                        "analytics-master-0/spark-history-server",
+                        "analytics-master-0/spark-master",
+                    ]),
+                ),
+            ],
+            ..Expect::default()
+        },
+    ));
+    let changed = planned_attribute(applied(), memory, "config_files");
+    let golden = applied().config_files.unwrap();
+    assert_eq!(
+        changed.as_str().unwrap(),
+        golden.replace("spark.executor.memory 512m", "spark.executor.memory 640m"),
+        "the files are planned with the new value, on every node"
+    );
+
+    let mut edited = applied();
+    let files = edited.config_files.take().unwrap();
+    assert!(files.contains("export SPARK_WORKER_CORES='1'\n"), "{files}");
+    let (head, tail) = files.split_once("==> analytics-core-1:").unwrap();
+    edited.config_files = Some(format!(
+        "{}==> analytics-core-1:{tail}",
+        head.replace("SPARK_WORKER_CORES='1'", "SPARK_WORKER_CORES='8'")
+    ));
+    failures.extend(check(
+        "a file edited on a node is planned back, and the running services reading it restart",
+        Some(edited.clone()),
+        config(),
+        Expect {
+            known: vec![
+                ("config_files", Value::from(golden.as_str())),
+                ("restarts", strings(&["analytics-core-0/spark-worker"])),
+            ],
+            ..Expect::default()
+        },
+    ));
+    edited.services_status.as_mut().unwrap().insert(SERVICES[0].into(), "stopped".into());
+    failures.extend(check(
+        "a stopped reader is started, not restarted",
+        Some(edited),
+        config(),
+        Expect { known: vec![("restarts", strings(&[]))], ..Expect::default() },
+    ));
+
+    let mut restarted = applied();
+    restarted.restarts = Some(vec!["analytics-core-0/spark-worker".into()]);
+    failures.extend(check(
+        "an unchanged cluster keeps what the last apply restarted",
+        Some(restarted),
+        config(),
+        Expect { known: vec![("restarts", strings(&["analytics-core-0/spark-worker"]))], ..Expect::default() },
+    ));
+
+    let mut older = applied();
+    older.config_files = None;
+    failures.extend(check(
+        "a state from before config_files plans them, restarting nothing",
+        Some(older),
+        config(),
+        Expect {
+            known: vec![("config_files", Value::from(golden.as_str())), ("restarts", strings(&[]))],
             ..Expect::default()
         },
     ));
@@ -266,6 +383,58 @@ fn plans() {
         failures.extend(check(name, None, cluster, Expect { error: Some((attribute, text)), ..Expect::default() }));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A bootstrap action's script is read at plan time (its sha256 planned); any change of an
+/// action replaces the cluster, since actions run only at create; a missing script is an error
+/// on its attribute.
+#[test]
+fn bootstrap_actions_are_read_at_plan_and_replace_when_changed() {
+    let dir = std::env::temp_dir().join(format!("strata-emr-bootstrap-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("mark.sh");
+    std::fs::write(&script, "#!/bin/sh\ntouch /var/lib/strata/marker\n").unwrap();
+    let action = BootstrapAction {
+        script: script.to_string_lossy().into_owned(),
+        args: Some(vec!["a".into()]),
+        when: "AFTER_STARTED".into(),
+        on_failure: "ABORT".into(),
+        script_sha256: None,
+    };
+    let with = |action: BootstrapAction| {
+        let mut cluster = config();
+        cluster.bootstrap_action.insert("mark".into(), action);
+        cluster
+    };
+    let provider = strata_provider_emr::provider();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let plan = |prior: Option<Cluster>, config: Cluster| {
+        let request =
+            PlanRequest { type_name: "emr_cluster".into(), prior: prior.map(|p| p.encode()), config: config.encode() };
+        runtime.block_on(provider.plan(request))
+    };
+    let created = plan(None, with(action.clone())).unwrap();
+    let planned = Cluster::decode(&created.planned).unwrap();
+    let digest = strata_deploy::sha256_hex(b"#!/bin/sh\ntouch /var/lib/strata/marker\n");
+    assert_eq!(planned.bootstrap_action["mark"].script_sha256.as_deref(), Some(digest.as_str()));
+
+    let mut prior = applied();
+    prior.bootstrap_action = planned.bootstrap_action.clone();
+    let same = plan(Some(prior.clone()), with(action.clone())).unwrap();
+    assert!(same.requires_replace.is_empty(), "{:?}", same.requires_replace);
+    let mut other_args = action.clone();
+    other_args.args = Some(vec!["b".into()]);
+    assert_eq!(plan(Some(prior.clone()), with(other_args)).unwrap().requires_replace, ["bootstrap_action"]);
+    std::fs::write(&script, "#!/bin/sh\nexit 1\n").unwrap();
+    assert_eq!(plan(Some(prior.clone()), with(action.clone())).unwrap().requires_replace, ["bootstrap_action"]);
+    assert_eq!(plan(Some(prior), config()).unwrap().requires_replace, ["bootstrap_action"], "removed");
+    assert!(plan(Some(applied()), config()).unwrap().requires_replace.is_empty(), "none before, none now");
+
+    let mut missing = action;
+    missing.script = dir.join("missing.sh").to_string_lossy().into_owned();
+    let error = plan(None, with(missing)).unwrap_err();
+    assert_eq!(error.attribute.as_deref(), Some("bootstrap_action.mark.script"), "{}", error.message);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -12,6 +12,7 @@
 mod batch;
 mod directory;
 mod file;
+mod file_content;
 mod link;
 mod marker;
 mod os_release;
@@ -24,6 +25,7 @@ mod supervisor;
 pub use batch::{FactBatch, FactHandle, GatheredFacts};
 pub use directory::{DirectoryFact, DirectoryState};
 pub use file::{FileFact, FileState};
+pub use file_content::{DEFAULT_MAX_CONTENT, FileContentFact, FileContentState};
 pub use link::{LinkFact, LinkState};
 pub use marker::MarkerFact;
 pub use os_release::{OsRelease, OsReleaseFact};
