@@ -114,20 +114,52 @@ async fn plans_know_the_services_and_replace_what_cannot_change_in_place() {
     let (replace, _) = plan(&harness, Some(applied()), config()).await.unwrap();
     assert!(replace.is_empty(), "no change: {replace:?}");
 
+    // Scaling CORE in place: the hosts and the core group's addresses are unknown until apply.
     let mut more = config();
     more.node_group.get_mut("core").unwrap().count = 3;
-    let (replace, _) = plan(&harness, Some(applied()), more).await.unwrap();
-    assert_eq!(replace, ["node_group"], "scaling is not done in place on ECS yet");
+    let (replace, planned) = plan(&harness, Some(applied()), more).await.unwrap();
+    assert!(replace.is_empty(), "scaling CORE is done in place: {replace:?}");
+    assert!(!common::attr(&planned, "hosts").is_known(), "{planned:?}");
+    assert!(common::attr(&planned, "master_url").is_known(), "the master stays: {planned:?}");
 
+    // The MASTER group's size, a group added or removed (its role is `force_new`, as for
+    // emr_cluster) and any group's instance type replace the cluster.
+    let mut tasks = config();
+    tasks.node_group.insert("task".into(), group("TASK", 1));
+    let (replace, _) = plan(&harness, Some(applied()), tasks).await.unwrap();
+    assert_eq!(replace, ["node_group"], "a new group replaces the cluster");
+    let mut masters = config();
+    masters.node_group.get_mut("master").unwrap().count = 3;
+    let (replace, _) = plan(&harness, Some(applied()), masters).await.unwrap();
+    assert_eq!(replace, ["node_group"], "the ZooKeeper ensemble is not resized in place");
+    let mut bigger = config();
+    bigger.node_group.get_mut("core").unwrap().instance_type = "ecs.g6.xlarge".into();
+    let (replace, _) = plan(&harness, Some(applied()), bigger).await.unwrap();
+    assert_eq!(replace, ["node_group"], "an instance type is not changed in place");
+
+    // Configuration changes roll out in place (apply restarts the services reading them).
     let mut tuned = config();
     tuned.config.get_mut("spark-defaults.conf").unwrap().values.insert("spark.executor.memory".into(), "1g".into());
-    let (replace, _) = plan(&harness, Some(applied()), tuned).await.unwrap();
-    assert_eq!(replace, ["config"], "configuration changes are not rolled out in place on ECS yet");
+    let (replace, planned) = plan(&harness, Some(applied()), tuned).await.unwrap();
+    assert!(replace.is_empty(), "configuration changes are rolled out in place: {replace:?}");
+    assert!(common::attr(&planned, "hosts").is_known(), "the hosts stay: {planned:?}");
 
+    // An instance that is gone is launched again in place; a lost master makes its addresses unknown.
     let mut lost = applied();
     lost.services_status.as_mut().unwrap().insert("analytics-core-1/spark-worker".into(), "host gone".into());
-    let (replace, _) = plan(&harness, Some(lost), config()).await.unwrap();
-    assert_eq!(replace, ["hosts"], "an instance that is gone is not remade in place");
+    let (replace, planned) = plan(&harness, Some(lost), config()).await.unwrap();
+    assert!(replace.is_empty(), "an instance that is gone is remade in place: {replace:?}");
+    assert!(!common::attr(&planned, "hosts").is_known(), "{planned:?}");
+    assert!(common::attr(&planned, "master_url").is_known(), "{planned:?}");
+    let mut lost_master = applied();
+    lost_master
+        .services_status
+        .as_mut()
+        .unwrap()
+        .insert("analytics-master-0/spark-master".into(), "host stopped".into());
+    let (replace, planned) = plan(&harness, Some(lost_master), config()).await.unwrap();
+    assert!(replace.is_empty(), "{replace:?}");
+    assert!(!common::attr(&planned, "master_url").is_known(), "{planned:?}");
 
     let mut shared = config();
     shared.metastore = Some("m0123456789ab".into());

@@ -21,6 +21,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 mod common;
 
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use strata_provider_alicloud::api::instances as api;
+use strata_provider_alicloud::client::{Client, ClientConfig, RetryPolicy};
+use strata_provider_alicloud::credentials::Credentials;
 use strata_provider_alicloud::emulator::hosts::{HostPhase, network_name};
 use strata_provider_alicloud::emulator::{
     Emulator, EmulatorConfig, Inventory, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET,
@@ -191,6 +195,108 @@ fn master_json(ip: &str) -> Json {
     serde_json::from_str(body).unwrap_or_else(|error| panic!("{error}: {body}"))
 }
 
+/// The nodes of the cluster in state: name → (instance id, ip).
+async fn cluster_nodes(guard: &Guard) -> BTreeMap<String, (String, String)> {
+    let outputs: Json = serde_json::from_str(&expect(guard, &["output", "--json"], 0).await).unwrap();
+    outputs["cluster"]["value"]["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| {
+            let field = |name: &str| node[name].as_str().unwrap().to_string();
+            (field("name"), (field("instance_id"), field("ip")))
+        })
+        .collect()
+}
+
+/// The addresses of the workers the master lists ALIVE.
+fn alive_workers(master_ip: &str) -> Vec<String> {
+    let status = master_json(master_ip);
+    let mut alive: Vec<String> = status["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|worker| worker["state"] == "ALIVE")
+        .map(|worker| worker["host"].as_str().unwrap().to_string())
+        .collect();
+    alive.sort();
+    alive
+}
+
+/// Day-2 changes in place: scale the core group out (2 → 3: one `RunInstances` of one
+/// instance, the others untouched), change a Spark setting (the Spark services restart, host by
+/// host; ZooKeeper does not), delete a core instance behind Strata's back (drift, then launched
+/// again), and scale in (3 → 1: the highest indexes go).
+async fn day_two(guard: &mut Guard, master_ip: &str) {
+    let before = cluster_nodes(guard).await;
+    let launches = guard.emulator.as_ref().unwrap().successes("RunInstances");
+    let out = expect(guard, &["apply", "--auto-approve", "--var", "workers=3"], 0).await;
+    assert!(out.contains("Resources: 0 added, 1 changed, 0 destroyed."), "{out}");
+    let after = cluster_nodes(guard).await;
+    assert_eq!(after.len(), 4, "{after:?}");
+    for (name, node) in &before {
+        assert_eq!(after.get(name), Some(node), "{name} is kept as it was");
+    }
+    let emulator = guard.emulator.as_ref().unwrap();
+    assert_eq!(emulator.successes("RunInstances"), launches + 1, "one RunInstances for the new core node");
+    assert_eq!(emulator.inventory().instances, 4);
+    let core_ips: Vec<String> = {
+        let mut ips: Vec<String> =
+            after.iter().filter(|(name, _)| name.contains("-core-")).map(|(_, (_, ip))| ip.clone()).collect();
+        ips.sort();
+        ips
+    };
+    assert_eq!(alive_workers(master_ip), core_ips, "the master lists the three workers ALIVE");
+    guard.instances = emulator.instance_ids();
+
+    let args = ["apply", "--auto-approve", "--var", "workers=3", "--var", "executor_memory=1g"];
+    let out = expect(guard, &args, 0).await;
+    assert!(out.contains("Resources: 0 added, 1 changed, 0 destroyed."), "{out}");
+    assert!(out.contains("spark-worker restarted on analytics-core-2 (3/3)"), "rolling restart:\n{out}");
+    assert!(!out.contains("zookeeper-server restarted"), "ZooKeeper does not read spark-defaults.conf:\n{out}");
+    assert_eq!(cluster_nodes(guard).await, after, "a configuration change keeps every instance");
+
+    // core-1 deleted from outside: drift, then launched again under the same name.
+    let (lost_id, _) = after["analytics-core-1"].clone();
+    let client = Client::new(ClientConfig {
+        region: "cn-hangzhou".into(),
+        endpoint: Some(guard.emulator.as_ref().unwrap().endpoint()),
+        credentials: Credentials::new(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
+        retry: RetryPolicy::default(),
+    })
+    .unwrap();
+    api::delete_instances(&client, std::slice::from_ref(&lost_id)).await.unwrap();
+    let deadline = Instant::now() + SECOND * 30;
+    while guard.emulator.as_ref().unwrap().instance_ids().contains(&lost_id) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let drift =
+        expect(guard, &["plan", "--detailed-exitcode", "--var", "workers=3", "--var", "executor_memory=1g"], 2).await;
+    assert!(drift.contains("host gone"), "{drift}");
+    let out = expect(guard, &args, 0).await;
+    assert!(out.contains("Resources: 0 added, 1 changed, 0 destroyed."), "{out}");
+    let repaired = cluster_nodes(guard).await;
+    assert_ne!(repaired["analytics-core-1"].0, lost_id, "a new instance for core-1");
+    assert_eq!(repaired["analytics-core-0"], after["analytics-core-0"]);
+    assert_eq!(alive_workers(master_ip).len(), 3, "three workers ALIVE after the repair");
+    guard.instances.extend(guard.emulator.as_ref().unwrap().instance_ids());
+
+    let out = expect(guard, &["apply", "--auto-approve", "--var", "workers=1", "--var", "executor_memory=1g"], 0).await;
+    assert!(out.contains("Resources: 0 added, 1 changed, 0 destroyed."), "{out}");
+    let shrunk = cluster_nodes(guard).await;
+    assert_eq!(shrunk.keys().collect::<Vec<_>>(), ["analytics-core-0", "analytics-master-0"], "{shrunk:?}");
+    assert_eq!(guard.emulator.as_ref().unwrap().inventory().instances, 2);
+    let core0_ip = shrunk["analytics-core-0"].1.clone();
+    let deadline = Instant::now() + SECOND * 30;
+    while alive_workers(master_ip) != [core0_ip.clone()] && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(alive_workers(master_ip), [core0_ip], "only core-0's worker is ALIVE");
+    let plan =
+        expect(guard, &["plan", "--detailed-exitcode", "--var", "workers=1", "--var", "executor_memory=1g"], 0).await;
+    assert!(plan.contains("No changes"), "{plan}");
+}
+
 fn netns_names() -> String {
     bounded(std::process::Command::new("ip").args(["netns", "list"]), SECOND * 30).1
 }
@@ -308,6 +414,10 @@ async fn alicloud_spark_example_on_emulated_instances() {
     let plan = expect(&guard, &["plan"], 0).await;
     assert!(plan.contains("No changes"), "refresh finds what apply made:\n{plan}");
 
+    let day2_started = Instant::now();
+    day_two(&mut guard, master_ip).await;
+    let day2 = day2_started.elapsed();
+
     let destroy_started = Instant::now();
     let destroy = expect(&guard, &["destroy", "--auto-approve"], 0).await;
     let destroyed = destroy_started.elapsed();
@@ -336,9 +446,11 @@ async fn alicloud_spark_example_on_emulated_instances() {
     assert!(!emr_dir.join("emr/clusters").join(format!("{cluster_id}.json")).exists(), "the record is removed");
     assert!(!Path::new("/srv/strata/clusters").join(&cluster_id).exists(), "the shared directory is removed");
     eprintln!(
-        "alicloud-spark: setup {:.1} s, apply (cluster and pi job) {:.1} s, destroy {:.1} s, whole test {:.1} s",
+        "alicloud-spark: setup {:.1} s, apply (cluster and pi job) {:.1} s, day 2 (scale out, config, lost \
+         instance, scale in) {:.1} s, destroy {:.1} s, whole test {:.1} s",
         prepared.as_secs_f64(),
         applied.as_secs_f64(),
+        day2.as_secs_f64(),
         destroyed.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );

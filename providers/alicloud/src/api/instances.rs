@@ -64,7 +64,7 @@ pub async fn run_instances(client: &Client, launch: Launch<'_>) -> Result<Vec<St
 }
 
 /// An instance as `DescribeInstances` shows it (the fields the provider reads).
-#[derive(Deserialize, Debug, Clone)]
+#[derive(Deserialize, Debug, Clone, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct Instance {
     pub instance_id: String,

@@ -135,6 +135,7 @@ fn work(state: &Mutex<State>, state_dir: &std::path::Path, receiver: &Receiver<J
                         // emulator's inventory must not hang; `strata local gc` finds it.
                         let _ = network.destroy_host(id);
                     }
+                    remove_launchers(id);
                     set_phase(state, id, HostPhase::Destroyed);
                 }
             }
@@ -185,6 +186,19 @@ fn make(state: &Mutex<State>, network: &Network, hosts: &[NewHost]) {
             });
         }
     });
+}
+
+/// Removes the service launchers of instance `id` (`<service>@<id>.sh`): a real instance's
+/// disk goes with it, but namespace hosts share this machine's `/etc`, where the deployer wrote
+/// them. Best effort.
+fn remove_launchers(id: &str) {
+    let suffix = format!("@{id}.sh");
+    let Ok(entries) = std::fs::read_dir(strata_deploy::service::LAUNCHER_DIR) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().ends_with(&suffix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]

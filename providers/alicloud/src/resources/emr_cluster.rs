@@ -16,8 +16,15 @@
 //!   the instances it launched.
 //! - **read**: the instances tagged with the cluster's id; a cluster without any is gone. Every
 //!   service's status in one SSH round trip per running instance (`services_status`).
-//! - **update**: only a repair (a stopped service): the same deployment again, which changes
-//!   nothing that is right. Changing node groups or `config` replaces the cluster.
+//! - **update**, in place: the instances found (tagged with the cluster's id) are matched to
+//!   the configured nodes by hostname ([`reconcile`]): a CORE/TASK group scaled out gets one
+//!   `RunInstances` per run of new indexes (a `ClientToken` per run), an instance gone or
+//!   stopped is launched again under its name, then the same deployment runs again: new nodes
+//!   get components, files and services, and the services reading a configuration file that
+//!   changed restart host by host ([`start_waves_restarting`]); last, instances no node wants
+//!   (scale in, highest index first) have their services stopped and are deleted. Resizing the
+//!   MASTER group, adding or removing a group, or changing a role or instance type replaces the
+//!   cluster.
 //! - **delete**: services stopped in reverse start order (best effort), the cluster's shared
 //!   directory removed on the master, `DeleteInstances`, then waits until they are gone.
 //!
@@ -26,7 +33,7 @@
 //! them; an instance that does not is refused with the path it misses. The cluster's record is
 //! written where `emr_job` looks (`emr_state_dir`), so an `emr_job` runs on it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 use std::path::Path;
 use std::sync::Arc;
@@ -34,7 +41,10 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use strata_deploy::{HostSpec, ServiceSpec, SessionPool, shell_quote};
-use strata_provider_emr::cluster::{NodeTargets, blocking, check_components, known_blocks, release_nodes, start_waves};
+use strata_provider_emr::cluster::{
+    NodeTargets, blocking, check_components, known_blocks, release_nodes, start_waves_restarting,
+};
+use strata_provider_emr::config_files::readers_of_written;
 use strata_provider_emr::deploy::{self, Masters, Preparation};
 use strata_provider_emr::model::{CLUSTER_RUNNING, ConfigFile, NodeGroup, RUNNING, Settings as EmrSettings};
 use strata_provider_emr::record::{self, ClusterRecord, NodeRecord};
@@ -42,8 +52,9 @@ use strata_provider_emr::release::{self as emr_release, SPARK_MASTER_SERVICE};
 use strata_provider_emr::render::{Layout, unit_name};
 use strata_provider_emr::settings::Resolved;
 use strata_provider_emr::topology::{Node, Topology, status_key};
-use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, async_trait};
+use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
 
+use super::emr_cluster_nodes::{LaunchRun, NodeChanges, group_and_index, reconcile};
 use super::{poll, token};
 use crate::api::instances::{self as api, Filter, Instance, Launch};
 use crate::api::vpc;
@@ -183,29 +194,12 @@ fn topology_of(cluster: &EmrCluster) -> Result<Topology, ProviderError> {
     topology(&cluster.name, &cluster.release, &cluster.services, &cluster.node_group, &cluster.config)
 }
 
-/// `HostName` and `InstanceName` of a node group's instances: ECS numbers them from 0 with as
-/// many digits as the last index needs (`analytics-core-[0,1]` → `analytics-core-0`, ...).
-pub fn name_pattern(cluster: &str, group: &str, count: i64) -> String {
-    let digits = (count.max(1) - 1).to_string().len();
-    format!("{cluster}-{group}-[0,{digits}]")
-}
-
-/// The `ClientToken` of a node group's `RunInstances`: the same create and group give the same
-/// token (at most 64 characters).
+/// The `ClientToken` of a node group's `RunInstances` at create: the same create and group
+/// give the same token (at most 64 characters).
 pub fn group_token(token: &str, group: &str) -> String {
     let digest = Sha256::digest(format!("{token}/{group}").as_bytes());
     let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
     format!("emr-{}", &hex[..40])
-}
-
-/// The node group and index an instance's `HostName` gives it (`<cluster>-<group>-<digits>`).
-fn group_and_index<'a>(cluster: &str, host_name: &'a str) -> Option<(&'a str, usize)> {
-    let rest = host_name.strip_prefix(cluster)?.strip_prefix('-')?;
-    let (group, digits) = rest.rsplit_once('-')?;
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Some((group, digits.parse().ok()?))
 }
 
 /// Every node of `topology` with its instance, matched by the instances' hostnames (group and
@@ -290,6 +284,68 @@ fn node_ssh(node: &EcsNode, key: &str) -> Result<HostSpec, ProviderError> {
     deploy::ssh_spec(&node.name, &node.ip, strata_provider_local::SSH_PORT, &node.ssh_host_key_fingerprint, key)
 }
 
+/// What a change of node groups (or a lost instance) does to the plan: a MASTER group resized,
+/// or any group's role or instance type changed, replaces the cluster (ZooKeeper's ensemble and
+/// the Spark master are not moved in place; a group added or removed replaces it too, since
+/// `role` forces replacement as for `emr_cluster`); other counts and instances gone or stopped
+/// change it in place, with the hosts (and the masters' addresses when a master is remade)
+/// unknown until apply.
+fn plan_node_changes(
+    plan: &mut Plan<EmrCluster>,
+    prior: &EmrCluster,
+    groups: &BTreeMap<String, NodeGroup>,
+) -> Result<(), ProviderError> {
+    let is_master = |group: &NodeGroup| group.role == "MASTER";
+    for (name, group) in groups {
+        let before = prior.node_group.get(name);
+        let reshaped = before.is_some_and(|before| {
+            before.role != group.role
+                || before.instance_type != group.instance_type
+                || (is_master(group) && before.count != group.count)
+        });
+        if reshaped || (before.is_none() && is_master(group)) {
+            plan.require_replace("node_group")?;
+        }
+    }
+    if prior.node_group.iter().any(|(name, before)| is_master(before) && !groups.contains_key(name)) {
+        plan.require_replace("node_group")?;
+    }
+    let mut changed: BTreeSet<String> = groups
+        .iter()
+        .filter(|(name, group)| prior.node_group.get(*name).map(|before| before.count) != Some(group.count))
+        .map(|(name, _)| name.clone())
+        .collect();
+    changed.extend(prior.node_group.keys().filter(|name| !groups.contains_key(*name)).cloned());
+    let status = prior.services_status.clone().unwrap_or_default();
+    for host in prior.hosts.iter().flatten() {
+        let lost = status
+            .iter()
+            .any(|(key, value)| key.starts_with(&format!("{}/", host.name)) && value.starts_with(HOST_PROBLEM));
+        if lost {
+            changed.insert(host.node_group.clone());
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    plan.set_unknown("hosts")?;
+    if groups.iter().any(|(name, group)| is_master(group) && changed.contains(name)) {
+        for attribute in ["master_private_ip", "master_url", "master_ui_url", "zookeeper_connect"] {
+            plan.set_unknown(attribute)?;
+        }
+    }
+    let mut planned_groups = plan.planned::<Value>("node_group")?.known().unwrap_or(Value::Null);
+    if let Value::Map(entries) = &mut planned_groups {
+        for (name, group) in entries.iter_mut() {
+            if let (true, Value::Map(attributes)) = (changed.contains(name), group) {
+                attributes.insert("private_ips".into(), Planned::<Vec<String>>::Unknown.to_value());
+            }
+        }
+        plan.set("node_group", planned_groups)?;
+    }
+    Ok(())
+}
+
 impl EmrClusterResource {
     /// Waits until every instance of `ids` is `Running` (bounded); all of them.
     async fn running(&self, ctx: &Ctx, client: &Arc<Client>, ids: &[String]) -> Result<Vec<Instance>, ProviderError> {
@@ -347,7 +403,8 @@ impl EmrClusterResource {
             if group.count <= 0 {
                 continue;
             }
-            let pattern = name_pattern(&cluster.name, group_name, group.count);
+            let run = LaunchRun { group: group_name.clone(), begin: 0, amount: group.count as usize };
+            let pattern = run.name_pattern(&cluster.name);
             let client_token = group_token(token, group_name);
             let launch = Launch {
                 image_id: &cluster.image_id,
@@ -463,16 +520,21 @@ impl EmrClusterResource {
         }
         let specs: Vec<HostSpec> = ssh.values().cloned().collect();
         let total = specs.len() as u64;
-        deploy::prepare(&self.pool, &specs, work, |done, _| {
+        let prepared = deploy::prepare_files(&self.pool, &specs, work, |done, _| {
             ctx.progress(done as u64, total, "components linked, configuration written")
         })
         .await?;
+        // The services reading a file written (changed, or edited on its node) restart, one
+        // host at a time.
+        let written: BTreeMap<String, Vec<String>> =
+            prepared.into_iter().map(|(host, prepared)| (host, prepared.written)).collect();
+        let readers = readers_of_written(&topology, &plans, &written);
         let masters = Masters {
             ips: release_nodes(&topology, SPARK_MASTER_SERVICE).iter().map(|node| ips[&node.hostname]).collect(),
             ui_port: emr_release::port(topology.release, SPARK_MASTER_SERVICE, 1).unwrap_or(8080),
         };
         let targets = NodeTargets { plans: &plans, ssh: &ssh, ips: &ips };
-        start_waves(&self.pool, ctx, &topology, targets, &masters, started).await?;
+        start_waves_restarting(&self.pool, ctx, &topology, targets, &masters, started, &readers).await?;
 
         let mut hosts = Vec::new();
         let mut private_ips: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -583,25 +645,7 @@ impl EmrClusterResource {
             return;
         };
         let hosts = cluster.hosts.clone().unwrap_or_default();
-        for wave in topology.waves.iter().rev() {
-            let mut targets = Vec::new();
-            for host in &hosts {
-                let Some(node) = topology.node(&host.name) else { continue };
-                let specs: Vec<ServiceSpec> = wave
-                    .iter()
-                    .filter(|service| topology.runs(node, service))
-                    .map(|service| ServiceSpec::new(unit_name(&service.name, &host.instance_id), "true"))
-                    .collect();
-                if let (false, Ok(ssh)) = (specs.is_empty(), node_ssh(host, &key)) {
-                    targets.push((ssh, specs));
-                }
-            }
-            let names: Vec<&str> = wave.iter().map(|service| service.name.as_str()).collect();
-            for failure in deploy::stop_services(&self.pool, targets, true).await {
-                ctx.log().warn(&format!("stopping {names:?}: {failure} (the instance is deleted anyway)"));
-            }
-            ctx.status(format!("{} stopped", names.join(", ")));
-        }
+        self.stop_services_on(ctx, &topology, &key, &hosts).await;
         let master = hosts.iter().find(|host| host.name == topology.master().hostname);
         if let Some(ssh) = master.and_then(|host| node_ssh(host, &key).ok()) {
             let command = format!("rm -rf -- {}", shell_quote(&settings.shared_dir(id).to_string_lossy()));
@@ -616,6 +660,107 @@ impl EmrClusterResource {
         for host in &hosts {
             self.pool.close(&host.name);
         }
+    }
+
+    /// Stops the services of `topology` on `hosts`, wave by wave in reverse start order (best
+    /// effort: failures are logged, the instances go anyway).
+    async fn stop_services_on(&self, ctx: &Ctx, topology: &Topology, key: &str, hosts: &[EcsNode]) {
+        for wave in topology.waves.iter().rev() {
+            let mut targets = Vec::new();
+            for host in hosts {
+                let Some(node) = topology.node(&host.name) else { continue };
+                let specs: Vec<ServiceSpec> = wave
+                    .iter()
+                    .filter(|service| topology.runs(node, service))
+                    .map(|service| ServiceSpec::new(unit_name(&service.name, &host.instance_id), "true"))
+                    .collect();
+                if let (false, Ok(ssh)) = (specs.is_empty(), node_ssh(host, key)) {
+                    targets.push((ssh, specs));
+                }
+            }
+            if targets.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = wave.iter().map(|service| service.name.as_str()).collect();
+            for failure in deploy::stop_services(&self.pool, targets, true).await {
+                ctx.log().warn(&format!("stopping {names:?}: {failure} (the instance is deleted anyway)"));
+            }
+            ctx.status(format!("{} stopped", names.join(", ")));
+        }
+    }
+
+    /// Scale in (and clean up): the services of `surplus` instances the prior state knows are
+    /// stopped in reverse start order, highest index first, then every surplus instance is
+    /// deleted.
+    async fn remove_surplus(
+        &self,
+        ctx: &Ctx,
+        client: &Arc<Client>,
+        prior: &EmrCluster,
+        surplus: &[Instance],
+    ) -> Result<(), ProviderError> {
+        if surplus.is_empty() {
+            return Ok(());
+        }
+        let hosts: Vec<EcsNode> = surplus
+            .iter()
+            .filter_map(|instance| {
+                prior.hosts.iter().flatten().find(|host| host.instance_id == instance.instance_id).cloned()
+            })
+            .collect();
+        if let (Ok(topology), Ok(key)) = (topology_of(prior), absolute(&prior.private_key_path)) {
+            self.stop_services_on(ctx, &topology, &key, &hosts).await;
+        }
+        for host in &hosts {
+            self.pool.close(&host.name);
+        }
+        let ids: Vec<String> = surplus.iter().map(|instance| instance.instance_id.clone()).collect();
+        self.delete_instances(ctx, client, &ids).await?;
+        ctx.status(format!("{} instances removed", ids.len()));
+        Ok(())
+    }
+
+    /// Launches the runs of missing nodes of an update, each with its own `ClientToken`; the
+    /// ids of the instances launched. Those launched before a failure stay tagged with the
+    /// cluster's id, so the next update finds and keeps them.
+    async fn launch_runs(
+        &self,
+        client: &Arc<Client>,
+        cluster: &EmrCluster,
+        id: &str,
+        changes: &NodeChanges,
+    ) -> Result<Vec<String>, ProviderError> {
+        let mut ids = Vec::new();
+        for run in &changes.launches {
+            let group = cluster
+                .node_group
+                .get(&run.group)
+                .ok_or_else(|| ProviderError::new(format!("node group {:?} is not in the configuration", run.group)))?;
+            let pattern = run.name_pattern(&cluster.name);
+            let client_token = run.client_token(id, &changes.keep);
+            let launch = Launch {
+                image_id: &cluster.image_id,
+                instance_type: &group.instance_type,
+                vswitch_id: &cluster.vswitch_id,
+                security_group_id: &cluster.security_group_id,
+                key_pair_name: &cluster.key_pair_name,
+                instance_name: &pattern,
+                host_name: &pattern,
+                amount: run.amount,
+                client_token: &client_token,
+                group: id,
+            };
+            match api::run_instances(client, launch).await {
+                Ok(launched) => ids.extend(launched),
+                Err(error) => {
+                    return Err(match attribute_of(&error, &run.group) {
+                        Some(attribute) => error.at(&attribute),
+                        None => error.into(),
+                    });
+                }
+            }
+        }
+        Ok(ids)
     }
 
     /// The cluster's instances: those tagged with its id and those its state lists.
@@ -682,26 +827,7 @@ impl Resource for EmrClusterResource {
         plan.set("services_status", topology.expected_status())?;
         plan.set("status", CLUSTER_RUNNING.to_string())?;
         let Some(prior) = plan.prior()? else { return Ok(()) };
-        let shape = |groups: &BTreeMap<String, NodeGroup>| -> Vec<(String, String, String, i64)> {
-            groups
-                .iter()
-                .map(|(name, group)| (name.clone(), group.role.clone(), group.instance_type.clone(), group.count))
-                .collect()
-        };
-        if shape(&groups) != shape(&prior.node_group) {
-            // Scaling and resizing in place are not implemented for ECS clusters yet.
-            plan.require_replace("node_group")?;
-        }
-        if config != prior.config {
-            // Rolling restarts for configuration changes are not implemented for ECS clusters yet.
-            plan.require_replace("config")?;
-        }
-        let lost = prior.services_status.iter().flatten().any(|(_, value)| value.starts_with(HOST_PROBLEM));
-        if lost {
-            // An instance that is gone or stopped is not remade in place.
-            plan.require_replace("hosts")?;
-        }
-        Ok(())
+        plan_node_changes(plan, &prior, &groups)
     }
 
     async fn create(&self, ctx: &Ctx, planned: EmrCluster) -> Result<EmrCluster, ProviderError> {
@@ -752,7 +878,21 @@ impl Resource for EmrClusterResource {
     async fn update(&self, ctx: &Ctx, prior: EmrCluster, planned: EmrCluster) -> Result<EmrCluster, ProviderError> {
         let id = prior.id.clone().ok_or_else(|| ProviderError::new("the prior state of the cluster has no id"))?;
         let client = self.shared.client(ctx)?;
-        let ids: Vec<String> = prior.hosts.iter().flatten().map(|host| host.instance_id.clone()).collect();
+        let topology = topology_of(&planned)?;
+        let wanted: Vec<(String, usize)> =
+            topology.nodes.iter().map(|node| (node.node_group.clone(), node.index)).collect();
+        let changes = reconcile(&planned.name, &wanted, &self.instances(&client, &prior, &id).await?);
+        let remake: Vec<String> = changes.remake.iter().map(|instance| instance.instance_id.clone()).collect();
+        if !remake.is_empty() {
+            ctx.status(format!("deleting {} stopped instances, to launch them again", remake.len()));
+            self.delete_instances(ctx, &client, &remake).await?;
+        }
+        let mut ids: Vec<String> = changes.keep.iter().map(|instance| instance.instance_id.clone()).collect();
+        let launched = self.launch_runs(&client, &planned, &id, &changes).await?;
+        if !launched.is_empty() {
+            ctx.status(format!("{} instances launched", launched.len()));
+        }
+        ids.extend(launched);
         let instances = self.running(ctx, &client, &ids).await?;
         let known = prior
             .hosts
@@ -760,7 +900,9 @@ impl Resource for EmrClusterResource {
             .flatten()
             .map(|host| (host.instance_id.clone(), host.ssh_host_key_fingerprint.clone()))
             .collect();
-        self.converge(ctx, &id, planned, &instances, &known).await
+        let cluster = self.converge(ctx, &id, planned, &instances, &known).await?;
+        self.remove_surplus(ctx, &client, &prior, &changes.surplus).await?;
+        Ok(cluster)
     }
 
     async fn delete(&self, ctx: &Ctx, prior: EmrCluster) -> Result<(), ProviderError> {
@@ -853,13 +995,12 @@ mod tests {
 
     #[test]
     fn names_tokens_and_assignment() {
-        assert_eq!(name_pattern("analytics", "core", 2), "analytics-core-[0,1]");
-        assert_eq!(name_pattern("analytics", "core", 11), "analytics-core-[0,2]");
+        let run = |amount| LaunchRun { group: "core".into(), begin: 0, amount };
+        assert_eq!(run(2).name_pattern("analytics"), "analytics-core-[0,1]");
+        assert_eq!(run(11).name_pattern("analytics"), "analytics-core-[0,2]");
         assert_eq!(group_token("t", "core"), group_token("t", "core"));
         assert_ne!(group_token("t", "core"), group_token("t", "master"));
         assert!(group_token("t", "core").len() <= 64);
-        assert_eq!(group_and_index("a", "a-core-x-10"), Some(("core-x", 10)));
-        assert_eq!(group_and_index("a", "b-core-1"), None);
 
         let groups: BTreeMap<String, NodeGroup> = [
             ("master".to_string(), group("MASTER", "ecs.g6.large", 1)),

@@ -2,6 +2,7 @@
 //! ([`poll`]) and for dependencies to go away ([`settle`]).
 
 pub mod emr_cluster;
+pub mod emr_cluster_nodes;
 pub mod instance_group;
 pub mod key_pair;
 pub mod offerings_check;
