@@ -45,6 +45,24 @@ impl FromStr for ResourceAddr {
     }
 }
 
+impl FromStr for ModulePath {
+    type Err = ParseAddrError;
+
+    /// `module.a[0].module.b`; the empty text is the root module.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text.is_empty() {
+            return Ok(ModulePath::root());
+        }
+        parse_all(text, |p| {
+            let mut module = p.module_step(ModulePath::root())?;
+            while p.eat('.') {
+                module = p.module_step(module)?;
+            }
+            Ok(module)
+        })
+    }
+}
+
 impl FromStr for ProviderConfigAddr {
     type Err = ParseAddrError;
 
@@ -132,13 +150,20 @@ impl Parser<'_> {
         self.rest().strip_prefix(word).is_some_and(|after| after.starts_with('.'))
     }
 
-    /// `module.a.module.b.` prefixes, then a resource.
+    /// `module.NAME` with an optional instance key, appended to `module`.
+    fn module_step(&mut self, module: ModulePath) -> Result<ModulePath, String> {
+        self.keyword("module")?;
+        self.expect('.')?;
+        let name = self.identifier("a module call name")?;
+        let key = self.instance_key()?;
+        Ok(module.child_instance(&name, key))
+    }
+
+    /// `module.a[0].module.b.` prefixes, then a resource.
     fn abs_resource(&mut self) -> Result<AbsResourceAddr, String> {
         let mut module = ModulePath::root();
         while self.at_prefix("module") {
-            self.keyword("module")?;
-            self.expect('.')?;
-            module = module.child(&self.identifier("a module call name")?);
+            module = self.module_step(module)?;
             self.expect('.')?;
         }
         let resource = self.resource()?;
@@ -235,6 +260,32 @@ mod tests {
         ResourceInstanceAddr { resource: AbsResourceAddr { module, resource }, key }
     }
 
+    fn keyed_instance(
+        module: &[(&str, InstanceKey)],
+        resource: ResourceAddr,
+        key: InstanceKey,
+    ) -> ResourceInstanceAddr {
+        let module = module.iter().fold(ModulePath::root(), |path, (name, key)| path.child_instance(name, key.clone()));
+        ResourceInstanceAddr { resource: AbsResourceAddr { module, resource }, key }
+    }
+
+    #[test]
+    fn module_paths_round_trip() {
+        for text in ["", "module.a", "module.a[0]", r#"module.a["k"].module.b"#, "module.a.module.b[3]"] {
+            let path: ModulePath = text.parse().unwrap();
+            assert_eq!(path.to_string(), text);
+        }
+        let cases = [
+            ("module", "expected `.` at offset 6"),
+            ("module.a.", "expected `module` at offset 9"),
+            ("module.a[", "expected an integer or a quoted string as instance key at offset 9"),
+            ("module.a.x.y", "expected `module` at offset 9"),
+        ];
+        for (text, message) in cases {
+            assert_eq!(text.parse::<ModulePath>().unwrap_err().message, message, "{text}");
+        }
+    }
+
     /// Every address's text, and the value it must parse to; both directions are checked.
     fn instance_cases() -> Vec<(&'static str, ResourceInstanceAddr)> {
         let managed = ResourceAddr::managed;
@@ -264,6 +315,26 @@ mod tests {
             (r#"x.y[""]"#, instance(&[], managed("x", "y"), InstanceKey::String(String::new()))),
             ("_x.module_y[9223372036854775807]", instance(&[], managed("_x", "module_y"), InstanceKey::Int(i64::MAX))),
             ("module.data.x.y", instance(&["data"], managed("x", "y"), InstanceKey::None)),
+            (
+                "module.web[0].strata_data.x",
+                keyed_instance(&[("web", InstanceKey::Int(0))], managed("strata_data", "x"), InstanceKey::None),
+            ),
+            (
+                r#"module.db["eu"].module.inner.strata_file.f[2]"#,
+                keyed_instance(
+                    &[("db", InstanceKey::String("eu".into())), ("inner", InstanceKey::None)],
+                    managed("strata_file", "f"),
+                    InstanceKey::Int(2),
+                ),
+            ),
+            (
+                r#"module.a["x.y[0]"].module.b[-1].data.t.n["k"]"#,
+                keyed_instance(
+                    &[("a", InstanceKey::String("x.y[0]".into())), ("b", InstanceKey::Int(-1))],
+                    data("t", "n"),
+                    InstanceKey::String("k".into()),
+                ),
+            ),
         ]
     }
 
@@ -298,6 +369,10 @@ mod tests {
     #[test]
     fn generated_addresses_round_trip() {
         let modules: [&[&str]; 3] = [&[], &["m"], &["a-b", "_c", "module_d"]];
+        let keyed_modules = [
+            vec![("m", InstanceKey::Int(7))],
+            vec![("a", InstanceKey::String("]\\".into())), ("b", InstanceKey::None), ("c", InstanceKey::Int(0))],
+        ];
         let resources = [
             ResourceAddr::managed("emr_cluster", "analytics"),
             ResourceAddr::data("local_file", "data"),
@@ -314,6 +389,15 @@ mod tests {
             for resource in &resources {
                 for key in &keys {
                     let addr = instance(module, resource.clone(), key.clone());
+                    let text = addr.to_string();
+                    assert_eq!(text.parse::<ResourceInstanceAddr>(), Ok(addr), "{text}");
+                }
+            }
+        }
+        for module in &keyed_modules {
+            for resource in &resources {
+                for key in &keys {
+                    let addr = keyed_instance(module, resource.clone(), key.clone());
                     let text = addr.to_string();
                     assert_eq!(text.parse::<ResourceInstanceAddr>(), Ok(addr), "{text}");
                 }
@@ -336,6 +420,8 @@ mod tests {
             ("x.y[99999999999999999999]", "expected an integer or a quoted string as instance key at offset 4"),
             ("1x.y", "expected a resource type at offset 0"),
             ("x.y ", "unexpected ` ` at offset 3"),
+            ("module.m[0]", "expected `.` at offset 11"),
+            ("module.m[x].a.b", "expected an integer or a quoted string as instance key at offset 9"),
         ];
         for (text, message) in cases {
             let error = text.parse::<ResourceInstanceAddr>().unwrap_err();

@@ -46,6 +46,13 @@ pub struct AbsResourceAddr {
     pub resource: ResourceAddr,
 }
 
+impl AbsResourceAddr {
+    /// The resource block in the configuration: the same address without module instance keys.
+    pub fn to_static(&self) -> AbsResourceAddr {
+        AbsResourceAddr { module: self.module.to_static(), resource: self.resource.clone() }
+    }
+}
+
 impl fmt::Display for AbsResourceAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.module.is_root() {

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use strata_addrs::ModulePath;
+use strata_addrs::{ModulePath, ProviderConfigAddr};
 
-use crate::Module;
+use crate::{Module, Resource};
 
 /// A module and the modules it calls.
 #[derive(Clone, Debug)]
@@ -34,11 +34,30 @@ pub struct Config {
 }
 
 impl Config {
+    /// The module a path names. Instance keys are ignored: every instance of a repeated call
+    /// has the same configuration.
     pub fn module(&self, path: &ModulePath) -> Option<&ModuleNode> {
         let mut node = &self.root;
         for call in path.calls() {
             node = node.children.get(call)?;
         }
         Some(node)
+    }
+
+    /// The provider configuration (of the root module) a resource of the module at `path`
+    /// uses: its own `provider` argument or the one its type implies, passed down through the
+    /// calls' `providers = { ... }` maps (a default configuration not in a map is the caller's
+    /// default configuration of that provider, as in Terraform).
+    pub fn resource_provider(&self, path: &ModulePath, resource: &Resource) -> ProviderConfigAddr {
+        let mut addr = resource.provider_addr();
+        let mut inner = path.to_static();
+        while let Some((parent, step)) = inner.parent() {
+            let call = self.module(&parent).and_then(|node| node.module.module_calls.get(&step.name));
+            if let Some(pass) = call.and_then(|call| call.providers.iter().find(|pass| pass.child == addr)) {
+                addr = pass.parent.clone();
+            }
+            inner = parent;
+        }
+        addr
     }
 }

@@ -240,6 +240,20 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
         for input in call.inputs.keys() {
             graph.edge(&GraphNode::Variable(child.clone(), input.clone()), &from);
         }
+        // Every resource below the call waits for what its count, for_each and depends_on
+        // name: the instances of the module are known only then, and depends_on orders them.
+        let repetition: Vec<&Expr> = call.count.iter().chain(&call.for_each).chain(&call.depends_on).collect();
+        if let Some(child_node) = node.children.get(name).filter(|_| !repetition.is_empty()) {
+            for descendant in child_node.walk() {
+                for addr in descendant.module.resources.keys() {
+                    let resource = GraphNode::Resource(AbsResourceAddr {
+                        module: descendant.path.clone(),
+                        resource: addr.clone(),
+                    });
+                    add(graph, resource, repetition.clone());
+                }
+            }
+        }
     }
 }
 

@@ -44,7 +44,8 @@ fn check(path: &Path) -> Result<(), String> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let mut files = SourceFiles::new();
     let mut diags = Diagnostics::new();
-    let config = load_files(&corpus_dir(), vec![(name.clone(), text.clone())], &mut files, &mut diags);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let config = load_files(dir, vec![(name.clone(), text.clone())], &mut files, &mut diags);
     let values = InputValues::default().resolve(&config.root.module.variables, &mut diags);
     diags.extend(validate(&config, &strata_schema::builtin_catalog(), &values));
 
@@ -102,4 +103,22 @@ fn fuzz_regressions_load_and_validate() {
             strata_diagnostics::JsonDiagnostic::new(d, &files);
         }
     }
+}
+
+/// The module fixtures of the engine tests (`testdata/engine/module-*/main.hcl`) follow the
+/// same convention: the valid ones produce no diagnostic, the invalid ones exactly those marked.
+#[test]
+fn engine_module_fixtures() {
+    let engine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine");
+    let fixtures = [
+        "module-repetition",
+        "module-providers",
+        "module-providers-invalid",
+        "module-moved/before",
+        "module-moved/after",
+        "module-moved/invalid",
+    ];
+    let failures: Vec<String> =
+        fixtures.iter().filter_map(|fixture| check(&engine.join(fixture).join("main.hcl")).err()).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -140,10 +140,12 @@ fn build_nodes(plan: &Plan) -> Vec<Node> {
         });
     }
     // Index the forward nodes of each resource, and which changes depend on which resource.
-    let mut forward_by_resource: BTreeMap<&AbsResourceAddr, Vec<usize>> = BTreeMap::new();
+    // Dependencies name resources of the configuration: every instance of a repeated module
+    // counts as that resource.
+    let mut forward_by_resource: BTreeMap<AbsResourceAddr, Vec<usize>> = BTreeMap::new();
     for (i, change) in plan.changes.iter().enumerate() {
         if let Some(n) = slots[i].0 {
-            forward_by_resource.entry(&change.addr.resource).or_default().push(n);
+            forward_by_resource.entry(change.addr.resource.to_static()).or_default().push(n);
         }
     }
     // Which changes depend on each resource (for the reverse order of deletes).
@@ -164,7 +166,7 @@ fn build_nodes(plan: &Plan) -> Vec<Node> {
         }
         if let Some(d) = delete {
             // What depends on me is deleted first.
-            for &j in dependents_of.get(&change.addr.resource).into_iter().flatten() {
+            for &j in dependents_of.get(&change.addr.resource.to_static()).into_iter().flatten() {
                 if let Some(od) = slots[j].1.filter(|_| j != i) {
                     nodes[d].deps.push(od);
                 }

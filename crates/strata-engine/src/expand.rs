@@ -8,7 +8,7 @@ use strata_diagnostics::{Diagnostic, Diagnostics};
 use strata_eval::{EvalContext, RawReference};
 use strata_value::{Type, Value};
 
-use crate::values::Values;
+use crate::values::{Instances, Values};
 
 /// The instance keys, each with the names (`count`, `each`) its expressions see.
 /// `None` when they cannot be known now (a diagnostic says why).
@@ -17,46 +17,58 @@ pub(crate) fn expand(
     module: &ModulePath,
     resource: &Resource,
     diags: &mut Diagnostics,
-) -> Option<Vec<(InstanceKey, BTreeMap<String, Value>)>> {
-    if let Some(expr) = &resource.count {
-        let value = evaluate(values, module, expr, diags)?;
+) -> Option<Instances> {
+    match repetition(values, module, resource.count.as_ref(), resource.for_each.as_ref()) {
+        Ok(keys) => Some(keys),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// The instances of a resource or a module call with these `count`/`for_each` arguments,
+/// evaluated in `module` (for a module call: the calling module's instance).
+pub(crate) fn repetition(
+    values: &mut Values<'_>,
+    module: &ModulePath,
+    count: Option<&strata_config::Expr>,
+    for_each: Option<&strata_config::Expr>,
+) -> Result<Instances, Diagnostic> {
+    if let Some(expr) = count {
+        let value = evaluate(values, module, expr)?;
         let invalid =
             |detail: &str| Diagnostic::error("Invalid count argument", detail.to_owned()).with_subject(expr.span());
         if !value.is_known() {
-            diags.push(invalid("The \"count\" value depends on values that cannot be determined until apply, so Strata cannot predict how many instances will be created."));
-            return None;
+            return Err(invalid("The \"count\" value depends on values that cannot be determined until apply, so Strata cannot predict how many instances will be created.")
+                .with_hint("derive count from variables, locals or attributes known before apply, or apply the resources it depends on first with --target"));
         }
         let n = match strata_value::convert(value.peel(), &Type::Number).ok().and_then(|v| v.as_number()) {
             Some(n) if n >= 0.0 && n.fract() == 0.0 => n as i64,
-            _ => {
-                diags.push(invalid("The \"count\" value must be a whole number, zero or more."));
-                return None;
-            }
+            _ => return Err(invalid("The \"count\" value must be a whole number, zero or more.")),
         };
-        return Some(
-            (0..n)
-                .map(|i| {
-                    (
-                        InstanceKey::Int(i),
-                        BTreeMap::from([("count".to_owned(), Value::map([("index".to_owned(), Value::from(i))]))]),
-                    )
-                })
-                .collect(),
-        );
+        return Ok((0..n)
+            .map(|i| {
+                (
+                    InstanceKey::Int(i),
+                    BTreeMap::from([("count".to_owned(), Value::map([("index".to_owned(), Value::from(i))]))]),
+                )
+            })
+            .collect());
     }
-    if let Some(expr) = &resource.for_each {
-        let value = evaluate(values, module, expr, diags)?;
+    if let Some(expr) = for_each {
+        let value = evaluate(values, module, expr)?;
         let invalid =
             |detail: &str| Diagnostic::error("Invalid for_each argument", detail.to_owned()).with_subject(expr.span());
         if !value.is_wholly_known() {
-            diags.push(invalid("The \"for_each\" value depends on values that cannot be determined until apply, so Strata cannot predict which instances will be created."));
-            return None;
+            return Err(invalid(
+                "The \"for_each\" value depends on values that cannot be determined until apply, so Strata cannot predict which instances will be created.",
+            ));
         }
         if value.is_sensitive() {
-            diags.push(invalid(
+            return Err(invalid(
                 "Sensitive values cannot be used as for_each arguments: the instance keys would reveal them.",
             ));
-            return None;
         }
         let pairs: Vec<(String, Value)> = match value.peel() {
             Value::Map(entries) => entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -64,44 +76,27 @@ pub(crate) fn expand(
                 let mut pairs = Vec::new();
                 for item in items {
                     let Some(s) = item.as_str() else {
-                        diags.push(invalid("A set used for for_each must hold strings."));
-                        return None;
+                        return Err(invalid("A set used for for_each must hold strings."));
                     };
                     pairs.push((s.to_owned(), item.clone()));
                 }
                 pairs
             }
-            _ => {
-                diags.push(invalid("The \"for_each\" value must be a map, or a set of strings."));
-                return None;
-            }
+            _ => return Err(invalid("The \"for_each\" value must be a map, or a set of strings.")),
         };
-        return Some(
-            pairs
-                .into_iter()
-                .map(|(k, v)| {
-                    let each = Value::map([("key".to_owned(), Value::from(k.as_str())), ("value".to_owned(), v)]);
-                    (InstanceKey::String(k), BTreeMap::from([("each".to_owned(), each)]))
-                })
-                .collect(),
-        );
+        return Ok(pairs
+            .into_iter()
+            .map(|(k, v)| {
+                let each = Value::map([("key".to_owned(), Value::from(k.as_str())), ("value".to_owned(), v)]);
+                (InstanceKey::String(k), BTreeMap::from([("each".to_owned(), each)]))
+            })
+            .collect());
     }
-    Some(vec![(InstanceKey::None, BTreeMap::new())])
+    Ok(vec![(InstanceKey::None, BTreeMap::new())])
 }
 
-fn evaluate(
-    values: &mut Values<'_>,
-    module: &ModulePath,
-    expr: &strata_config::Expr,
-    diags: &mut Diagnostics,
-) -> Option<Value> {
-    match values.context(module, expr, &BTreeMap::new()).and_then(|c| c.eval(&expr.expr)) {
-        Ok(v) => Some(v),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
+fn evaluate(values: &mut Values<'_>, module: &ModulePath, expr: &strata_config::Expr) -> Result<Value, Diagnostic> {
+    values.context(module, expr, &BTreeMap::new()).and_then(|c| c.eval(&expr.expr))
 }
 
 /// The context one instance's body is evaluated in.

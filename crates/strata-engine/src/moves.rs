@@ -2,15 +2,34 @@
 
 use std::borrow::Cow;
 
-use strata_config::Moved;
+use strata_config::{ModuleMoved, Moved};
 use strata_plan::Move;
 use strata_state::State;
 
 /// The state as planning should see it, with every applicable move made, and the moves made.
 /// A move applies when its `from` is in state and its `to` is not (so applying a plan twice,
 /// or keeping old `moved` blocks around, is harmless). Chains (`a` → `b`, `b` → `c`) follow
-/// in block order.
-pub(crate) fn apply_moves<'s>(state: &'s State, moves: &[Moved]) -> (Cow<'s, State>, Vec<Move>) {
+/// in block order. `moved { from = module.a, to = module.a[0] }` moves every object whose
+/// module path starts with `module.a` (exactly: `module.a[1]` does not).
+pub(crate) fn apply_moves<'s>(
+    state: &'s State,
+    moves: &[Moved],
+    module_moves: &[ModuleMoved],
+) -> (Cow<'s, State>, Vec<Move>) {
+    // A module move is the move of every object below it, made first (as each of those).
+    let mut expanded: Vec<Moved> = Vec::new();
+    for m in module_moves {
+        for addr in state.resources.keys() {
+            if let Some(module) = addr.resource.module.replace_prefix(&m.from, &m.to) {
+                let mut to = addr.clone();
+                to.resource.module = module;
+                expanded.push(Moved { from: addr.clone(), to, span: m.span });
+            }
+        }
+    }
+    let moves: Vec<Moved> =
+        if expanded.is_empty() { moves.to_vec() } else { expanded.into_iter().chain(moves.iter().cloned()).collect() };
+    let moves = moves.as_slice();
     let applicable: Vec<&Moved> = moves
         .iter()
         .filter(|m| state.resources.contains_key(&m.from) || moves.iter().any(|o| o.to == m.from))

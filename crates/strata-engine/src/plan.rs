@@ -35,6 +35,9 @@ pub struct PlanOptions {
     /// whole. Their resources are in `targets` too; of such a resource only the named
     /// instances change.
     pub target_instances: Vec<ResourceInstanceAddr>,
+    /// `--target module.NAME` or `module.NAME[KEY]`: every resource in that module (in every
+    /// instance of it, without a key), and what they depend on.
+    pub target_modules: Vec<ModulePath>,
     /// Provider calls in flight at once while refreshing (`--parallelism`, default 10).
     pub parallelism: usize,
 }
@@ -48,6 +51,7 @@ impl Default for PlanOptions {
             targets: Vec::new(),
             excludes: Vec::new(),
             target_instances: Vec::new(),
+            target_modules: Vec::new(),
             parallelism: 10,
         }
     }
@@ -63,28 +67,9 @@ pub async fn plan(
     options: &PlanOptions,
     hook: &dyn Hook,
 ) -> (Option<Plan>, Diagnostics) {
-    // Module calls with count/for_each validate, but their instances are not expanded by the
-    // engine yet: refuse them rather than plan one unkeyed copy.
-    let mut unsupported = Diagnostics::new();
-    for node in config.root.walk() {
-        for call in node.module.module_calls.values() {
-            if let Some(expr) = call.count.as_ref().or(call.for_each.as_ref()) {
-                unsupported.push(
-                    Diagnostic::error(
-                        "Module repetition not supported yet",
-                        format!("The module call \"{}\" sets count or for_each; planning repeated module instances is not implemented yet.", call.name),
-                    )
-                    .with_subject(expr.span())
-                    .with_hint("declare one module block per instance for now"),
-                );
-            }
-        }
-    }
-    if unsupported.has_errors() {
-        return (None, unsupported);
-    }
     // `moved` blocks first: the rest of planning sees objects at their new addresses.
-    let (moved_state, moved) = crate::moves::apply_moves(state, &config.root.module.moved);
+    let (moved_state, moved) =
+        crate::moves::apply_moves(state, &config.root.module.moved, &config.root.module.moved_modules);
     let state = &moved_state;
     let mut planner = Planner {
         config,
@@ -98,6 +83,7 @@ pub async fn plan(
         changes: Vec::new(),
         drift: Vec::new(),
         visited: BTreeSet::new(),
+        visited_modules: BTreeSet::new(),
         actions: BTreeMap::new(),
         priors: BTreeMap::new(),
         refreshed: BTreeMap::new(),
@@ -165,6 +151,8 @@ struct Planner<'a> {
     drift: Vec<ResourceChange>,
     /// Instances the configuration still has.
     visited: BTreeSet<ResourceInstanceAddr>,
+    /// Module instances the configuration still has.
+    visited_modules: BTreeSet<ModulePath>,
     /// Planned action per resource, for `replace_triggered_by`.
     actions: BTreeMap<AbsResourceAddr, Action>,
     /// Prior objects after refresh and reconciliation.
@@ -319,11 +307,24 @@ impl Planner<'_> {
         for abs in self.resource_order() {
             let Some(node) = self.config.module(&abs.module) else { continue };
             let Some(resource) = node.module.resources.get(&abs.resource) else { continue };
-            if self.included.as_ref().is_some_and(|included| !included.contains(&abs)) {
-                self.keep_as_is(&abs);
-                continue;
+            // One resource per instance of its module (and of the modules calling it).
+            let modules = match self.values.module_instances(&abs.module) {
+                Ok(modules) => modules,
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            let included = self.included.as_ref().is_none_or(|included| included.contains(&abs));
+            for module in modules {
+                self.visited_modules.insert(module.clone());
+                let instance = AbsResourceAddr { module, resource: abs.resource.clone() };
+                if included {
+                    self.plan_resource(&instance, resource).await;
+                } else {
+                    self.keep_as_is(&instance);
+                }
             }
-            self.plan_resource(&abs, resource).await;
         }
     }
 
@@ -373,7 +374,7 @@ impl Planner<'_> {
             );
             return;
         };
-        let provider_addr = resource.provider_addr();
+        let provider_addr = self.config.resource_provider(&module, resource);
         let Some(provider) = self.providers.get(&provider_addr).cloned() else {
             self.diags.push(missing_provider(
                 &provider_addr,
@@ -381,8 +382,9 @@ impl Planner<'_> {
             ));
             return;
         };
+        let static_addr = abs.to_static();
         let dependencies: Vec<AbsResourceAddr> =
-            resource_dependencies(self.config, &module, resource).into_iter().filter(|d| d != abs).collect();
+            resource_dependencies(self.config, &module, resource).into_iter().filter(|d| *d != static_addr).collect();
         let mut instance_values: Vec<(InstanceKey, Value)> = Vec::new();
         let mut resource_action = Action::NoOp;
 
@@ -586,7 +588,7 @@ impl Planner<'_> {
                 return None;
             }
         };
-        let provider_addr = resource.provider_addr();
+        let provider_addr = self.config.resource_provider(module, resource);
         if let Err(d) = check_plan_valid(schema, &config_value, &response.planned, &provider_addr, addr) {
             self.diags.push(d.with_subject(resource.decl_span));
             return None;
@@ -683,8 +685,7 @@ impl Planner<'_> {
     /// Whether `--target` lets this instance change: always, unless its resource was targeted
     /// only through other instances.
     fn instance_targeted(&self, addr: &ResourceInstanceAddr) -> bool {
-        let mut named = self.options.target_instances.iter().filter(|t| t.resource == addr.resource).peekable();
-        named.peek().is_none() || named.any(|t| t.key == addr.key)
+        crate::targeting::instance_targeted(self.options, addr)
     }
 
     fn plan_orphans_and_destroys(&mut self) {
@@ -697,7 +698,7 @@ impl Planner<'_> {
             if !self.instance_targeted(addr) {
                 continue;
             }
-            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource)) {
+            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource.to_static())) {
                 continue;
             }
             if addr.resource.resource.mode == ResourceMode::Data {
@@ -713,8 +714,10 @@ impl Planner<'_> {
             }
             let reason = if destroy {
                 ActionReason::DestroyMode
-            } else if in_config.is_some() {
+            } else if in_config.is_some() && self.visited_modules.contains(&addr.resource.module) {
                 ActionReason::NoInstanceKey
+            } else if in_config.is_some() {
+                ActionReason::NoModuleInstance
             } else {
                 ActionReason::NoResourceConfig
             };
@@ -731,7 +734,7 @@ impl Planner<'_> {
         // Objects create_before_destroy replacements moved aside and could not destroy: always
         // destroyed (they are not in the configuration's hands any more).
         for (addr, instance) in &self.state.deposed {
-            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource)) {
+            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource.to_static())) {
                 continue;
             }
             let before = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);

@@ -55,12 +55,13 @@ pub(crate) fn jobs<'a>(
         if addr.resource.resource.mode != ResourceMode::Managed || skip.contains_key(addr) {
             continue;
         }
-        if included.is_some_and(|included| !included.contains(&addr.resource)) {
+        if included.is_some_and(|included| !included.contains(&addr.resource.to_static())) {
             continue;
         }
         let Some(node) = config.module(&addr.resource.module) else { continue };
         let Some(resource) = node.module.resources.get(&addr.resource.resource) else { continue };
-        jobs.push(Job { addr, instance, resource, provider_addr: resource.provider_addr() });
+        let provider_addr = config.resource_provider(&addr.resource.module, resource);
+        jobs.push(Job { addr, instance, resource, provider_addr });
     }
     jobs
 }

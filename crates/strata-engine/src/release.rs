@@ -60,7 +60,7 @@ pub fn release_plan(state: &State, transient: &BTreeSet<AbsResourceAddr>) -> Opt
     let changes: Vec<ResourceChange> = state
         .resources
         .iter()
-        .filter(|(addr, _)| transient.contains(&addr.resource))
+        .filter(|(addr, _)| transient.contains(&addr.resource.to_static()))
         .map(|(addr, instance)| ResourceChange {
             addr: addr.clone(),
             provider: instance.provider.clone(),

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use strata_addrs::{ModulePath, ResourceAddr, ResourceMode};
+use strata_addrs::{InstanceKey, ModulePath, ResourceAddr, ResourceMode};
 use strata_config::{Config, Expr, ModuleNode};
 use strata_diagnostics::Diagnostic;
 use strata_eval::{EvalContext, RawReference};
@@ -25,7 +25,13 @@ pub(crate) struct Values<'c> {
     pub resources: BTreeMap<ModulePath, BTreeMap<ResourceAddr, Value>>,
     /// Wholly known locals, outputs and module variables, computed once.
     memo: BTreeMap<(ModulePath, Kind, String), Value>,
+    /// The instances of each module call (keyed by the call's path in its calling module
+    /// instance, without a key of its own), computed once.
+    calls: BTreeMap<ModulePath, Instances>,
 }
+
+/// Instance keys, each with the names (`count`, `each`) its expressions see.
+pub(crate) type Instances = Vec<(InstanceKey, BTreeMap<String, Value>)>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -39,7 +45,7 @@ const MAX_DEPTH: usize = 64;
 
 impl<'c> Values<'c> {
     pub fn new(config: &'c Config, root_variables: BTreeMap<String, Value>) -> Values<'c> {
-        Values { config, root_variables, resources: BTreeMap::new(), memo: BTreeMap::new() }
+        Values { config, root_variables, resources: BTreeMap::new(), memo: BTreeMap::new(), calls: BTreeMap::new() }
     }
 
     pub fn set_resource(&mut self, module: &ModulePath, addr: &ResourceAddr, value: Value) {
@@ -145,32 +151,32 @@ impl<'c> Values<'c> {
         }
         let node = self.node(module);
         let Some(variable) = node.module.variables.get(name) else { return Ok(Value::Null) };
-        let value = if module.is_root() {
-            self.root_variables.get(name).cloned().unwrap_or(Value::Null)
-        } else {
-            let calls = module.calls();
-            let parent_path = parent(module);
-            let call_name = &calls[calls.len() - 1];
-            let parent_node = self.node(&parent_path);
-            match parent_node.module.module_calls.get(call_name).and_then(|c| c.inputs.get(name)) {
-                Some((expr, _)) => {
-                    let context = self.context_for(
-                        &parent_path,
-                        expr.file,
-                        &expr.references(),
-                        &BTreeMap::new(),
-                        deeper(depth, expr)?,
-                    )?;
-                    let value = context.eval(&expr.expr)?;
-                    strata_value::convert(&value, &variable.ty).map_err(|e| {
-                        Diagnostic::error(
-                            "Invalid value for input variable",
-                            format!("The value for \"{name}\" does not fit the variable's type: {e}."),
-                        )
-                        .with_subject(expr.span())
-                    })?
+        let value = match module.parent() {
+            None => self.root_variables.get(name).cloned().unwrap_or(Value::Null),
+            Some((parent_path, step)) => {
+                let parent_node = self.node(&parent_path);
+                match parent_node.module.module_calls.get(&step.name).and_then(|c| c.inputs.get(name)) {
+                    Some((expr, _)) => {
+                        // `count.index` / `each.*` of this instance of the call.
+                        let extra = self.call_instance_extra(&parent_path, &step.name, &step.key)?;
+                        let context = self.context_for(
+                            &parent_path,
+                            expr.file,
+                            &expr.references(),
+                            &extra,
+                            deeper(depth, expr)?,
+                        )?;
+                        let value = context.eval(&expr.expr)?;
+                        strata_value::convert(&value, &variable.ty).map_err(|e| {
+                            Diagnostic::error(
+                                "Invalid value for input variable",
+                                format!("The value for \"{name}\" does not fit the variable's type: {e}."),
+                            )
+                            .with_subject(expr.span())
+                        })?
+                    }
+                    None => variable.default.clone().unwrap_or(Value::Null),
                 }
-                None => variable.default.clone().unwrap_or(Value::Null),
             }
         };
         let value = value.with_sensitive(variable.sensitive);
@@ -214,15 +220,69 @@ impl<'c> Values<'c> {
         Ok(value)
     }
 
+    /// `module.NAME` seen from `module`: the object of the child's outputs, or for a call with
+    /// `count` a list and with `for_each` a map of such objects, one per instance.
     fn module_outputs(&mut self, module: &ModulePath, call: &str, depth: usize) -> Result<Value, Diagnostic> {
-        let child = module.child(call);
-        let Some(node) = self.config.module(&child) else { return Ok(Value::unknown()) };
-        let names: Vec<String> = node.module.outputs.keys().cloned().collect();
-        let mut outputs = BTreeMap::new();
-        for name in names {
-            outputs.insert(name.clone(), self.output(&child, &name, depth + 1)?);
+        let node = self.node(module);
+        let Some(call_config) = node.module.module_calls.get(call) else { return Ok(Value::unknown()) };
+        let Some(child_node) = self.config.module(&module.child(call)) else { return Ok(Value::unknown()) };
+        let names: Vec<String> = child_node.module.outputs.keys().cloned().collect();
+        let mut objects = Vec::new();
+        for (key, _) in self.call_instances(module, call)? {
+            let child = module.child_instance(call, key.clone());
+            let mut outputs = BTreeMap::new();
+            for name in &names {
+                outputs.insert(name.clone(), self.output(&child, name, depth + 1)?);
+            }
+            objects.push((key, Value::Map(outputs)));
         }
-        Ok(Value::Map(outputs))
+        Ok(if call_config.count.is_some() {
+            Value::List(objects.into_iter().map(|(_, v)| v).collect())
+        } else if call_config.for_each.is_some() {
+            Value::Map(objects.into_iter().map(|(k, v)| (crate::plan::key_string(&k), v)).collect())
+        } else {
+            objects.into_iter().next().map_or(Value::Null, |(_, v)| v)
+        })
+    }
+
+    /// The instances of call `call` made from the module instance `module` (one, without a
+    /// key, when the call has neither `count` nor `for_each`).
+    pub fn call_instances(&mut self, module: &ModulePath, call: &str) -> Result<Instances, Diagnostic> {
+        let memo_key = module.child(call);
+        if let Some(instances) = self.calls.get(&memo_key) {
+            return Ok(instances.clone());
+        }
+        let Some(call_config) = self.node(module).module.module_calls.get(call) else { return Ok(Vec::new()) };
+        let instances =
+            crate::expand::repetition(self, module, call_config.count.as_ref(), call_config.for_each.as_ref())?;
+        self.calls.insert(memo_key, instances.clone());
+        Ok(instances)
+    }
+
+    /// The `count`/`each` names the arguments of one instance of a call see.
+    fn call_instance_extra(
+        &mut self,
+        module: &ModulePath,
+        call: &str,
+        key: &InstanceKey,
+    ) -> Result<BTreeMap<String, Value>, Diagnostic> {
+        if *key == InstanceKey::None {
+            return Ok(BTreeMap::new());
+        }
+        let instances = self.call_instances(module, call)?;
+        Ok(instances.into_iter().find(|(k, _)| k == key).map(|(_, extra)| extra).unwrap_or_default())
+    }
+
+    /// Every instance of the module at a static path, calling instances first expanded.
+    pub fn module_instances(&mut self, path: &ModulePath) -> Result<Vec<ModulePath>, Diagnostic> {
+        let Some((parent, step)) = path.parent() else { return Ok(vec![ModulePath::root()]) };
+        let mut out = Vec::new();
+        for parent_instance in self.module_instances(&parent)? {
+            for (key, _) in self.call_instances(&parent_instance, &step.name)? {
+                out.push(parent_instance.child_instance(&step.name, key));
+            }
+        }
+        Ok(out)
     }
 
     fn remember(&mut self, key: (ModulePath, Kind, String), value: &Value) {
@@ -237,15 +297,6 @@ fn insert(scope: &mut BTreeMap<String, Value>, root: &str, name: &str, value: Va
     if let Value::Map(entries) = entry {
         entries.insert(name.to_owned(), value);
     }
-}
-
-fn parent(module: &ModulePath) -> ModulePath {
-    let calls = module.calls();
-    let mut path = ModulePath::root();
-    for call in &calls[..calls.len().saturating_sub(1)] {
-        path = path.child(call);
-    }
-    path
 }
 
 fn deeper(depth: usize, expr: &Expr) -> Result<usize, Diagnostic> {
@@ -286,9 +337,20 @@ pub(crate) fn resource_dependencies(
             .chain(&resource.lifecycle.replace_triggered_by)
             .cloned(),
     );
+    let module = module.to_static();
     let mut found = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<(ModulePath, Expr)> = exprs.into_iter().map(|e| (module.clone(), e)).collect();
+    // The calls of every enclosing module: their count, for_each and depends_on.
+    let mut inner = module.clone();
+    while let Some((parent_path, step)) = inner.parent() {
+        if let Some(call) = config.module(&parent_path).and_then(|p| p.module.module_calls.get(&step.name)) {
+            for expr in call.count.iter().chain(&call.for_each).chain(&call.depends_on) {
+                stack.push((parent_path.clone(), expr.clone()));
+            }
+        }
+        inner = parent_path;
+    }
     let mut steps = 0;
     while let Some((path, expr)) = stack.pop() {
         steps += 1;
@@ -309,11 +371,10 @@ pub(crate) fn resource_dependencies(
                     }
                 }
                 "var" if !path.is_root() => {
-                    let parent_path = parent(&path);
-                    let call = path.calls().last().cloned().unwrap_or_default();
+                    let Some((parent_path, step)) = path.parent() else { continue };
                     if let Some((input, _)) = config
                         .module(&parent_path)
-                        .and_then(|p| p.module.module_calls.get(&call))
+                        .and_then(|p| p.module.module_calls.get(&step.name))
                         .and_then(|c| c.inputs.get(first))
                     {
                         stack.push((parent_path, input.clone()));
@@ -325,11 +386,13 @@ pub(crate) fn resource_dependencies(
                         for output in child_node.module.outputs.values() {
                             stack.push((child.clone(), output.value.clone()));
                         }
-                        for child_resource in child_node.module.resources.keys() {
-                            found.insert(strata_addrs::AbsResourceAddr {
-                                module: child.clone(),
-                                resource: child_resource.clone(),
-                            });
+                        for descendant in child_node.walk() {
+                            for child_resource in descendant.module.resources.keys() {
+                                found.insert(strata_addrs::AbsResourceAddr {
+                                    module: descendant.path.clone(),
+                                    resource: child_resource.clone(),
+                                });
+                            }
                         }
                     }
                 }

@@ -65,6 +65,9 @@ pub enum ActionReason {
     NoResourceConfig,
     /// The `count`/`for_each` key is no longer in the configuration.
     NoInstanceKey,
+    /// The resource is in the configuration, but the module instance holding this object is
+    /// no longer among its call's instances (`module.web[2]` after `count` went down to 2).
+    NoModuleInstance,
     /// `strata plan --destroy`.
     DestroyMode,
     /// A create was interrupted (crash); the object it made is adopted or cleaned up.
@@ -86,6 +89,9 @@ impl ActionReason {
             ActionReason::ReplaceTriggeredBy(what) => format!("will be replaced due to changes in {what}"),
             ActionReason::NoResourceConfig => "is not in configuration, so it will be destroyed".into(),
             ActionReason::NoInstanceKey => "is no longer among the instances of its resource".into(),
+            ActionReason::NoModuleInstance => {
+                "is not in configuration (its module instance was removed), so it will be destroyed".into()
+            }
             ActionReason::DestroyMode => "will be destroyed".into(),
             ActionReason::InterruptedCreate => "was being created when Strata stopped; it is reconciled now".into(),
             ActionReason::Transient => "is transient, so it is released at the end of the apply".into(),

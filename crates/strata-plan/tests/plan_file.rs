@@ -158,3 +158,22 @@ fn other_versions_and_garbage_are_refused() {
     assert!(matches!(file::from_bytes(b"{}", "p"), Err(PlanFileError::Invalid { .. })));
     assert!(matches!(file::from_bytes(b"not json", "p"), Err(PlanFileError::Invalid { .. })));
 }
+
+/// Objects of repeated modules keep their keyed addresses and the reason of an object whose
+/// module instance went away (`no_module_instance`) through the file.
+#[test]
+fn module_instance_addresses_and_reasons_round_trip() {
+    let mut plan = sample();
+    let mut delete = plan.plan.changes[2].clone();
+    delete.addr = r#"module.db["us"].module.shard[1].strata_data.s"#.parse().unwrap();
+    delete.reason = Some(ActionReason::NoModuleInstance);
+    delete.dependencies = vec!["module.web.strata_data.x".parse().unwrap()];
+    plan.plan.changes = vec![delete.clone()];
+    let read = file::from_bytes(&file::to_bytes(&plan), "x").unwrap();
+    assert_eq!(read.plan.changes[0].addr, delete.addr);
+    assert_eq!(read.plan.changes[0].reason, Some(ActionReason::NoModuleInstance));
+    assert_eq!(read.plan.changes[0].dependencies, delete.dependencies);
+    let text = String::from_utf8(file::to_bytes(&plan)).unwrap();
+    assert!(text.contains(r#""module.db[\"us\"].module.shard[1].strata_data.s""#), "{text}");
+    assert!(text.contains("\"no_module_instance\""), "{text}");
+}

@@ -158,6 +158,36 @@ fn golden_content_is_typed_and_secrets_are_only_in_v1() {
     }
 }
 
+/// `v2-module-instances.json`: objects of repeated module calls (`module.web[2]`,
+/// `module.db["eu"].module.inner`) are stored at their keyed addresses in the same version 2
+/// (older files, without keys, read unchanged); resources are in address order, integer keys
+/// by value (`[2]` before `[10]`), and a quoted key may hold what looks like address syntax.
+#[test]
+fn module_instance_addresses_are_typed_in_state() {
+    let state = read(&golden_key(), &testdata().join("v2-module-instances.json"));
+    let addresses: Vec<String> = state.resources.keys().map(ToString::to_string).collect();
+    assert_eq!(
+        addresses,
+        [
+            r#"module.db["eu"].module.inner.strata_file.f"#,
+            r#"module.db["eu"].module.shard[1].strata_data.s"#,
+            r#"module.db["key with \"quotes\" and ].module["].strata_data.x["a"]"#,
+            "module.web[0].strata_data.x",
+            "module.web[2].strata_data.x",
+            "module.web[10].strata_data.x",
+        ]
+    );
+    let tricky = state.resources.keys().nth(2).unwrap();
+    assert_eq!(tricky.resource.module.steps().len(), 1);
+    assert_eq!(
+        tricky.resource.module.steps()[0].key,
+        strata_addrs::InstanceKey::String("key with \"quotes\" and ].module[".into())
+    );
+    let inner = state.resources.keys().next().unwrap();
+    assert_eq!(inner.resource.to_static().to_string(), "module.db.module.inner.strata_file.f");
+    assert_eq!(state.resources[inner].dependencies[0].to_string(), "module.web.strata_data.x");
+}
+
 /// `v2-sensitive.json` has what v1 files cannot show: nested marks (only the outer value is
 /// encrypted), a null secret, a path that does not fit (the deepest value reached is
 /// encrypted), a sensitive output object and an intent with its own marks.

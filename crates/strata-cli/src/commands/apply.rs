@@ -44,7 +44,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             return 1;
         }
     };
-    let ((targets, target_instances), excludes) =
+    let (targets, excludes) =
         match (super::target_addresses(&args.run.target), super::resource_addresses(&args.run.exclude)) {
             (Ok(t), Ok(e)) => (t, e),
             (Err(d), _) | (_, Err(d)) => {
@@ -93,9 +93,10 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                     mode,
                     refresh: args.run.refresh,
                     replace,
-                    targets,
+                    targets: targets.resources,
                     excludes,
-                    target_instances,
+                    target_instances: targets.instances,
+                    target_modules: targets.modules,
                     parallelism: args.parallelism,
                 };
                 let (plan, diags) = strata_engine::plan(

@@ -32,7 +32,8 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> u8 {
         ));
         return 1;
     };
-    let provider_addr = resource.provider_addr();
+    // Through the module calls' `providers` maps, as planning does.
+    let provider_addr = run.config.resource_provider(&addr.resource.module, resource);
     let timeout = match prepare::lock_timeout(&args.run.lock_timeout) {
         Ok(t) => t,
         Err(d) => {

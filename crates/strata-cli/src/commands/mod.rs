@@ -138,20 +138,33 @@ pub(crate) fn resource_addresses(
         .collect()
 }
 
-/// `--target` addresses: the resources to plan (of `ADDR[KEY]`, its resource), and the
-/// instances named with a key of resources not also named whole (only those change).
-pub(crate) fn target_addresses(
-    texts: &[String],
-) -> Result<(Vec<strata_addrs::AbsResourceAddr>, Vec<strata_addrs::ResourceInstanceAddr>), strata_diagnostics::Diagnostic>
-{
+/// `--target` addresses.
+pub(crate) struct Targets {
+    /// The resources to plan (of `ADDR[KEY]`, its resource).
+    pub resources: Vec<strata_addrs::AbsResourceAddr>,
+    /// The instances named with a key of resources not also named whole (only those change).
+    pub instances: Vec<strata_addrs::ResourceInstanceAddr>,
+    /// Whole modules or module instances (`module.web`, `module.web[1]`).
+    pub modules: Vec<strata_addrs::ModulePath>,
+}
+
+/// Parses `--target` addresses: resources, resource instances, modules or module instances.
+pub(crate) fn target_addresses(texts: &[String]) -> Result<Targets, strata_diagnostics::Diagnostic> {
     let mut addrs = Vec::new();
+    let mut modules = Vec::new();
     for text in texts {
-        addrs.push(text.parse::<strata_addrs::ResourceInstanceAddr>().map_err(|e| {
-            strata_diagnostics::Diagnostic::error(
-                "Invalid resource address",
-                format!("\"{text}\" is not a resource address: {e}."),
-            )
-        })?);
+        match text.parse::<strata_addrs::ResourceInstanceAddr>() {
+            Ok(addr) => addrs.push(addr),
+            Err(e) => match text.parse::<strata_addrs::ModulePath>() {
+                Ok(module) if !module.is_root() => modules.push(module),
+                _ => {
+                    return Err(strata_diagnostics::Diagnostic::error(
+                        "Invalid resource address",
+                        format!("\"{text}\" is not a resource address: {e}."),
+                    ));
+                }
+            },
+        }
     }
     let whole: Vec<&strata_addrs::AbsResourceAddr> =
         addrs.iter().filter(|a| a.key == strata_addrs::InstanceKey::None).map(|a| &a.resource).collect();
@@ -160,7 +173,7 @@ pub(crate) fn target_addresses(
         .filter(|a| a.key != strata_addrs::InstanceKey::None && !whole.contains(&&a.resource))
         .cloned()
         .collect();
-    Ok((addrs.iter().map(|a| a.resource.clone()).collect(), keyed))
+    Ok(Targets { resources: addrs.iter().map(|a| a.resource.clone()).collect(), instances: keyed, modules })
 }
 
 /// Large structures (configuration, state, plan) are not freed one value at a time when the

@@ -99,16 +99,23 @@ pub(crate) fn make_plan(
             return None;
         }
     };
-    let ((targets, target_instances), excludes) =
-        match (super::target_addresses(&args.target), super::resource_addresses(&args.exclude)) {
-            (Ok(t), Ok(e)) => (t, e),
-            (Err(d), _) | (_, Err(d)) => {
-                report(&d.into());
-                return None;
-            }
-        };
-    let options =
-        PlanOptions { mode, refresh: args.refresh, replace, targets, excludes, target_instances, parallelism };
+    let (targets, excludes) = match (super::target_addresses(&args.target), super::resource_addresses(&args.exclude)) {
+        (Ok(t), Ok(e)) => (t, e),
+        (Err(d), _) | (_, Err(d)) => {
+            report(&d.into());
+            return None;
+        }
+    };
+    let options = PlanOptions {
+        mode,
+        refresh: args.refresh,
+        replace,
+        targets: targets.resources,
+        excludes,
+        target_instances: targets.instances,
+        target_modules: targets.modules,
+        parallelism,
+    };
     let catalog = super::plugins::current().catalog.clone();
     runtime.block_on(async {
         let providers = match run::providers(&run.config, &run.variables).await {

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use hcl::edit::expr::{Expression, ObjectKey};
 use hcl::edit::structure::Block;
+use strata_addrs::ProviderConfigAddr;
 use strata_diagnostics::{Diagnostic, Diagnostics, FileId};
 
 use super::{labels, span_of};
-use crate::{Expr, Module, ModuleCall};
+use crate::{Expr, Module, ModuleCall, ProviderPass};
 
 pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
     let Some(names) = labels(file, block, "module", &["name"], diags) else { return };
@@ -21,6 +23,7 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, diags: &m
         count: None,
         for_each: None,
         depends_on: Vec::new(),
+        providers: Vec::new(),
         decl_span,
     };
     let mut has_source = false;
@@ -39,7 +42,8 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, diags: &m
             "count" => call.count = Some(expr),
             "for_each" => call.for_each = Some(expr),
             "depends_on" => call.depends_on = super::resource::depends_on_list(file, attribute, diags),
-            "version" | "providers" => diags.push(
+            "providers" => call.providers = provider_passes(file, &attribute.value, diags),
+            "version" => diags.push(
                 Diagnostic::error(
                     "Unsupported argument",
                     format!("Only local modules are supported, so \"{key}\" has no meaning here."),
@@ -73,4 +77,55 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, diags: &m
         return;
     }
     module.module_calls.insert(name, call);
+}
+
+/// `providers = { strata = strata.other, local = local }`: keys name the child's provider (its
+/// default configuration), values a configuration of the calling module.
+fn provider_passes(file: FileId, value: &Expression, diags: &mut Diagnostics) -> Vec<ProviderPass> {
+    let Expression::Object(object) = value else {
+        diags.push(
+            Diagnostic::error(
+                "Invalid providers argument",
+                "The providers argument is a map from a provider name in the child module to a provider configuration of this module, such as { strata = strata.other }.",
+            )
+            .with_subject(span_of(file, value)),
+        );
+        return Vec::new();
+    };
+    let mut passes: Vec<ProviderPass> = Vec::new();
+    for (key, entry) in object.iter() {
+        let child = match key {
+            ObjectKey::Ident(ident) => Some(ident.value().as_str().to_owned()),
+            ObjectKey::Expression(Expression::Variable(variable)) => Some(variable.value().as_str().to_owned()),
+            ObjectKey::Expression(_) => None,
+        };
+        let key_span = match key {
+            ObjectKey::Ident(ident) => span_of(file, ident),
+            ObjectKey::Expression(expr) => span_of(file, expr),
+        };
+        let Some(child) = child else {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid providers argument",
+                    "A key of the providers map names a provider of the child module without an alias (such as strata); child modules declare no provider aliases of their own.",
+                )
+                .with_subject(key_span)
+                .with_hint("write { strata = strata.other }"),
+            );
+            continue;
+        };
+        let Some(parent) = super::resource::provider_config_reference(file, entry.expr(), diags) else { continue };
+        if passes.iter().any(|p| p.child.name == child) {
+            diags.push(
+                Diagnostic::error(
+                    "Duplicate provider in providers argument",
+                    format!("The provider \"{child}\" is given more than once."),
+                )
+                .with_subject(key_span),
+            );
+            continue;
+        }
+        passes.push(ProviderPass { child: ProviderConfigAddr::default_for(child), parent, span: key_span });
+    }
+    passes
 }

@@ -6,13 +6,26 @@ use strata_addrs::{InstanceKey, ModulePath, ResourceInstanceAddr, ResourceMode};
 use strata_diagnostics::{Diagnostic, Diagnostics, FileId};
 
 use super::{Fields, labels, span_of};
-use crate::{Check, Expr, Import, Module, Moved};
+use crate::{Check, Expr, Import, Module, ModuleMoved, Moved};
 
 pub(super) fn decode_moved(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
     let Some(fields) = Fields::new(file, block, &["from", "to"], diags) else { return };
     fields.blocks(&[], diags);
-    let from = fields.required("from", diags).and_then(|a| address(file, &a.value, diags));
-    let to = fields.required("to", diags).and_then(|a| address(file, &a.value, diags));
+    let (Some(from_attribute), Some(to_attribute)) = (fields.required("from", diags), fields.required("to", diags))
+    else {
+        return;
+    };
+    let is_module = |expr: &Expression| module_root(expr).is_some();
+    if is_module(&from_attribute.value) || is_module(&to_attribute.value) {
+        let from = module_address(file, &from_attribute.value, diags);
+        let to = module_address(file, &to_attribute.value, diags);
+        if let (Some(from), Some(to)) = (from, to) {
+            module.moved_modules.push(ModuleMoved { from, to, span: span_of(file, &block.ident) });
+        }
+        return;
+    }
+    let from = address(file, &from_attribute.value, diags);
+    let to = address(file, &to_attribute.value, diags);
     let (Some(from), Some(to)) = (from, to) else { return };
     if from.resource.resource.type_name != to.resource.resource.type_name {
         diags.push(
@@ -102,4 +115,65 @@ fn address(file: FileId, expr: &Expression, diags: &mut Diagnostics) -> Option<R
         },
         key,
     })
+}
+
+/// The traversal of an expression rooted at `module`, if it is one.
+fn module_root(expr: &Expression) -> Option<&hcl::edit::expr::Traversal> {
+    match expr {
+        Expression::Traversal(traversal) if matches!(&traversal.expr, Expression::Variable(v) if v.value().as_str() == "module") => {
+            Some(traversal)
+        }
+        _ => None,
+    }
+}
+
+/// A module (instance) address written as a reference: `module.a`, `module.a[0]`,
+/// `module.a["k"].module.b` (calls of the root module).
+fn module_address(file: FileId, expr: &Expression, diags: &mut Diagnostics) -> Option<ModulePath> {
+    use hcl::edit::expr::TraversalOperator;
+    let invalid = |diags: &mut Diagnostics| {
+        diags.push(
+            Diagnostic::error(
+                "Invalid address",
+                "Both ends of a module move are module addresses such as module.a, module.a[0] or module.a[\"key\"], without quotes.",
+            )
+            .with_subject(span_of(file, expr))
+            .with_hint("a resource moves into a module only together with its module: moved { from = module.a, to = module.a[0] }"),
+        );
+        None
+    };
+    let Some(traversal) = module_root(expr) else { return invalid(diags) };
+    let mut path = ModulePath::root();
+    // `module` was the root; steps follow as NAME [KEY] (.module NAME [KEY])*.
+    let mut operators = traversal.operators.iter().map(|o| o.value()).peekable();
+    let mut first = true;
+    loop {
+        if !first {
+            match operators.next() {
+                None => break,
+                Some(TraversalOperator::GetAttr(ident)) if ident.value().as_str() == "module" => {}
+                Some(_) => return invalid(diags),
+            }
+        }
+        first = false;
+        let Some(TraversalOperator::GetAttr(name)) = operators.next() else { return invalid(diags) };
+        let key = match operators.peek() {
+            Some(TraversalOperator::Index(Expression::Number(n))) => match n.value().as_i64() {
+                Some(i) => InstanceKey::Int(i),
+                None => return invalid(diags),
+            },
+            Some(TraversalOperator::LegacyIndex(i)) => match i64::try_from(*i.value()) {
+                Ok(i) => InstanceKey::Int(i),
+                Err(_) => return invalid(diags),
+            },
+            Some(TraversalOperator::Index(Expression::String(s))) => InstanceKey::String(s.value().to_string()),
+            Some(TraversalOperator::Index(_)) => return invalid(diags),
+            _ => InstanceKey::None,
+        };
+        if key != InstanceKey::None {
+            operators.next();
+        }
+        path = path.child_instance(name.value().as_str(), key);
+    }
+    Some(path)
 }

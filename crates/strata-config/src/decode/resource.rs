@@ -127,8 +127,17 @@ pub(super) fn depends_on_list(file: FileId, attribute: &Attribute, diags: &mut D
 
 /// `provider = local.b` or `provider = local`.
 fn provider_reference(file: FileId, attribute: &Attribute, diags: &mut Diagnostics) -> Option<ProviderConfigAddr> {
-    let references = strata_eval::references(&attribute.value, file);
-    match (references.as_slice(), &attribute.value) {
+    provider_config_reference(file, &attribute.value, diags)
+}
+
+/// A provider configuration written as a reference: `local` or `local.b`.
+pub(super) fn provider_config_reference(
+    file: FileId,
+    value: &Expression,
+    diags: &mut Diagnostics,
+) -> Option<ProviderConfigAddr> {
+    let references = strata_eval::references(value, file);
+    match (references.as_slice(), value) {
         ([reference], Expression::Variable(_) | Expression::Traversal(_)) if reference.steps.len() <= 1 => {
             Some(ProviderConfigAddr { name: reference.root.clone(), alias: reference.step(0).map(str::to_owned) })
         }
@@ -138,7 +147,7 @@ fn provider_reference(file: FileId, attribute: &Attribute, diags: &mut Diagnosti
                     "Invalid provider reference",
                     "The provider argument takes a provider name, optionally with an alias, such as `local` or `local.second`; it is not quoted.",
                 )
-                .with_subject(span_of(file, &attribute.value)),
+                .with_subject(span_of(file, value)),
             );
             None
         }

@@ -11,8 +11,8 @@ mod timeouts;
 mod variable;
 
 pub use lifecycle::Lifecycle;
-pub use module::{Check, Import, Local, Module, Moved};
-pub use module_call::ModuleCall;
+pub use module::{Check, Import, Local, Module, ModuleMoved, Moved};
+pub use module_call::{ModuleCall, ProviderPass};
 pub use output::Output;
 pub use provider::ProviderConfig;
 pub use resource::{Resource, ResourceBody};

@@ -29,6 +29,9 @@ pub struct Module {
     pub module_calls: BTreeMap<String, ModuleCall>,
     /// `moved { from = ..., to = ... }`: renames recorded in configuration.
     pub moved: Vec<Moved>,
+    /// `moved { from = module.a, to = module.a[0] }`: a module call (instance) renamed; every
+    /// object below it moves.
+    pub moved_modules: Vec<ModuleMoved>,
     /// `import { to = ..., id = ... }`: existing objects to bring under management.
     pub imports: Vec<Import>,
     /// `check "name" { assert { ... } }`: conditions reported as warnings.
@@ -40,6 +43,14 @@ pub struct Module {
 pub struct Moved {
     pub from: strata_addrs::ResourceInstanceAddr,
     pub to: strata_addrs::ResourceInstanceAddr,
+    pub span: Option<Span>,
+}
+
+/// `moved { from = module.a  to = module.a[0] }`
+#[derive(Clone, Debug)]
+pub struct ModuleMoved {
+    pub from: strata_addrs::ModulePath,
+    pub to: strata_addrs::ModulePath,
     pub span: Option<Span>,
 }
 

@@ -23,6 +23,7 @@ pub(crate) fn check(
     if let Some(expr) = &call.for_each {
         check_for_each(expr, &parent.module, scope, diags);
     }
+    check_providers(parent, call, diags);
     let variables = &child.module.variables;
     let mut values = BTreeMap::new();
     for (name, (expr, name_span)) in &call.inputs {
@@ -86,4 +87,41 @@ pub(crate) fn check(
         values.insert(name.clone(), variable.default.clone());
     }
     values
+}
+
+/// `providers = { NAME = NAME.ALIAS }`: the same provider on both sides, and a configuration
+/// the calling module has.
+fn check_providers(parent: &ModuleNode, call: &ModuleCall, diags: &mut Diagnostics) {
+    for pass in &call.providers {
+        if pass.child.name != pass.parent.name {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid providers argument",
+                    format!(
+                        "The module \"{}\" is given {} for the provider \"{}\"; a configuration can only stand for its own provider.",
+                        call.name, pass.parent, pass.child.name
+                    ),
+                )
+                .with_subject(pass.span)
+                .with_hint(format!("write {} = {}.ALIAS", pass.child.name, pass.child.name)),
+            );
+            continue;
+        }
+        if pass.parent.alias.is_some() && !parent.module.providers.iter().any(|p| p.addr == pass.parent) {
+            diags.push(
+                Diagnostic::error(
+                    "Provider configuration not present",
+                    format!(
+                        "The module \"{}\" is given {}, but the calling module has no provider \"{}\" block with alias = \"{}\".",
+                        call.name,
+                        pass.parent,
+                        pass.parent.name,
+                        pass.parent.alias.clone().unwrap_or_default()
+                    ),
+                )
+                .with_subject(pass.span)
+                .with_hint("declare the aliased provider block in the calling (root) module"),
+            );
+        }
+    }
 }

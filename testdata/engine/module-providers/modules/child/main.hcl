@@ -1,0 +1,7 @@
+variable "label" {
+  type = string
+}
+
+resource "strata_data" "d" {
+  input = var.label
+}

@@ -1,0 +1,4 @@
+module "inner" {
+  source = "../child"
+  label  = "nested"
+}
