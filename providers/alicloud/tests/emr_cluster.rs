@@ -36,6 +36,7 @@ fn config() -> EmrCluster {
         key_pair_name: "cluster".into(),
         private_key_path: "id_ed25519".into(),
         emr_state_dir: None,
+        host_key_source: "console".into(),
         id: None,
         status: None,
         master_private_ip: None,

@@ -368,6 +368,7 @@ async fn alicloud_spark_example_on_emulated_instances() {
     let applied = apply_started.elapsed();
     for expected in [
         "alicloud_emr_cluster.analytics: instances running (3/3)",
+        "alicloud_emr_cluster.analytics: SSH host keys of 3 instances checked against console output",
         "zookeeper-server healthy on 1/1",
         "spark-master healthy on 1/1",
         "workers ALIVE 2/2",

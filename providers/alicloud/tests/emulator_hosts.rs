@@ -14,10 +14,12 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::{Harness, text, texts};
+use strata_provider_alicloud::api::console;
 use strata_provider_alicloud::api::instances::{self as api, Launch};
 use strata_provider_alicloud::client::{Client, ClientConfig, RetryPolicy};
 use strata_provider_alicloud::emulator::hosts::{HostPhase, network_name};
-use strata_provider_alicloud::emulator::{EmulatorConfig, Inventory};
+use strata_provider_alicloud::emulator::{EmulatorConfig, Fault, Inventory};
+use strata_provider_alicloud::resources::host_keys;
 use strata_provider_sdk::Value;
 
 fn is_root() -> bool {
@@ -135,6 +137,29 @@ async fn instances_are_hosts_of_their_vswitch() {
         assert_eq!(hostname, format!("iZ{}Z", &id[2..]), "the instance's HostName");
     }
     assert!(took < Duration::from_secs(30), "{took:?}");
+
+    // Their console output lists the Ed25519 host key their sshd presents (cloud-init's
+    // fingerprint block); a forged console answer lists another one.
+    let console_client = Client::new(ClientConfig {
+        region: common::REGION.into(),
+        endpoint: Some(harness.emulator.endpoint()),
+        credentials: common::test_credentials(),
+        retry: RetryPolicy::default(),
+    })
+    .unwrap();
+    for (id, ip) in texts(&made, "instance_ids").iter().zip(&ips) {
+        let console = console::console_output(&console_client, id).await.unwrap();
+        let presented = strata_provider_local::presented_host_key_fingerprint(ip.parse().unwrap(), 22).unwrap();
+        assert_eq!(host_keys::ed25519_fingerprint(&console), Some(presented.clone()), "{console}");
+        harness.emulator.inject(Fault::ForgeConsoleHostKey { count: 1 });
+        let forged = console::console_output(&console_client, id).await.unwrap();
+        let listed = host_keys::ed25519_fingerprint(&forged).unwrap();
+        assert_ne!(listed, presented);
+        let refused = host_keys::pin(id, Some(&listed), &presented).unwrap_err();
+        assert!(refused.contains("refusing to log in"), "{refused}");
+    }
+    let missing = console::console_output(&console_client, "i-doesnotexist").await.unwrap_err();
+    assert_eq!(missing.code(), Some("InvalidInstanceId.NotFound"), "{missing}");
 
     // The same ClientToken: the same instances, no new host.
     let again = harness.create("alicloud_instance_group", instances, "h-group").await.unwrap();

@@ -6,6 +6,7 @@
 //! (`find_by_token`); creates also send that token (or one derived from it) as `ClientToken`,
 //! so a retried request never makes a second object.
 
+pub mod console;
 pub mod ecs;
 pub mod instances;
 pub mod offerings;

@@ -89,6 +89,13 @@ pub fn local_type(cpu: u32, memory_mib: u32) -> &'static str {
         .map_or("local.c1m1", |local| local.name)
 }
 
+fn set_host_key(state: &Mutex<State>, instance_id: &str, fingerprint: String) {
+    let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(instance) = state.instances.get_mut(instance_id) {
+        instance.host_key_fingerprint = Some(fingerprint);
+    }
+}
+
 fn set_phase(state: &Mutex<State>, instance_id: &str, phase: HostPhase) {
     let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(instance) = state.instances.get_mut(instance_id) {
@@ -171,12 +178,15 @@ fn make(state: &Mutex<State>, network: &Network, hosts: &[NewHost]) {
                     hostname: host.hostname.clone(),
                     instance_type: host.local_type.to_string(),
                 };
-                let made = network.create_host_at(&spec, host.ip).and_then(|_| match &host.public_key {
-                    Some(key) => network.authorize_key(&host.instance_id, key),
-                    None => Ok(()),
+                let made = network.create_host_at(&spec, host.ip).and_then(|info| match &host.public_key {
+                    Some(key) => network.authorize_key(&host.instance_id, key).map(|()| info),
+                    None => Ok(info),
                 });
                 let phase = match made {
-                    Ok(()) => HostPhase::Ready,
+                    Ok(info) => {
+                        set_host_key(state, &host.instance_id, info.host_key_fingerprint);
+                        HostPhase::Ready
+                    }
                     Err(error) => {
                         let _ = network.destroy_host(&host.instance_id);
                         HostPhase::Failed(error.to_string())

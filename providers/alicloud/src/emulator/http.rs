@@ -168,12 +168,14 @@ fn take_fault(faults: &mut Vec<Fault>, action: &str, after: bool) -> Option<Repl
     let index = faults.iter().position(|fault| match fault {
         Fault::Throttle { .. } | Fault::Unavailable { .. } => !after,
         Fault::LoseAnswer { action: lost, .. } => after && lost == action,
+        Fault::ForgeConsoleHostKey { .. } => false,
     })?;
     let (count, reply) = match &mut faults[index] {
         Fault::Throttle { count } => {
             (count, Reply::error(400, "Throttling.User", "Request was denied due to user flow control."))
         }
         Fault::Unavailable { count } | Fault::LoseAnswer { count, .. } => (count, unavailable()),
+        Fault::ForgeConsoleHostKey { .. } => return None,
     };
     *count = count.saturating_sub(1);
     if *count == 0 {

@@ -142,6 +142,7 @@ pub fn run_instances(state: &mut State, region: &Region, args: Args<'_>) -> Answ
             tags: tags.clone(),
             deleting: None,
             host: if real { HostPhase::Queued } else { HostPhase::Record },
+            host_key_fingerprint: None,
         };
         state.instances.insert(id.clone(), instance);
         ids.push(id);

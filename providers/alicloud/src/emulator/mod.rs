@@ -25,6 +25,7 @@
 mod args;
 mod auth;
 pub mod catalog;
+mod console;
 mod ecs;
 pub mod hosts;
 mod http;
@@ -112,6 +113,9 @@ pub enum Fault {
     /// `action` is carried out, but the answer is replaced by `ServiceUnavailable` (HTTP 503):
     /// the caller cannot tell whether it happened.
     LoseAnswer { action: String, count: u32 },
+    /// The next `count` `GetInstanceConsoleOutput` answers list another SSH host key
+    /// fingerprint than the instance's sshd has (as if something else answered on its address).
+    ForgeConsoleHostKey { count: u32 },
 }
 
 /// How many objects the emulator holds (deleted instances still `Stopping` included).
@@ -264,6 +268,7 @@ fn handler(version: &str, action: &str) -> Result<Handler, Reply> {
             "RunInstances" => Some(instances::run_instances),
             "DescribeInstances" => Some(instances::describe_instances),
             "DeleteInstances" => Some(instances::delete_instances),
+            "GetInstanceConsoleOutput" => Some(console::get_instance_console_output),
             "DescribeZones" => Some(offerings::describe_zones),
             "DescribeInstanceTypes" => Some(offerings::describe_instance_types),
             "DescribeImages" => Some(offerings::describe_images),

@@ -184,6 +184,9 @@ pub struct Instance {
     pub deleting: Option<Instant>,
     /// Its real host, when the emulator makes them (see `super::hosts`).
     pub host: HostPhase,
+    /// The SHA256 fingerprint of its real host's Ed25519 host key, once the host is made: what
+    /// its console output lists.
+    pub host_key_fingerprint: Option<String>,
 }
 
 impl Instance {

@@ -8,11 +8,13 @@
 //!   `InstanceName` `<name>-<group>-[0,N]` so the instances are numbered like the nodes, a
 //!   `ClientToken` derived from the engine's idempotency token and the group, every instance
 //!   tagged `strata-token = <cluster id>`); `DescribeInstances` until all are `Running`; each
-//!   instance's SSH host key read once (`ssh-keyscan`, trusted on first use and pinned in
-//!   state); then the emr provider's own deployment, unchanged: the release's topology
-//!   ([`Topology`]), every node's files and services ([`Layout`]), links and configuration
-//!   files written over SSH ([`deploy::prepare`]), services started wave by wave in the
-//!   catalog's start order, each health-checked ([`start_waves`]). A create that fails deletes
+//!   instance's SSH host key read once (`ssh-keyscan`) and pinned in state after it is
+//!   checked against the fingerprint cloud-init printed to the instance's console
+//!   ([`host_keys`]; `host_key_source = "first_use"` trusts it on first use instead); then
+//!   the emr provider's own deployment, unchanged: the release's topology ([`Topology`]),
+//!   every node's files and services ([`Layout`]), links and configuration files written over
+//!   SSH ([`deploy::prepare_files`]), services started wave by wave in the catalog's start
+//!   order, each health-checked ([`start_waves_restarting`]). A create that fails deletes
 //!   the instances it launched.
 //! - **read**: the instances tagged with the cluster's id; a cluster without any is gone. Every
 //!   service's status in one SSH round trip per running instance (`services_status`).
@@ -55,7 +57,9 @@ use strata_provider_emr::topology::{Node, Topology, status_key};
 use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
 
 use super::emr_cluster_nodes::{LaunchRun, NodeChanges, group_and_index, reconcile};
+use super::host_keys;
 use super::{poll, token};
+use crate::api::console;
 use crate::api::instances::{self as api, Filter, Instance, Launch};
 use crate::api::vpc;
 use crate::client::{CallError, Client};
@@ -100,6 +104,9 @@ pub struct EmrCluster {
     /// The emr provider's state_dir, where the cluster's record lets emr_job find it (default /var/lib/strata/local).
     #[strata(optional, force_new)]
     pub emr_state_dir: Option<String>,
+    /// How a new instance's SSH host key is checked: "console" (the Ed25519 fingerprint cloud-init printed to the instance's console output must match what its sshd presents) or "first_use" (trusted on first use, for images without cloud-init).
+    #[strata(optional, default = "console", allowed = "console,first_use")]
+    pub host_key_source: String,
     /// Unique identifier assigned on create; the instances are tagged with it.
     #[strata(computed)]
     pub id: Option<String>,
@@ -149,6 +156,8 @@ const DEGRADED: &str = "DEGRADED";
 const HOST_PROBLEM: &str = "host ";
 /// How long instances may take to be `Running`, and to be gone after a delete.
 const INSTANCE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long cloud-init may take to print the host key fingerprints once an instance is `Running`.
+const CONSOLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long an instance's sshd may take to answer once it is `Running`.
 const SSH_TIMEOUT: Duration = Duration::from_secs(60);
 /// The instance type the topology is checked with: ECS instances are sized by ECS, not by the
@@ -347,6 +356,69 @@ fn plan_node_changes(
 }
 
 impl EmrClusterResource {
+    /// The SSH host key fingerprint to pin per node of `scan` (hostname, instance id, address):
+    /// the one in `known` (by instance id) when the instance has been seen before; otherwise
+    /// what its sshd presents, checked against the Ed25519 fingerprint cloud-init printed to its
+    /// console output (`source = "console"`, waiting up to [`CONSOLE_TIMEOUT`] for it) or
+    /// trusted on first use (`"first_use"`).
+    async fn host_keys(
+        &self,
+        ctx: &Ctx,
+        client: &Arc<Client>,
+        source: &str,
+        scan: Vec<(String, String, Ipv4Addr)>,
+        known: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, ProviderError> {
+        let mut fingerprints = BTreeMap::new();
+        let mut checked = 0;
+        for (name, instance_id, ip) in scan {
+            if let Some(fingerprint) = known.get(&instance_id) {
+                fingerprints.insert(name, fingerprint.clone());
+                continue;
+            }
+            let listed = match source {
+                "first_use" => None,
+                _ => Some(self.console_fingerprint(client, &instance_id).await?),
+            };
+            let host = name.clone();
+            let presented = blocking(move || scan_host_key(&host, ip)).await??;
+            let fingerprint = match listed {
+                None => presented,
+                Some(listed) => host_keys::pin(&format!("{name} ({instance_id})"), listed.as_deref(), &presented)
+                    .map_err(|message| ProviderError::at("host_key_source", message))?,
+            };
+            checked += 1;
+            fingerprints.insert(name, fingerprint);
+        }
+        if checked > 0 {
+            let how = if source == "first_use" { "trusted on first use" } else { "checked against console output" };
+            ctx.status(format!("SSH host keys of {checked} instances {how}"));
+        }
+        Ok(fingerprints)
+    }
+
+    /// The Ed25519 fingerprint in an instance's console output, polled until cloud-init has
+    /// printed it (bounded by [`CONSOLE_TIMEOUT`]); `None` when it never does.
+    async fn console_fingerprint(
+        &self,
+        client: &Arc<Client>,
+        instance_id: &str,
+    ) -> Result<Option<String>, ProviderError> {
+        let deadline = Instant::now() + CONSOLE_TIMEOUT;
+        let mut wait = self.shared.options.poll.first;
+        loop {
+            let console = console::console_output(client, instance_id).await?;
+            if let Some(fingerprint) = host_keys::ed25519_fingerprint(&console) {
+                return Ok(Some(fingerprint));
+            }
+            if Instant::now() + wait > deadline {
+                return Ok(None);
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(self.shared.options.poll.max);
+        }
+    }
+
     /// Waits until every instance of `ids` is `Running` (bounded); all of them.
     async fn running(&self, ctx: &Ctx, client: &Arc<Client>, ids: &[String]) -> Result<Vec<Instance>, ProviderError> {
         let total = ids.len() as u64;
@@ -459,20 +531,7 @@ impl EmrClusterResource {
         for (node, instance) in &nodes {
             scan.push((node.hostname.clone(), instance.instance_id.clone(), instance_ip(instance)?));
         }
-        let pinned = known.clone();
-        let fingerprints: BTreeMap<String, String> = blocking(move || {
-            scan.into_iter()
-                .map(|(name, instance_id, ip)| {
-                    let fingerprint = match pinned.get(&instance_id) {
-                        Some(fingerprint) => fingerprint.clone(),
-                        None => scan_host_key(&name, ip)?,
-                    };
-                    Ok((name, fingerprint))
-                })
-                .collect::<Result<_, ProviderError>>()
-        })
-        .await??;
-        ctx.status(format!("SSH host keys of {} instances read", nodes.len()));
+        let fingerprints = self.host_keys(ctx, &client, &cluster.host_key_source, scan, known).await?;
 
         let mut ips = BTreeMap::new();
         let mut host_ids = BTreeMap::new();
@@ -935,8 +994,9 @@ impl Resource for EmrClusterResource {
         let mut hosts = Vec::new();
         for (node, instance) in assign(&topology, &instances)? {
             let ip = instance_ip(&instance)?;
-            let name = node.hostname.clone();
-            let fingerprint = blocking(move || scan_host_key(&name, ip)).await??;
+            let scan = vec![(node.hostname.clone(), instance.instance_id.clone(), ip)];
+            let keys = self.host_keys(ctx, &client, &planned.host_key_source, scan, &BTreeMap::new()).await?;
+            let fingerprint = keys.into_values().next().unwrap_or_default();
             hosts.push(EcsNode {
                 name: node.hostname.clone(),
                 ip: ip.to_string(),

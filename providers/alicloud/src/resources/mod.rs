@@ -3,6 +3,7 @@
 
 pub mod emr_cluster;
 pub mod emr_cluster_nodes;
+pub mod host_keys;
 pub mod instance_group;
 pub mod key_pair;
 pub mod offerings_check;
