@@ -69,6 +69,17 @@ impl Release {
     /// components (see [`Release::components_for`]) plus services named one by one. A
     /// dependency outside the selection, an unknown name and a cycle are errors.
     pub fn start_order(&self, selection: &[&str]) -> Result<StartOrder<'_>, StartOrderError> {
+        self.start_order_provided(selection, &[])
+    }
+
+    /// [`Release::start_order`] where the services named in `provided` run elsewhere (an
+    /// external metastore database instead of the cluster's own `metastore-db`): a dependency
+    /// on one of them is met without it being part of the order.
+    pub fn start_order_provided(
+        &self,
+        selection: &[&str],
+        provided: &[&str],
+    ) -> Result<StartOrder<'_>, StartOrderError> {
         let components = self.components_for(selection)?;
         let mut services: Vec<&Service> = Vec::new();
         for service in self.services() {
@@ -76,16 +87,18 @@ impl Release {
                 && selection
                     .iter()
                     .all(|name| self.service(name).is_none_or(|named| named.component != service.component));
-            if whole_component || selection.contains(&service.name.as_str()) {
+            if (whole_component || selection.contains(&service.name.as_str()))
+                && !provided.contains(&service.name.as_str())
+            {
                 services.push(service);
             }
         }
-        order(self, services)
+        order(self, services, provided)
     }
 
     /// The start order of every service of the release.
     pub fn full_start_order(&self) -> Result<StartOrder<'_>, StartOrderError> {
-        order(self, self.services().collect())
+        order(self, self.services().collect(), &[])
     }
 
     fn unknown_name(&self, name: &str) -> StartOrderError {
@@ -102,10 +115,14 @@ impl Release {
     }
 }
 
-fn order<'a>(release: &'a Release, services: Vec<&'a Service>) -> Result<StartOrder<'a>, StartOrderError> {
+fn order<'a>(
+    release: &'a Release,
+    services: Vec<&'a Service>,
+    provided: &[&str],
+) -> Result<StartOrder<'a>, StartOrderError> {
     for service in &services {
         for dependency in &service.depends_on {
-            if services.iter().any(|chosen| &chosen.name == dependency) {
+            if services.iter().any(|chosen| &chosen.name == dependency) || provided.contains(&dependency.as_str()) {
                 continue;
             }
             return Err(match release.service(dependency) {
@@ -124,7 +141,7 @@ fn order<'a>(release: &'a Release, services: Vec<&'a Service>) -> Result<StartOr
     }
 
     let mut waves: Vec<Vec<&Service>> = Vec::new();
-    let mut placed: Vec<&str> = Vec::new();
+    let mut placed: Vec<&str> = provided.to_vec();
     let mut remaining = services;
     while !remaining.is_empty() {
         let (ready, blocked): (Vec<&Service>, Vec<&Service>) = remaining

@@ -38,6 +38,21 @@ fn strata_1_0_0_start_order() {
 }
 
 #[test]
+fn a_provided_service_is_a_met_dependency_outside_the_order() {
+    let release = Catalog::builtin().get("STRATA-1.0.0").unwrap();
+    // The Thrift server with an external metastore database: no metastore-db of its own.
+    let order = release.start_order_provided(&["SPARK", "SPARK_THRIFT"], &["metastore-db"]).unwrap();
+    assert_eq!(
+        waves(&order),
+        [
+            vec!["zookeeper-server"],
+            vec!["spark-master"],
+            vec!["spark-worker", "spark-history-server", "spark-thrift-server"]
+        ]
+    );
+}
+
+#[test]
 fn components_for_adds_what_they_require() {
     let release = Catalog::builtin().get("STRATA-1.0.0").unwrap();
     let keys: Vec<&str> =

@@ -175,6 +175,10 @@ fn emr_provider() -> ProviderSchema {
                 .attribute("status", A::computed(Type::String, "RUNNING once every service is healthy."))
                 .attribute("master_private_ip", A::computed(Type::String, "Address of the first master node."))
                 .attribute("master_ui_url", A::computed(Type::String, "URL of the Spark master web UI."))
+                .attribute(
+                    "sql_jdbc_url",
+                    A::computed(Type::String, "JDBC URL of the Spark SQL Thrift server, with SPARK_THRIFT."),
+                )
                 .block("node_group", Nesting::Map, 1, "A group of nodes with one role.", node_group)
                 .block("config", Nesting::Map, 0, "Values for one configuration file.", config),
         ),

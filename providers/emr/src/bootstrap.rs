@@ -2,8 +2,11 @@
 //! at one moment of its create (`BEFORE_INSTALL`: the hosts are up and nothing is installed;
 //! `AFTER_STARTED`: every service is healthy), bounded in time. `ABORT` makes a failure fail the
 //! create (which then removes the cluster, like any failed create); `CONTINUE` makes it a
-//! warning in the provider log. They run only at create, which is why changing one replaces the
-//! cluster (see `ClusterResource::plan`).
+//! warning in the provider log. They run on every node at create, and on the nodes a scale out
+//! adds ([`new_nodes`]): `BEFORE_INSTALL` before those get their components, `AFTER_STARTED`
+//! once their services (and every other) are healthy. Changing one replaces the cluster (see
+//! `ClusterResource::plan`): the nodes it already ran on would otherwise keep what the old one
+//! did.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -44,6 +47,13 @@ pub fn check_name(name: &str) -> Result<(), ProviderError> {
             format!("bootstrap action name {name:?}: use letters, digits, '-' and '_' (at most 64)"),
         ))
     }
+}
+
+/// The nodes the bootstrap actions run on in a converge: every node of a create (`prior`
+/// is `None`); on an update, the nodes the prior state does not record (a scale out's). Nodes
+/// that stay, and hosts a repair remakes under their recorded name, do not run them again.
+pub fn new_nodes<'a>(prior: Option<&[String]>, nodes: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    nodes.into_iter().filter(|hostname| prior.is_none_or(|recorded| !recorded.contains(hostname))).cloned().collect()
 }
 
 /// The command running action `name` with `args` on a node: its output goes to
@@ -135,6 +145,22 @@ fn run_on(connection: &mut Connection, name: &str, args: &[String], content: &[u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn they_run_on_every_node_of_a_create_and_on_the_nodes_a_scale_out_adds() {
+        let nodes: Vec<String> = ["a-master-0", "a-core-0", "a-core-1", "a-task-0"].map(String::from).into();
+        // Node names recorded by the prior state, and the nodes the actions run on.
+        let cases: [(Option<&[&str]>, &[&str]); 4] = [
+            (None, &["a-master-0", "a-core-0", "a-core-1", "a-task-0"]),
+            (Some(&["a-master-0", "a-core-0"]), &["a-core-1", "a-task-0"]),
+            (Some(&["a-master-0", "a-core-0", "a-core-1", "a-task-0"]), &[]),
+            (Some(&["a-master-0", "a-core-0", "a-core-1", "a-core-2", "a-task-0"]), &[]),
+        ];
+        for (prior, expected) in cases {
+            let prior: Option<Vec<String>> = prior.map(|names| names.iter().map(|name| name.to_string()).collect());
+            assert_eq!(new_nodes(prior.as_deref(), &nodes), expected, "{prior:?}");
+        }
+    }
 
     #[test]
     fn commands_and_names() {

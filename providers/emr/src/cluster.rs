@@ -13,7 +13,10 @@
 //! configuration file against what Strata rendered (`config_files`, [`crate::config_files`]);
 //! the plan renders them from the recorded hosts, so a hand edit is a line diff and the plan
 //! names the services it restarts (`restarts`). A create also runs the bootstrap actions
-//! ([`crate::bootstrap`]); changing one replaces the cluster.
+//! ([`crate::bootstrap`]), and so does a scale out on the nodes it adds; changing one replaces
+//! the cluster. Adding or removing services (`services`) is an update too: the services added
+//! start in their waves, those removed stop and their components' files go
+//! ([`crate::service_change`]).
 //!
 //! A cluster with `metastore = emr_metastore.X.id` finds the metastore through its record
 //! ([`crate::metastore_record`]), routes its network to the metastore's
@@ -26,14 +29,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use strata_deploy::{HostSpec, ServiceSpec, SessionPool};
+use strata_deploy::{ExecOptions, HostSpec, ServiceSpec, SessionPool, shell_quote};
 use strata_provider_local::{HostInfo, HostStatus, Network};
 use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
 use strata_release::{ArtifactKind, Component};
 
 use crate::bootstrap;
+use crate::cluster_metastore::{self, ClusterNetwork};
 use crate::config_files::{self, ManagedFile, Shown, managed_files, rendered_document};
 use crate::deploy::{self, Masters, Preparation, ServiceTarget};
 use crate::machine::{self, ClusterHosts};
@@ -45,9 +49,11 @@ use crate::model::{
     RUNNING, Settings,
 };
 use crate::record::{self, ClusterRecord, NodeRecord};
-use crate::release::{self, SPARK_MASTER_SERVICE};
+use crate::release::{self, POSTGRESQL, SPARK_MASTER_SERVICE, SPARK_THRIFT, SPARK_THRIFT_SERVICE};
 use crate::render::{HostPlan, Layout, component_directory, unit_name};
+use crate::service_change;
 use crate::settings::Resolved;
+use crate::thrift;
 use crate::topology::{Topology, status_key};
 
 pub const EMR_CLUSTER: &str = "emr_cluster";
@@ -82,7 +88,14 @@ pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'stat
 }
 
 fn topology_of(cluster: &Cluster) -> Result<Topology, ProviderError> {
-    Topology::new(&cluster.name, &cluster.release, &cluster.services, &cluster.node_group, &cluster.config)
+    Topology::cluster(
+        &cluster.name,
+        &cluster.release,
+        &cluster.services,
+        &cluster.node_group,
+        &cluster.config,
+        cluster.metastore.is_some(),
+    )
 }
 
 /// Checks this machine has `components` where every node sees them: Debian packages' homes
@@ -209,13 +222,15 @@ pub async fn start_waves_restarting(
 
 impl ClusterResource {
     /// Brings the cluster `id` to `cluster` (see the module doc); returns its new state.
-    /// With `create`, the bootstrap actions run too (they run only when a cluster is made).
+    /// `prior` is the state of an update (`None`: a create): services it has and the new
+    /// configuration does not are stopped and their components' files removed; bootstrap
+    /// actions run on every node of a create and on the nodes an update adds.
     async fn converge(
         &self,
         ctx: &Ctx,
         id: String,
         mut cluster: Cluster,
-        create: bool,
+        prior: Option<&Cluster>,
     ) -> Result<Cluster, ProviderError> {
         let started = Instant::now();
         let settings = settings(ctx)?;
@@ -225,7 +240,7 @@ impl ClusterResource {
             None => None,
         };
         let mut components = topology.components.clone();
-        if metastore.is_some() {
+        if metastore.is_some() && !topology.has_component("POSTGRESQL_JDBC") {
             components.extend(topology.release.component("POSTGRESQL_JDBC"));
         }
         check_components(&settings, &topology.release.name.to_string(), &components)?;
@@ -261,6 +276,37 @@ impl ClusterResource {
         let shared_dir = settings.shared_dir(&id);
         let shared = shared_dir.to_string_lossy().into_owned();
         let cidr = network.subnet().to_string();
+        // With SPARK_THRIFT and no emr_metastore, the metastore database on the master.
+        let own_metastore = if metastore.is_none() && topology.has_component(POSTGRESQL) {
+            let (master, info) = nodes
+                .iter()
+                .find(|(node, _)| node.hostname == topology.master().hostname)
+                .expect("a cluster has a master");
+            let endpoint = machine::endpoint(&network);
+            let cluster_network = ClusterNetwork {
+                name: network.name().to_string(),
+                bridge: endpoint.bridge.clone(),
+                subnet: endpoint.subnet.to_string(),
+                ssh_private_key_path: key.clone(),
+            };
+            let master = NodeRecord {
+                hostname: master.hostname.clone(),
+                ip: info.ip.to_string(),
+                ssh_port: info.ssh_port,
+                ssh_host_key_fingerprint: info.host_key_fingerprint.clone(),
+            };
+            Some(cluster_metastore::ensure(
+                &settings.state_dir,
+                &id,
+                &cluster.name,
+                &cluster.release,
+                master,
+                &shared,
+                &cluster_network,
+            )?)
+        } else {
+            None
+        };
         let layout = Layout {
             topology: &topology,
             ips: &ips,
@@ -269,7 +315,7 @@ impl ClusterResource {
             component_cache: &cache,
             shared_dir: &shared,
             cluster_cidr: &cidr,
-            metastore: metastore.as_ref(),
+            metastore: metastore.as_ref().or(own_metastore.as_ref()),
             data_root: None,
         };
         std::fs::create_dir_all(&shared_dir)
@@ -302,8 +348,16 @@ impl ClusterResource {
         }
         let specs: Vec<HostSpec> = ssh.values().cloned().collect();
         let total = specs.len() as u64;
-        if create {
-            bootstrap::run(&self.pool, ctx, &specs, &cluster.bootstrap_action, BEFORE_INSTALL).await?;
+        if let Some(before) = prior.and_then(|prior| topology_of(prior).ok()) {
+            self.change_services(ctx, &service_change::plan(&before, &topology), &ssh, &host_ids).await?;
+        }
+        // Bootstrap actions: on every node of a create, on the nodes a scale out adds.
+        let recorded: Option<Vec<String>> =
+            prior.map(|prior| prior.hosts.iter().flatten().map(|host| host.name.clone()).collect());
+        let bootstrap_hosts: Vec<HostSpec> =
+            bootstrap::new_nodes(recorded.as_deref(), ssh.keys()).iter().map(|host| ssh[host].clone()).collect();
+        if !bootstrap_hosts.is_empty() {
+            bootstrap::run(&self.pool, ctx, &bootstrap_hosts, &cluster.bootstrap_action, BEFORE_INSTALL).await?;
         }
         let prepared = deploy::prepare_files(&self.pool, &specs, work, |done, _| {
             ctx.progress(done as u64, total, "components linked, configuration written")
@@ -323,8 +377,8 @@ impl ClusterResource {
         };
         let targets = NodeTargets { plans: &plans, ssh: &ssh, ips: &ips };
         start_waves_restarting(&self.pool, ctx, &topology, targets, &masters, started, &readers).await?;
-        if create {
-            bootstrap::run(&self.pool, ctx, &specs, &cluster.bootstrap_action, AFTER_STARTED).await?;
+        if !bootstrap_hosts.is_empty() {
+            bootstrap::run(&self.pool, ctx, &bootstrap_hosts, &cluster.bootstrap_action, AFTER_STARTED).await?;
         }
 
         if !extra.is_empty() {
@@ -353,6 +407,7 @@ impl ClusterResource {
         cluster.master_private_ip = Some(ips[&topology.master().hostname].to_string());
         cluster.master_url = Some(layout.master_url());
         cluster.master_ui_url = Some(layout.master_ui_url());
+        cluster.sql_jdbc_url = layout.sql_jdbc_url();
         cluster.zookeeper_connect = Some(zookeeper);
         cluster.hosts = Some(hosts);
         cluster.services_status = Some(topology.expected_status());
@@ -379,10 +434,72 @@ impl ClusterResource {
             ssh_private_key_path: key.clone(),
         };
         let state_dir = settings.state_dir.clone();
-        blocking(move || record::write(&state_dir, &cluster_record)).await??;
+        let own_database = own_metastore.is_some();
+        blocking(move || {
+            if !own_database {
+                // SPARK_THRIFT removed (or never there): no database of its own any more.
+                cluster_metastore::remove(&state_dir, &cluster_record.id)?;
+            }
+            record::write(&state_dir, &cluster_record)
+        })
+        .await??;
         cluster.ssh_private_key_path = Some(key);
         ctx.log().info(&format!("cluster {id}: converged in {:.1?}", started.elapsed()));
         Ok(cluster)
+    }
+
+    /// Services removed from a running cluster: stops them on the nodes that ran them (stop
+    /// order, launchers removed) and removes the files of the components those nodes no longer
+    /// get (see [`service_change`]). Services added are started by the converge's waves.
+    async fn change_services(
+        &self,
+        ctx: &Ctx,
+        change: &service_change::ServiceChange,
+        ssh: &BTreeMap<String, HostSpec>,
+        host_ids: &BTreeMap<String, String>,
+    ) -> Result<(), ProviderError> {
+        if !change.start.is_empty() {
+            ctx.status(format!("adding {}", change.start.join(", ")));
+        }
+        let mut targets = Vec::new();
+        for (host, services) in &change.stop {
+            let (Some(spec), Some(host_id)) = (ssh.get(host), host_ids.get(host)) else { continue };
+            let specs = services.iter().map(|service| ServiceSpec::new(unit_name(service, host_id), "true")).collect();
+            targets.push((spec.clone(), specs));
+        }
+        if !targets.is_empty() {
+            let stopped: Vec<String> = change
+                .stop
+                .iter()
+                .flat_map(|(host, services)| services.iter().map(move |s| format!("{host}/{s}")))
+                .collect();
+            let failures = deploy::stop_services(&self.pool, targets, true).await;
+            if !failures.is_empty() {
+                return Err(ProviderError::new(format!(
+                    "stopping the services removed from `services` failed:\n  {}",
+                    failures.join("\n  ")
+                )));
+            }
+            ctx.status(format!("removed {}", stopped.join(", ")));
+        }
+        for (host, paths) in &change.remove {
+            let Some(spec) = ssh.get(host) else { continue };
+            let quoted: Vec<String> = paths.iter().map(|path| shell_quote(path)).collect();
+            let command = format!("rm -rf -- {}", quoted.join(" "));
+            let output = deploy::on_host(&self.pool, spec, move |connection| {
+                connection.run(&command, &ExecOptions::with_timeout(Duration::from_secs(60)))
+            })
+            .await
+            .map_err(|error| ProviderError::new(error.to_string()))?;
+            if !output.success() {
+                return Err(ProviderError::new(format!(
+                    "removing the files of removed components on {host} failed ({}): {}",
+                    output.status(),
+                    output.stderr_text().trim()
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Scale in: stops every service on `hosts` (reverse start order), then destroys them,
@@ -558,6 +675,15 @@ pub fn recorded_plans(
         ips.insert(node.hostname.clone(), ip);
         host_ids.insert(node.hostname.clone(), host.id.clone());
     }
+    let own_metastore = match metastore {
+        None if topology.has_component(POSTGRESQL) => match cluster_metastore::read(&settings.state_dir, id)? {
+            Some(record) => Some(record),
+            // Not made yet (a create that did not get that far): apply writes it.
+            None => return Ok(None),
+        },
+        _ => None,
+    };
+    let metastore = metastore.or(own_metastore.as_ref());
     let cache = settings.component_cache.to_string_lossy().into_owned();
     let shared = settings.shared_dir(id).to_string_lossy().into_owned();
     let master = ips.get(&topology.master().hostname).copied().unwrap_or(Ipv4Addr::UNSPECIFIED);
@@ -685,7 +811,8 @@ impl Resource for ClusterResource {
             // Not known yet: checked when it is (at apply, at the latest).
             return Ok(());
         };
-        let topology = Topology::new(&name, &release, &services, &groups, &config)?;
+        let external = !matches!(metastore, Planned::Known(None));
+        let topology = Topology::cluster(&name, &release, &services, &groups, &config, external)?;
         plan.set("services_status", topology.expected_status())?;
         plan.set("status", CLUSTER_RUNNING.to_string())?;
         plan.set("components", topology.components_by_host())?;
@@ -700,6 +827,23 @@ impl Resource for ClusterResource {
             plan.set("restarts", Vec::<String>::new())?;
             return Ok(());
         };
+        // The Thrift server's endpoint is the first master's (unknown below when the master is
+        // made again); null without SPARK_THRIFT (so adding or removing it plans its change).
+        let thrift_port = release::port(topology.release, SPARK_THRIFT_SERVICE, 0);
+        let sql_jdbc_url = match (topology.has_component(SPARK_THRIFT), &prior.master_private_ip, thrift_port) {
+            (true, Some(ip), Some(port)) => Planned::Known(Some(thrift::sql_jdbc_url(ip, port))),
+            (true, _, _) => Planned::Unknown,
+            (false, _, _) => Planned::Known(None),
+        };
+        plan.set("sql_jdbc_url", sql_jdbc_url)?;
+        if topology.has_component(SPARK_THRIFT) && prior.metastore.is_some() != external {
+            // The Thrift server's own metastore database (on the master) comes or goes: its
+            // tables are not moved, so the cluster is made again with the other one.
+            plan.require_replace("metastore")?;
+            plan.set_unknown("sql_jdbc_url")?;
+            plan.set_unknown("config_files")?;
+            return plan.set("restarts", Vec::<String>::new());
+        }
 
         // What an update changes besides the arguments: the hosts of node groups whose count
         // changes, and hosts refresh found down (they are made again, with new host keys).
@@ -750,7 +894,7 @@ impl Resource for ClusterResource {
         }
         plan.set_unknown("hosts")?;
         if changed_groups.contains(master_group) {
-            for attribute in ["master_private_ip", "master_url", "master_ui_url", "zookeeper_connect"] {
+            for attribute in ["master_private_ip", "master_url", "master_ui_url", "sql_jdbc_url", "zookeeper_connect"] {
                 plan.set_unknown(attribute)?;
             }
         }
@@ -771,7 +915,7 @@ impl Resource for ClusterResource {
             return Err(ProviderError::new("an emr_cluster create needs the engine's idempotency token"));
         }
         let id = machine::cluster_id(ctx.idempotency_token());
-        let error = match self.converge(ctx, id.clone(), planned, true).await {
+        let error = match self.converge(ctx, id.clone(), planned, None).await {
             Ok(cluster) => return Ok(cluster),
             Err(error) if error.outcome_unknown => return Err(error),
             Err(error) => error,
@@ -782,6 +926,7 @@ impl Resource for ClusterResource {
         let settings = settings(ctx)?;
         let removed = blocking(move || {
             record::remove(&settings.state_dir, &id)?;
+            cluster_metastore::remove(&settings.state_dir, &id)?;
             match machine::open_existing(&settings, &id)? {
                 Some(network) => machine::remove_network(network, &all_services(), &settings.shared_dir(&id)),
                 None => Ok(()),
@@ -831,7 +976,7 @@ impl Resource for ClusterResource {
 
     async fn update(&self, ctx: &Ctx, prior: Cluster, planned: Cluster) -> Result<Cluster, ProviderError> {
         let id = prior.id.clone().ok_or_else(|| ProviderError::new("the prior state of the cluster has no id"))?;
-        self.converge(ctx, id, planned, false).await
+        self.converge(ctx, id, planned, Some(&prior)).await
     }
 
     async fn delete(&self, ctx: &Ctx, prior: Cluster) -> Result<(), ProviderError> {
@@ -873,6 +1018,7 @@ impl Resource for ClusterResource {
         let state_dir = settings_dir;
         blocking(move || {
             record::remove(&state_dir, &id)?;
+            cluster_metastore::remove(&state_dir, &id)?;
             machine::remove_network(network, &all_services(), &shared_dir)
         })
         .await??;

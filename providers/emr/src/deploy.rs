@@ -21,8 +21,9 @@ use strata_provider_sdk::ProviderError;
 use tokio::task::JoinSet;
 
 use crate::health::{self, Attempt, MasterStatus};
-use crate::release::{SPARK_MASTER_SERVICE, SPARK_WORKER_SERVICE};
+use crate::release::{SPARK_MASTER_SERVICE, SPARK_THRIFT_SERVICE, SPARK_WORKER_SERVICE};
 use crate::render::{PlannedService, Probe};
+use crate::thrift;
 
 /// How long one command on a node may take (uploads, starts).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
@@ -496,6 +497,20 @@ fn probe(pool: &SessionPool, target: &ServiceTarget, masters: &Masters, known: &
             }
         }
         Probe::Process => {}
+    }
+    if target.planned.service.name == SPARK_THRIFT_SERVICE
+        && let Probe::Tcp { ip, port } = &target.planned.health
+    {
+        // An open port is not yet a server that answers SQL (its session reads the metastore).
+        let command = thrift::beeline_check(ip, *port);
+        let output = pool
+            .with_connection(&target.ssh, |connection| connection.run(&command, &options()))
+            .map_err(|error| error.to_string())?;
+        if !output.success() || !thrift::answered(&output.stdout_text()) {
+            let said = output.stderr_text();
+            let last = said.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("no output");
+            return Err(format!("beeline's SELECT 1 got no answer ({}): {}", output.status(), last.trim()));
+        }
     }
     if target.planned.service.name == SPARK_MASTER_SERVICE {
         // STANDBY is healthy for a master only while another one leads.

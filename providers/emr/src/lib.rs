@@ -24,6 +24,10 @@
 //! - [`metastore_client`]: what a cluster's Spark SQL needs for its metastore (`hive-site.xml`,
 //!   Hive support in `spark-defaults.conf`): an `emr_metastore`, or Derby of its own;
 //! - [`metastore_render`]: a metastore host's PostgreSQL and its Hive schema script;
+//! - [`service_change`]: what adding or removing services of a running cluster stops and
+//!   removes on the nodes that stay;
+//! - [`thrift`]: the Spark SQL Thrift server's endpoint (`sql_jdbc_url`), its launcher's schema
+//!   step and its beeline health check;
 //! - [`settings`]: the provider block with its defaults.
 //!
 //! I/O: [`bootstrap`] (bootstrap actions: a script run on every node at create),
@@ -35,7 +39,8 @@
 //! job finds its cluster by id), [`job`] (`emr_job`: a driver run on the master),
 //! [`metastore`] (`emr_metastore`: its host, PostgreSQL, the schema, drift, delete) and
 //! [`metastore_record`] (how a cluster finds a metastore by id: address, password, warehouse,
-//! network; mode 0600). A cluster's network is routed to its metastore's by
+//! network; mode 0600); [`cluster_metastore`] (a cluster's own metastore database on its
+//! master, with SPARK_THRIFT and no `emr_metastore`: its record and password). A cluster's network is routed to its metastore's by
 //! `strata_provider_local::routing` (see [`machine`]).
 //!
 //! The deployment is shared: `alicloud_emr_cluster` (providers/alicloud) installs a release on
@@ -44,6 +49,7 @@
 
 pub mod bootstrap;
 pub mod cluster;
+pub mod cluster_metastore;
 pub mod config_files;
 pub mod deploy;
 pub mod health;
@@ -58,7 +64,9 @@ pub mod model;
 pub mod record;
 pub mod release;
 pub mod render;
+pub mod service_change;
 pub mod settings;
+pub mod thrift;
 pub mod topology;
 
 use strata_provider_sdk::{ProviderBuilder, TypedProvider};

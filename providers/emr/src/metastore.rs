@@ -76,7 +76,7 @@ pub(crate) fn read_metastore(settings: &Resolved, id: &str) -> Result<MetastoreR
 }
 
 /// A new password: letters and digits from the kernel's random source.
-fn generate_password() -> Result<String, ProviderError> {
+pub(crate) fn generate_password() -> Result<String, ProviderError> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut random = std::fs::File::open("/dev/urandom")
         .map_err(|error| ProviderError::new(format!("opening /dev/urandom: {error}")))?;

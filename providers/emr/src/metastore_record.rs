@@ -6,8 +6,6 @@
 //! the metastore.
 
 use std::fmt;
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -15,7 +13,7 @@ use strata_provider_local::Subnet;
 use strata_provider_local::routing::Endpoint;
 use strata_provider_sdk::ProviderError;
 
-use crate::record::NodeRecord;
+use crate::record::{self, NodeRecord};
 
 /// A metastore as clusters see it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,45 +74,17 @@ fn path(state_dir: &Path, id: &str) -> PathBuf {
 
 /// Writes the record, mode 0600 (temporary file, fsync, then rename).
 pub fn write(state_dir: &Path, record: &MetastoreRecord) -> Result<(), ProviderError> {
-    let path = path(state_dir, &record.id);
-    let error =
-        |action: &str, error: std::io::Error| ProviderError::new(format!("{action} {}: {error}", path.display()));
-    let dir = path.parent().expect("a record path has a directory");
-    std::fs::create_dir_all(dir).map_err(|e| error("creating the directory of", e))?;
-    let text = serde_json::to_string_pretty(record).expect("a record serializes");
-    let temporary = path.with_extension("json.tmp");
-    let _ = std::fs::remove_file(&temporary);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temporary)
-        .map_err(|e| error("creating", e))?;
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| error("writing", e))?;
-    std::fs::rename(&temporary, &path).map_err(|e| error("renaming into", e))
+    record::write_json(&path(state_dir, &record.id), record, 0o600)
 }
 
 /// The record of metastore `id`, `None` when there is none.
 pub fn read(state_dir: &Path, id: &str) -> Result<Option<MetastoreRecord>, ProviderError> {
-    let path = path(state_dir, id);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|error| ProviderError::new(format!("reading {}: {error}", path.display()))),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(ProviderError::new(format!("reading {}: {error}", path.display()))),
-    }
+    record::read_json(&path(state_dir, id))
 }
 
 /// Removes the record of metastore `id` (absent is fine).
 pub fn remove(state_dir: &Path, id: &str) -> Result<(), ProviderError> {
-    let path = path(state_dir, id);
-    match std::fs::remove_file(&path) {
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-            Err(ProviderError::new(format!("removing {}: {error}", path.display())))
-        }
-        _ => Ok(()),
-    }
+    record::remove_file(&path(state_dir, id))
 }
 
 #[cfg(test)]

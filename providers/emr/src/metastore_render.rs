@@ -82,17 +82,34 @@ pub fn host_plan(layout: &Layout<'_>, node: &Node) -> Result<MetastorePlan, Prov
     let find = |key: &str| -> Result<&'static Component, ProviderError> {
         release.component(key).ok_or_else(|| catalog_error(format!("{} has no {key}", release.name)))
     };
-    let (thrift, postgres, spark) = (find(SCHEMA_COMPONENT)?, find("POSTGRESQL")?, find("SPARK")?);
-    let service = thrift
-        .service(SCHEMA_SERVICE)
-        .ok_or_else(|| catalog_error(format!("{SCHEMA_COMPONENT} of {} has no {SCHEMA_SERVICE}", release.name)))?;
+    let (thrift, spark) = (find(SCHEMA_COMPONENT)?, find("SPARK")?);
     let file = thrift
         .config_file(SCHEMA_CONFIG)
         .ok_or_else(|| catalog_error(format!("{SCHEMA_COMPONENT} of {} has no {SCHEMA_CONFIG}", release.name)))?;
     host.required.extend([layout.home(spark), JDBC_DRIVER_JAR.to_string()]);
     let (properties, _) = layout.config_file(node, thrift, file)?;
     host.files.push(DesiredState::File(properties));
+    let script = schema_script(layout, node)?;
+    let schema_script = script.path.clone();
+    host.files.push(DesiredState::File(script));
+    Ok(MetastorePlan { host, schema_script })
+}
 
+/// The script that makes the Hive schema once, on the node running the metastore database
+/// (`{conf_dir}` of SPARK_THRIFT`/create-schema.sh`, mode 0700): the commands the catalog gives
+/// the Thrift server's `init` (which read `metastore-schema.properties` from the same
+/// directory), skipped when the database is marked complete, and the mark set once they
+/// succeed. Prints `present` or `created`. An `emr_metastore` runs it after its database
+/// starts; a cluster with its own metastore database runs it in the Thrift server's launcher.
+pub fn schema_script(layout: &Layout<'_>, node: &Node) -> Result<FileSpec, ProviderError> {
+    let release = layout.topology.release;
+    let find = |key: &str| -> Result<&'static Component, ProviderError> {
+        release.component(key).ok_or_else(|| catalog_error(format!("{} has no {key}", release.name)))
+    };
+    let (thrift, postgres) = (find(SCHEMA_COMPONENT)?, find("POSTGRESQL")?);
+    let service = thrift
+        .service(SCHEMA_SERVICE)
+        .ok_or_else(|| catalog_error(format!("{SCHEMA_COMPONENT} of {} has no {SCHEMA_SERVICE}", release.name)))?;
     let mut steps = Vec::new();
     for init in &service.init {
         steps.push(layout.expand(init, node, thrift, Some(service))?);
@@ -125,13 +142,11 @@ pub fn host_plan(layout: &Layout<'_>, node: &Node) -> Result<MetastorePlan, Prov
         quoted_mark = shell_quote(SCHEMA_MARK),
         steps = steps.join(" && "),
     );
-    let schema_script = format!("{}/create-schema.sh", layout.directory_of(thrift, "conf_dir"));
-    host.files.push(DesiredState::File(FileSpec {
-        path: schema_script.clone(),
+    Ok(FileSpec {
+        path: format!("{}/create-schema.sh", layout.directory_of(thrift, "conf_dir")),
         content: FileContent::text(script),
         mode: Mode(0o700),
-    }));
-    Ok(MetastorePlan { host, schema_script })
+    })
 }
 
 #[cfg(test)]

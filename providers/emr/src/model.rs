@@ -14,10 +14,10 @@ pub struct Cluster {
     /// Release, e.g. STRATA-1.0.0: a fixed set of component versions.
     #[strata(required, force_new)]
     pub release: String,
-    /// Components to install and run, e.g. ["ZOOKEEPER", "SPARK"].
-    #[strata(required, force_new)]
+    /// Components to install and run, e.g. ["ZOOKEEPER", "SPARK"]; adding or removing one changes the cluster in place.
+    #[strata(required)]
     pub services: Vec<String>,
-    /// Id of an emr_metastore to share table metadata through (not supported on local hosts yet).
+    /// Id of an emr_metastore to share table metadata through.
     #[strata(optional)]
     pub metastore: Option<String>,
     /// A public key (one authorized_keys line) allowed to log in to every node as root.
@@ -48,6 +48,9 @@ pub struct Cluster {
     /// URL of the Spark master web UI.
     #[strata(computed)]
     pub master_ui_url: Option<String>,
+    /// The Spark SQL Thrift server (HiveServer2 protocol), jdbc:hive2://IP:10000/default; null without SPARK_THRIFT.
+    #[strata(computed)]
+    pub sql_jdbc_url: Option<String>,
     /// ZooKeeper servers, IP:2181 joined by commas.
     #[strata(computed)]
     pub zookeeper_connect: Option<String>,

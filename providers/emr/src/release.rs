@@ -8,10 +8,19 @@ use strata_release::{Catalog, Component, Release, Service};
 /// Node-group roles, as in E-MapReduce.
 pub const ROLES: [&str; 4] = ["MASTER", "CORE", "TASK", "GATEWAY"];
 
-/// Components a cluster runs on local hosts. The catalog's others are refused with a message
-/// saying so: PostgreSQL and its JDBC driver run as an `emr_metastore` instead (its own host,
-/// shared by clusters), and the Spark SQL Thrift server is not supported yet.
-pub const SUPPORTED_COMPONENTS: [&str; 2] = ["ZOOKEEPER", "SPARK"];
+/// Components a cluster runs on local hosts, named in `services`. The catalog's others are
+/// refused with a message saying so: PostgreSQL and its JDBC driver come only with the Spark
+/// SQL Thrift server (the database of its metastore, on the master); a PostgreSQL metastore of
+/// its own is an `emr_metastore` (its own host, shared by clusters).
+pub const SUPPORTED_COMPONENTS: [&str; 3] = ["ZOOKEEPER", "SPARK", "SPARK_THRIFT"];
+/// The Spark SQL Thrift server's component, and what it brings along (not named on their own).
+pub const SPARK_THRIFT: &str = "SPARK_THRIFT";
+pub const BROUGHT_BY_SPARK_THRIFT: [&str; 2] = ["POSTGRESQL", "POSTGRESQL_JDBC"];
+/// The component and service of a cluster's own metastore database (with SPARK_THRIFT).
+pub const POSTGRESQL: &str = "POSTGRESQL";
+pub const METASTORE_DB_SERVICE: &str = "metastore-db";
+/// The Spark SQL Thrift server's service.
+pub const SPARK_THRIFT_SERVICE: &str = "spark-thrift-server";
 
 /// The service whose hosts `{zookeeper_connect}` lists.
 pub const ZOOKEEPER_SERVICE: &str = "zookeeper-server";
@@ -53,9 +62,12 @@ pub fn components(release: &'static Release, services: &[String]) -> Result<Vec<
     }
     let components =
         release.components_for(&selection).map_err(|error| ProviderError::at("services", error.to_string()))?;
-    if let Some(unsupported) =
-        components.iter().find(|component| !SUPPORTED_COMPONENTS.contains(&component.key.as_str()))
-    {
+    let thrift = components.iter().any(|component| component.key == SPARK_THRIFT);
+    let supported = |key: &str| {
+        SUPPORTED_COMPONENTS.contains(&key)
+            || (thrift && BROUGHT_BY_SPARK_THRIFT.contains(&key) && !selection.contains(&key))
+    };
+    if let Some(unsupported) = components.iter().find(|component| !supported(component.key.as_str())) {
         let needed_by: Vec<&str> = components
             .iter()
             .filter(|component| component.requires.contains(&unsupported.key))
@@ -63,7 +75,8 @@ pub fn components(release: &'static Release, services: &[String]) -> Result<Vec<
             .collect();
         let why = if needed_by.is_empty() { String::new() } else { format!(" (required by {})", needed_by.join(", ")) };
         let instead = if unsupported.key.starts_with("POSTGRESQL") {
-            "; a PostgreSQL Hive metastore is an emr_metastore, which clusters name in `metastore`"
+            "; it comes along with SPARK_THRIFT (the database of its metastore), and a PostgreSQL Hive metastore \
+             shared by clusters is an emr_metastore, which clusters name in `metastore`"
         } else {
             ""
         };
@@ -74,7 +87,7 @@ pub fn components(release: &'static Release, services: &[String]) -> Result<Vec<
                 unsupported.key,
                 unsupported.version,
                 unsupported.display_name,
-                SUPPORTED_COMPONENTS.join(" and ")
+                SUPPORTED_COMPONENTS.join(", ")
             ),
         ));
     }
@@ -89,6 +102,20 @@ pub fn start_waves(
 ) -> Result<Vec<Vec<&'static Service>>, ProviderError> {
     let selection: Vec<&str> = components.iter().map(|component| component.key.as_str()).collect();
     let order = release.start_order(&selection).map_err(|error| ProviderError::at("services", error.to_string()))?;
+    Ok(order.waves().to_vec())
+}
+
+/// [`start_waves`] where `provided` services run elsewhere (the metastore database of an
+/// `emr_metastore`): dependencies on them are met, and they are not started.
+pub fn start_waves_provided(
+    release: &'static Release,
+    components: &[&Component],
+    provided: &[&str],
+) -> Result<Vec<Vec<&'static Service>>, ProviderError> {
+    let selection: Vec<&str> = components.iter().map(|component| component.key.as_str()).collect();
+    let order = release
+        .start_order_provided(&selection, provided)
+        .map_err(|error| ProviderError::at("services", error.to_string()))?;
     Ok(order.waves().to_vec())
 }
 
@@ -121,14 +148,41 @@ mod tests {
     }
 
     #[test]
+    fn spark_thrift_brings_its_metastore_database() {
+        let release = release("STRATA-1.0.0").unwrap();
+        let chosen = components(release, &["SPARK".to_string(), "SPARK_THRIFT".to_string()]).unwrap();
+        let keys: Vec<&str> = chosen.iter().map(|component| component.key.as_str()).collect();
+        assert_eq!(keys, ["ZOOKEEPER", "SPARK", "POSTGRESQL", "POSTGRESQL_JDBC", "SPARK_THRIFT"]);
+        assert_eq!(
+            names(&start_waves(release, &chosen).unwrap()),
+            [
+                vec!["zookeeper-server", "metastore-db"],
+                vec!["spark-master"],
+                vec!["spark-worker", "spark-history-server", "spark-thrift-server"]
+            ]
+        );
+        let without_db: Vec<&Component> =
+            chosen.iter().copied().filter(|component| component.key != POSTGRESQL).collect();
+        assert_eq!(
+            names(&start_waves_provided(release, &without_db, &[METASTORE_DB_SERVICE]).unwrap()),
+            [
+                vec!["zookeeper-server"],
+                vec!["spark-master"],
+                vec!["spark-worker", "spark-history-server", "spark-thrift-server"]
+            ]
+        );
+        // Named on their own, they are still refused.
+        let error = components(release, &["SPARK_THRIFT".to_string(), "POSTGRESQL".to_string()]).unwrap_err();
+        assert!(error.message.contains("comes along with SPARK_THRIFT"), "{}", error.message);
+    }
+
+    #[test]
     fn refusals() {
         let error = release("STRATA-1.0.1").unwrap_err();
         assert_eq!(error.attribute.as_deref(), Some("release"));
         assert!(error.message.contains("STRATA-1.0.0"), "{}", error.message);
         assert!(release("EMR-3.2.0").unwrap_err().message.contains("cannot be installed on this machine"));
         let strata = release("STRATA-1.0.0").unwrap();
-        let error = components(strata, &["SPARK_THRIFT".to_string()]).unwrap_err();
-        assert!(error.message.contains("not supported on local clusters yet"), "{}", error.message);
         let error = components(strata, &["POSTGRESQL".to_string()]).unwrap_err();
         assert!(error.message.contains("is an emr_metastore"), "{}", error.message);
         let error = components(strata, &["HIVE".to_string()]).unwrap_err();

@@ -38,8 +38,10 @@ use strata_release::{ArtifactKind, Component, ConfigFormat, HealthCheck, Service
 
 use crate::metastore_client;
 use crate::metastore_record::MetastoreRecord;
+use crate::metastore_render;
 use crate::model::ConfigFile;
-use crate::release::{self, SPARK_MASTER_SERVICE, ZOOKEEPER_SERVICE};
+use crate::release::{self, POSTGRESQL, SPARK_MASTER_SERVICE, SPARK_THRIFT, SPARK_THRIFT_SERVICE, ZOOKEEPER_SERVICE};
+use crate::thrift;
 use crate::topology::{Node, Topology};
 
 /// Configuration files, one directory per component.
@@ -55,7 +57,7 @@ pub const LOG_DIR: &str = "/var/log/strata";
 /// Commands for users on every node, with the node's configuration.
 pub const BIN_DIR: &str = "/opt/strata/bin";
 /// Spark's commands given a wrapper in [`BIN_DIR`].
-const SPARK_COMMANDS: [&str; 4] = ["spark-submit", "pyspark", "spark-sql", "beeline"];
+pub const SPARK_COMMANDS: [&str; 4] = ["spark-submit", "pyspark", "spark-sql", "beeline"];
 /// The JDK (`{java_home}`).
 const JAVA_HOME: &str = "/usr/lib/jvm/java-17-openjdk-amd64";
 
@@ -159,6 +161,14 @@ impl Layout<'_> {
         let port = release::port(self.topology.release, SPARK_MASTER_SERVICE, 1).unwrap_or(8080);
         let master = self.service_ips(SPARK_MASTER_SERVICE).into_iter().next().unwrap_or_default();
         format!("http://{master}:{port}")
+    }
+
+    /// `jdbc:hive2://IP:10000/default` of the first master's Spark SQL Thrift server; `None`
+    /// without SPARK_THRIFT.
+    pub fn sql_jdbc_url(&self) -> Option<String> {
+        let port = release::port(self.topology.release, SPARK_THRIFT_SERVICE, 0)?;
+        let server = self.service_ips(SPARK_THRIFT_SERVICE).into_iter().next()?;
+        Some(thrift::sql_jdbc_url(&server, port))
     }
 
     /// Where a component is installed (see [`component_directory`]).
@@ -296,7 +306,21 @@ impl Layout<'_> {
                 .filter_map(|file| contents.get(file.as_str()).map(String::as_str))
                 .collect();
             let unit = unit_name(&service.name, self.host_ids.get(&node.hostname).map_or("", String::as_str));
-            let mut planned = self.planned_service(node, component, service, &unit, &read)?;
+            let init = if service.name == SPARK_THRIFT_SERVICE {
+                // See `crate::thrift`: the schema is made once, by the guarded script, and only
+                // where the cluster runs its own metastore database.
+                if self.topology.has_component(POSTGRESQL) {
+                    let script = metastore_render::schema_script(self, node)?;
+                    let command = format!("sh {}", shell_quote(&script.path));
+                    files.push(DesiredState::File(script));
+                    vec![command]
+                } else {
+                    Vec::new()
+                }
+            } else {
+                service.init.clone()
+            };
+            let mut planned = self.planned_service(node, component, service, &unit, &read, &init)?;
             if !service.post_start.is_empty() {
                 let path = format!(
                     "{}/{}.post-start.sh",
@@ -344,6 +368,11 @@ impl Layout<'_> {
         if component.key == "SPARK" && file.name == "spark-defaults.conf" {
             defaults.extend(metastore_client::spark_defaults(self.metastore, self.shared_dir));
         }
+        if component.key == SPARK_THRIFT && file.name == metastore_client::HIVE_SITE {
+            // The same metastore and warehouse as Spark's own `hive-site.xml`, no lazy schema
+            // creation (it deadlocks on PostgreSQL; the schema is made beforehand).
+            defaults.extend(metastore_client::hive_site(self.metastore, self.shared_dir));
+        }
         let text = self.merge(&file.name, &defaults, file.format)?;
         let mode = file.mode.as_deref().and_then(|mode| u32::from_str_radix(mode, 8).ok()).unwrap_or(0o644);
         let spec = FileSpec {
@@ -382,10 +411,11 @@ impl Layout<'_> {
         service: &'static Service,
         unit: &str,
         read: &[&str],
+        init: &[String],
     ) -> Result<PlannedService, ProviderError> {
         let start = self.expand(&service.start, node, component, Some(service))?;
         let mut steps = Vec::new();
-        for init in &service.init {
+        for init in init {
             steps.push(self.expand(init, node, component, Some(service))?);
         }
         let command = if steps.is_empty() {
@@ -586,6 +616,16 @@ mod tests {
         config: &[(&str, &[(&str, &str)])],
         metastore: Option<&MetastoreRecord>,
     ) {
+        check_services(case, &["ZOOKEEPER", "SPARK"], groups, config, metastore);
+    }
+
+    fn check_services(
+        case: &str,
+        services: &[&str],
+        groups: &[(&str, NodeGroup)],
+        config: &[(&str, &[(&str, &str)])],
+        metastore: Option<&MetastoreRecord>,
+    ) {
         let groups = groups.iter().map(|(name, group)| (name.to_string(), group.clone())).collect();
         let config: BTreeMap<String, ConfigFile> = config
             .iter()
@@ -594,9 +634,10 @@ mod tests {
                 (file.to_string(), ConfigFile { values })
             })
             .collect();
-        let topology =
-            Topology::new("analytics", "STRATA-1.0.0", &["ZOOKEEPER".into(), "SPARK".into()], &groups, &config)
-                .unwrap();
+        let services: Vec<String> = services.iter().map(|service| service.to_string()).collect();
+        // An emr_metastore's id starts with `m`; a cluster's own metastore record has the cluster's.
+        let external = metastore.is_some_and(|record| record.id.starts_with('m'));
+        let topology = Topology::cluster("analytics", "STRATA-1.0.0", &services, &groups, &config, external).unwrap();
         let ips = topology
             .nodes
             .iter()
@@ -648,6 +689,55 @@ mod tests {
             "with-metastore",
             &[("master", group("MASTER", 1, "local.c1m2")), ("core", group("CORE", 1, "local.c1m2"))],
             &[("hive-site.xml", &[("hive.exec.dynamic.partition.mode", "nonstrict")])],
+            Some(&crate::metastore_record::tests::sample()),
+        );
+    }
+
+    /// SPARK_THRIFT without an `emr_metastore`: PostgreSQL on the master as the cluster's own
+    /// metastore (the record `cluster_metastore` writes), every Spark node's `hive-site.xml`
+    /// naming it, the Thrift server's launcher making the schema once.
+    #[test]
+    fn spark_thrift_with_its_own_metastore_database() {
+        let master = crate::record::NodeRecord {
+            hostname: "analytics-master-0".into(),
+            ip: "10.232.0.2".into(),
+            ssh_port: 22,
+            ssh_host_key_fingerprint: "SHA256:x".into(),
+        };
+        let network = crate::cluster_metastore::ClusterNetwork {
+            name: "emr-c000000000001".into(),
+            bridge: "strata-br0".into(),
+            subnet: "10.232.0.0/24".into(),
+            ssh_private_key_path: "/k".into(),
+        };
+        let record = crate::cluster_metastore::record(
+            "c000000000001",
+            "analytics",
+            "STRATA-1.0.0",
+            master,
+            "Secret0123456789".into(),
+            "/srv/strata/clusters/c000000000001",
+            &network,
+        )
+        .unwrap();
+        check_services(
+            "spark-thrift",
+            &["SPARK", "SPARK_THRIFT"],
+            &[("master", group("MASTER", 1, "local.c1m2")), ("core", group("CORE", 1, "local.c1m2"))],
+            &[],
+            Some(&record),
+        );
+    }
+
+    /// SPARK_THRIFT with an `emr_metastore`: no database on the master, the server on the
+    /// shared metastore (its schema made by the metastore).
+    #[test]
+    fn spark_thrift_with_a_shared_metastore() {
+        check_services(
+            "spark-thrift-shared-metastore",
+            &["SPARK", "SPARK_THRIFT"],
+            &[("master", group("MASTER", 1, "local.c1m2")), ("core", group("CORE", 1, "local.c1m2"))],
+            &[],
             Some(&crate::metastore_record::tests::sample()),
         );
     }

@@ -49,8 +49,42 @@ pub struct Topology {
 }
 
 impl Topology {
-    /// Checks the configuration; errors name the attribute (`node_group.core.count`).
+    /// Checks the configuration; errors name the attribute (`node_group.core.count`). For a
+    /// deployment that makes no metastore database (`alicloud_emr_cluster`): SPARK_THRIFT, whose
+    /// metastore needs one, is refused; an `emr_cluster` is [`Topology::cluster`].
     pub fn new(
+        name: &str,
+        release_name: &str,
+        services: &[String],
+        node_groups: &BTreeMap<String, NodeGroup>,
+        config: &BTreeMap<String, ConfigFile>,
+    ) -> Result<Topology, ProviderError> {
+        let topology = Self::checked(name, release_name, services, node_groups, config)?;
+        if topology.has_component(release::SPARK_THRIFT) {
+            return Err(ProviderError::at(
+                "services",
+                "SPARK_THRIFT (the Spark SQL Thrift server) runs on emr_cluster only: its metastore database is not \
+                 made here yet; remove it from services",
+            ));
+        }
+        Ok(topology)
+    }
+
+    /// An `emr_cluster`'s topology: [`Topology::new`]'s checks with SPARK_THRIFT allowed, its
+    /// metastore database on the master unless the cluster has an `emr_metastore` (`external`,
+    /// see [`Topology::with_metastore`]).
+    pub fn cluster(
+        name: &str,
+        release_name: &str,
+        services: &[String],
+        node_groups: &BTreeMap<String, NodeGroup>,
+        config: &BTreeMap<String, ConfigFile>,
+        external: bool,
+    ) -> Result<Topology, ProviderError> {
+        Self::checked(name, release_name, services, node_groups, config)?.with_metastore(external)
+    }
+
+    fn checked(
         name: &str,
         release_name: &str,
         services: &[String],
@@ -208,6 +242,35 @@ impl Topology {
         Ok(Topology { name: name.to_string(), release, components, waves, nodes: vec![node] })
     }
 
+    /// The topology for a cluster whose Spark SQL uses an `emr_metastore` (`external`) or not.
+    /// With SPARK_THRIFT, the catalog's metastore database (`metastore-db`, POSTGRESQL) runs
+    /// on the master as the cluster's own metastore; with an `emr_metastore` that database is
+    /// the metastore's, so the master runs none (the Thrift server's dependency on it is met
+    /// outside the cluster). A cluster's own database is one server: with several masters the
+    /// Thrift server needs an `emr_metastore` (errors name `metastore`).
+    fn with_metastore(mut self, external: bool) -> Result<Topology, ProviderError> {
+        if !self.has_component(release::POSTGRESQL) {
+            return Ok(self);
+        }
+        if external {
+            self.components.retain(|component| component.key != release::POSTGRESQL);
+            self.waves =
+                release::start_waves_provided(self.release, &self.components, &[release::METASTORE_DB_SERVICE])?;
+            return Ok(self);
+        }
+        let masters = self.nodes.iter().filter(|node| node.role == Role::Master).count();
+        if masters > 1 {
+            return Err(ProviderError::at(
+                "metastore",
+                format!(
+                    "SPARK_THRIFT on {masters} masters needs a metastore they share: the cluster's own metastore \
+                     database runs on one master\nhint: set metastore = emr_metastore.NAME.id, or use one master"
+                ),
+            ));
+        }
+        Ok(self)
+    }
+
     /// The node called `hostname`.
     pub fn node(&self, hostname: &str) -> Option<&Node> {
         self.nodes.iter().find(|node| node.hostname == hostname)
@@ -352,6 +415,36 @@ mod tests {
         let error = Topology::new("a", "STRATA-1.0.0", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
         assert!(error.message.contains("\"HIVE\" is not a component of STRATA-1.0.0"), "{}", error.message);
         assert!(topology(&[("master", group("MASTER", 1))], &["hive-site.xml"]).is_ok(), "Spark's hive-site.xml");
+    }
+
+    #[test]
+    fn spark_thrift_runs_a_metastore_database_unless_the_cluster_has_an_emr_metastore() {
+        let services: Vec<String> = vec!["SPARK".into(), "SPARK_THRIFT".into()];
+        let groups = |masters: i64| -> BTreeMap<String, NodeGroup> {
+            [("master".to_string(), group("MASTER", masters)), ("core".to_string(), group("CORE", 1))].into()
+        };
+        let make = |masters: i64, external: bool| {
+            Topology::cluster("sql", "STRATA-1.0.0", &services, &groups(masters), &BTreeMap::new(), external)
+        };
+        let own = make(1, false).unwrap();
+        let on_master: Vec<&str> = own.services_on(own.master()).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            on_master,
+            ["zookeeper-server", "metastore-db", "spark-master", "spark-history-server", "spark-thrift-server"]
+        );
+        assert_eq!(own.components_by_host()["sql-core-0"], ["SPARK 4.3.0"]);
+        let shared = make(1, true).unwrap();
+        let on_master: Vec<&str> = shared.services_on(shared.master()).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(on_master, ["zookeeper-server", "spark-master", "spark-history-server", "spark-thrift-server"]);
+        assert!(!shared.has_component("POSTGRESQL") && shared.has_component("POSTGRESQL_JDBC"));
+        let error = make(3, false).unwrap_err();
+        assert_eq!(error.attribute.as_deref(), Some("metastore"));
+        assert!(error.message.contains("hint: set metastore"), "{}", error.message);
+        assert!(make(3, true).is_ok());
+        let plain = topology(&[("master", group("MASTER", 3))], &[]).unwrap();
+        assert!(plain.with_metastore(false).is_ok(), "without SPARK_THRIFT nothing changes");
+        let error = Topology::new("sql", "STRATA-1.0.0", &services, &groups(1), &BTreeMap::new()).unwrap_err();
+        assert!(error.message.contains("runs on emr_cluster only"), "{}", error.message);
     }
 
     #[test]

@@ -34,6 +34,7 @@ fn config() -> Cluster {
         master_private_ip: None,
         master_url: None,
         master_ui_url: None,
+        sql_jdbc_url: None,
         zookeeper_connect: None,
         hosts: None,
         services_status: None,
@@ -350,20 +351,67 @@ fn plans() {
         },
     ));
 
-    let mut release = config();
-    release.release = "STRATA-1.0.0".into();
-    release.services = vec!["SPARK".into()];
+    // Adding or removing a service changes the cluster in place: the services that start or
+    // stop are the keys `services_status` gains or loses, the start order shows them.
+    let mut with_thrift = config();
+    with_thrift.services = vec!["SPARK".into(), "SPARK_THRIFT".into()];
+    let thrift_status: Value = Value::Map(
+        SERVICES
+            .iter()
+            .chain(&["analytics-master-0/metastore-db", "analytics-master-0/spark-thrift-server"])
+            .map(|key| (key.to_string(), Value::from("running")))
+            .collect(),
+    );
+    let thrift_order = Value::List(vec![
+        strings(&["zookeeper-server", "metastore-db"]),
+        strings(&["spark-master"]),
+        strings(&["spark-worker", "spark-history-server", "spark-thrift-server"]),
+    ]);
     failures.extend(check(
-        "another component selection replaces the cluster",
+        "SPARK_THRIFT added: an update in place starting its database and server",
         Some(applied()),
-        release,
-        Expect { replace: &["services"], ..Expect::default() },
+        with_thrift.clone(),
+        Expect {
+            // The files name the metastore's password, made by the apply.
+            unknown: &["config_files", "restarts"],
+            known: vec![
+                ("services_status", thrift_status.clone()),
+                ("start_order", thrift_order),
+                ("sql_jdbc_url", Value::from("jdbc:hive2://10.232.0.2:10000/default")),
+                ("master_url", Value::from("spark://10.232.0.2:7077")),
+            ],
+            ..Expect::default()
+        },
+    ));
+    let mut thrift_applied = applied();
+    thrift_applied.services = with_thrift.services.clone();
+    thrift_applied.services_status =
+        Some(thrift_status.as_mapping().unwrap().keys().map(|key| (key.clone(), "running".to_string())).collect());
+    thrift_applied.sql_jdbc_url = Some("jdbc:hive2://10.232.0.2:10000/default".into());
+    failures.extend(check(
+        "SPARK_THRIFT removed: an update in place stopping them",
+        Some(thrift_applied),
+        config(),
+        Expect {
+            known: vec![
+                ("services_status", all_running()),
+                ("start_order", applied().encode().as_mapping().unwrap()["start_order"].clone()),
+                ("sql_jdbc_url", Value::Null),
+            ],
+            ..Expect::default()
+        },
+    ));
+    failures.extend(check(
+        "an unchanged cluster without SPARK_THRIFT plans no endpoint",
+        Some(applied()),
+        config(),
+        Expect { known: vec![("sql_jdbc_url", Value::Null)], ..Expect::default() },
     ));
 
     for (name, change, attribute, text) in [
         ("unknown release", ("release", "STRATA-1.0.1"), "release", "STRATA-1.0.0"),
         ("EMR releases are data here", ("release", "EMR-3.2.0"), "release", "cannot be installed on this machine"),
-        ("unsupported component", ("services", "SPARK_THRIFT"), "services", "not supported on local clusters yet"),
+        ("PostgreSQL on its own", ("services", "POSTGRESQL"), "services", "comes along with SPARK_THRIFT"),
         ("unknown component", ("services", "HBASE"), "services", "is not a component of STRATA-1.0.0"),
         ("unknown metastore", ("metastore", "m-1"), "metastore", "there is no emr_metastore m-1 on this machine"),
         ("even masters", ("master", "2"), "node_group.master.count", "use an odd count"),
