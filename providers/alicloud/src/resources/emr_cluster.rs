@@ -250,6 +250,38 @@ fn attribute_of(error: &CallError, group: &str) -> Option<String> {
     prefixes.into_iter().find(|(prefix, _)| code.starts_with(prefix)).map(|(_, attribute)| attribute)
 }
 
+/// One `RunInstances` for `run` of `cluster` (tagged with the cluster's `id`): the ids it
+/// launched; an error names the group's attribute it is about.
+async fn run_instances(
+    client: &Client,
+    cluster: &EmrCluster,
+    id: &str,
+    run: &LaunchRun,
+    client_token: &str,
+) -> Result<Vec<String>, ProviderError> {
+    let group = cluster
+        .node_group
+        .get(&run.group)
+        .ok_or_else(|| ProviderError::new(format!("node group {:?} is not in the configuration", run.group)))?;
+    let pattern = run.name_pattern(&cluster.name);
+    let launch = Launch {
+        image_id: &cluster.image_id,
+        instance_type: &group.instance_type,
+        vswitch_id: &cluster.vswitch_id,
+        security_group_id: &cluster.security_group_id,
+        key_pair_name: &cluster.key_pair_name,
+        instance_name: &pattern,
+        host_name: &pattern,
+        amount: run.amount,
+        client_token,
+        group: id,
+    };
+    api::run_instances(client, launch).await.map_err(|error| match attribute_of(&error, &run.group) {
+        Some(attribute) => error.at(&attribute),
+        None => error.into(),
+    })
+}
+
 /// A path made absolute from the working directory.
 fn absolute(path: &str) -> Result<String, ProviderError> {
     let working_dir = std::env::current_dir()
@@ -476,29 +508,9 @@ impl EmrClusterResource {
                 continue;
             }
             let run = LaunchRun { group: group_name.clone(), begin: 0, amount: group.count as usize };
-            let pattern = run.name_pattern(&cluster.name);
-            let client_token = group_token(token, group_name);
-            let launch = Launch {
-                image_id: &cluster.image_id,
-                instance_type: &group.instance_type,
-                vswitch_id: &cluster.vswitch_id,
-                security_group_id: &cluster.security_group_id,
-                key_pair_name: &cluster.key_pair_name,
-                instance_name: &pattern,
-                host_name: &pattern,
-                amount: group.count as usize,
-                client_token: &client_token,
-                group: id,
-            };
-            match api::run_instances(client, launch).await {
+            match run_instances(client, cluster, id, &run, &group_token(token, group_name)).await {
                 Ok(launched) => ids.extend(launched),
-                Err(error) => {
-                    let error = match attribute_of(&error, group_name) {
-                        Some(attribute) => error.at(&attribute),
-                        None => error.into(),
-                    };
-                    return Err((error, ids));
-                }
+                Err(error) => return Err((error, ids)),
             }
         }
         Ok(ids)
@@ -791,33 +803,7 @@ impl EmrClusterResource {
     ) -> Result<Vec<String>, ProviderError> {
         let mut ids = Vec::new();
         for run in &changes.launches {
-            let group = cluster
-                .node_group
-                .get(&run.group)
-                .ok_or_else(|| ProviderError::new(format!("node group {:?} is not in the configuration", run.group)))?;
-            let pattern = run.name_pattern(&cluster.name);
-            let client_token = run.client_token(id, &changes.keep);
-            let launch = Launch {
-                image_id: &cluster.image_id,
-                instance_type: &group.instance_type,
-                vswitch_id: &cluster.vswitch_id,
-                security_group_id: &cluster.security_group_id,
-                key_pair_name: &cluster.key_pair_name,
-                instance_name: &pattern,
-                host_name: &pattern,
-                amount: run.amount,
-                client_token: &client_token,
-                group: id,
-            };
-            match api::run_instances(client, launch).await {
-                Ok(launched) => ids.extend(launched),
-                Err(error) => {
-                    return Err(match attribute_of(&error, &run.group) {
-                        Some(attribute) => error.at(&attribute),
-                        None => error.into(),
-                    });
-                }
-            }
+            ids.extend(run_instances(client, cluster, id, run, &run.client_token(id, &changes.keep)).await?);
         }
         Ok(ids)
     }
