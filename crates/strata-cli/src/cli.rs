@@ -150,10 +150,10 @@ pub struct RunArgs {
     /// Replace this instance even if nothing changed (repeatable).
     #[arg(long, value_name = "ADDR")]
     pub replace: Vec<String>,
-    /// Plan only this resource and what it needs (repeatable).
+    /// Plan only this resource, instance or module (instance) and what it needs (repeatable).
     #[arg(long, value_name = "ADDR")]
     pub target: Vec<String>,
-    /// Leave this resource and what depends on it alone (repeatable).
+    /// Leave this resource, instance or module (instance) and what depends on it alone (repeatable).
     #[arg(long, value_name = "ADDR")]
     pub exclude: Vec<String>,
     /// How long to wait for the state lock, e.g. 10s (default: fail at once).
@@ -218,9 +218,11 @@ pub enum StateCommand {
     Show { address: String },
     /// Print the whole state file (raw JSON, as stored: it may contain sensitive values).
     Pull,
-    /// Record an object under a new address (what a `moved` block does, by hand).
+    /// Record objects under a new address: an instance, a resource, or a module instance with
+    /// everything in it (what a `moved` block does, by hand).
     Mv { from: String, to: String },
-    /// Forget an instance: Strata stops managing it; the object itself is left alone.
+    /// Forget an instance, a resource, or a module instance with everything in it: Strata stops
+    /// managing them; the objects themselves are left alone.
     Rm { address: String },
 }
 

@@ -1,7 +1,8 @@
 //! Evaluating a block body against its schema into one object value.
 //!
 //! Used by validation now and by planning later: the object has every attribute of the schema
-//! (unset arguments are their default or null, computed-only ones unknown), and nested blocks
+//! (unset arguments, optional+computed ones included, are their default or null; computed-only
+//! attributes are unknown), and nested blocks
 //! become objects, lists or maps by their nesting mode. `dynamic` blocks are expanded here.
 
 use std::collections::BTreeMap;
@@ -94,10 +95,15 @@ impl BodyEvaluator {
             if attribute_schema.required {
                 diags.push(self.missing_argument(owner, name));
             }
-            let value = match (&attribute_schema.default, attribute_schema.computed) {
-                (Some(default), _) => default.clone(),
-                (None, true) => Value::Unknown(attribute_schema.ty.clone()),
-                (None, false) => Value::Null,
+            // An optional+computed argument left unset is null, as Terraform sends it: the
+            // provider decides its value (unknown on create, usually the prior one on update).
+            // Only computed-only attributes are unknown.
+            let value = match &attribute_schema.default {
+                Some(default) => default.clone(),
+                None if attribute_schema.computed && !attribute_schema.is_argument() => {
+                    Value::Unknown(attribute_schema.ty.clone())
+                }
+                None => Value::Null,
             };
             object.insert(name.clone(), value.with_sensitive(attribute_schema.sensitive));
         }
@@ -423,4 +429,34 @@ struct BlockInstance<'b> {
     key: Option<String>,
     value: Value,
     block: &'b Block,
+}
+
+#[cfg(test)]
+mod tests {
+    use strata_schema::AttributeSchema as A;
+
+    use super::*;
+
+    /// Unset arguments are null (optional+computed ones too: the provider decides them) or
+    /// their default; computed-only attributes are unknown.
+    #[test]
+    fn unset_attributes_are_null_default_or_unknown() {
+        let schema = BlockSchema::new()
+            .attribute("name", A::optional(Type::String, ""))
+            .attribute("zone", A { computed: true, ..A::optional(Type::String, "") })
+            .attribute("size", A { default: Some(Value::Number(2.0)), ..A::optional(Type::Number, "") })
+            .attribute("id", A::computed(Type::String, ""));
+        let body: Body = "name = \"x\"\n".parse().unwrap();
+        let context = EvalContext::new(FileId(0), strata_functions::FunctionContext { base_dir: ".".into() });
+        let mut diags = Diagnostics::new();
+        let value = evaluate_body(&body, &schema, &context, None, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let expected = Value::map([
+            ("name".to_owned(), Value::from("x")),
+            ("zone".to_owned(), Value::Null),
+            ("size".to_owned(), Value::Number(2.0)),
+            ("id".to_owned(), Value::Unknown(Type::String)),
+        ]);
+        assert_eq!(value, expected);
+    }
 }

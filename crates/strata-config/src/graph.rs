@@ -194,9 +194,17 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
     let add = |graph: &mut DependencyGraph, from: GraphNode, exprs: Vec<&Expr>| {
         for expr in exprs {
             for reference in expr.references() {
-                if let Some(to) = target(path, &reference) {
-                    graph.edge(&from, &to);
+                let Some(to) = target(path, &reference) else { continue };
+                // A module as a whole (`module.web`, `module.web[*].name`, a `for` over it):
+                // every output of it, since its value is made of them.
+                if let GraphNode::ModuleCall(_, name) = &to
+                    && let Some(child) = node.children.get(name)
+                {
+                    for output in child.module.outputs.keys() {
+                        graph.edge(&from, &GraphNode::Output(child.path.clone(), output.clone()));
+                    }
                 }
+                graph.edge(&from, &to);
             }
         }
     };
@@ -281,4 +289,21 @@ fn target(path: &ModulePath, reference: &RawReference) -> Option<GraphNode> {
             resource: ResourceAddr::managed(type_name, first),
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `module.web[*].name` (a module as a whole) depends on the module's outputs, so a
+    /// resource reading it comes after the resources behind them.
+    #[test]
+    fn a_whole_module_reference_depends_on_its_outputs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/exclude");
+        let mut files = strata_diagnostics::SourceFiles::new();
+        let (config, diags) = crate::load(&dir, &mut files);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let dot = dependency_graph(&config.unwrap()).to_dot(true);
+        assert!(dot.contains("\"strata_data.names\" -> \"module.web.strata_data.y\""), "{dot}");
+    }
 }

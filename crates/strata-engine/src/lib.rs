@@ -9,6 +9,7 @@ mod checks;
 mod conditions;
 mod events;
 mod expand;
+mod instances;
 mod moves;
 mod plan;
 mod providers;
@@ -20,6 +21,7 @@ mod values;
 
 pub use apply::{ApplyOptions, StopSignal, apply};
 pub use events::{Event, Hook, NoHook};
+pub use instances::import_target;
 pub use plan::{PlanOptions, plan};
 pub use providers::ProviderSet;
 pub use release::{release_plan, transient_resources};

@@ -29,8 +29,9 @@ pub struct PlanOptions {
     /// `--target ADDR`: plan only these resources and what they depend on (what depends on
     /// them, when destroying).
     pub targets: Vec<AbsResourceAddr>,
-    /// `--exclude ADDR`: leave these resources and what depends on them alone.
-    pub excludes: Vec<AbsResourceAddr>,
+    /// `--exclude ADDR` or `ADDR[KEY]`: leave these resources (or only the instance with that
+    /// key; `InstanceKey::None`: all of them) and what depends on them alone.
+    pub excludes: Vec<ResourceInstanceAddr>,
     /// `--target ADDR[KEY]`: instances named with their key, of resources not also targeted
     /// whole. Their resources are in `targets` too; of such a resource only the named
     /// instances change.
@@ -38,6 +39,9 @@ pub struct PlanOptions {
     /// `--target module.NAME` or `module.NAME[KEY]`: every resource in that module (in every
     /// instance of it, without a key), and what they depend on.
     pub target_modules: Vec<ModulePath>,
+    /// `--exclude module.NAME` or `module.NAME[KEY]`: leave every resource in that module (in
+    /// that instance of it, with a key) and what depends on them alone.
+    pub exclude_modules: Vec<ModulePath>,
     /// Provider calls in flight at once while refreshing (`--parallelism`, default 10).
     pub parallelism: usize,
 }
@@ -52,6 +56,7 @@ impl Default for PlanOptions {
             excludes: Vec::new(),
             target_instances: Vec::new(),
             target_modules: Vec::new(),
+            exclude_modules: Vec::new(),
             parallelism: 10,
         }
     }
@@ -87,15 +92,15 @@ pub async fn plan(
         actions: BTreeMap::new(),
         priors: BTreeMap::new(),
         refreshed: BTreeMap::new(),
-        included: None,
+        targeting: crate::targeting::Targeting::default(),
     };
-    planner.included = crate::targeting::included(config, state, options);
+    planner.targeting = crate::targeting::targeting(config, state, options);
     let mut reconciled = planner.reconcile_intents().await;
     if options.mode == PlanMode::Normal {
         reconciled.extend(planner.imports().await);
     }
     if options.mode != PlanMode::Destroy {
-        let jobs = crate::refresh::jobs(config, state, planner.included.as_ref(), &planner.priors);
+        let jobs = crate::refresh::jobs(config, state, &planner.targeting, &planner.priors);
         planner.refreshed =
             crate::refresh::refresh_all(jobs, schemas, providers, options.refresh, options.parallelism, hook).await;
         planner.plan_configuration().await;
@@ -159,8 +164,8 @@ struct Planner<'a> {
     priors: BTreeMap<ResourceInstanceAddr, Value>,
     /// Refresh answers gathered concurrently before the walk (`refresh.rs`).
     refreshed: BTreeMap<ResourceInstanceAddr, crate::refresh::Refreshed>,
-    /// With `--target`/`--exclude`: the resources this plan may change.
-    included: Option<BTreeSet<AbsResourceAddr>>,
+    /// With `--target`/`--exclude`: the resources and instances this plan may change.
+    targeting: crate::targeting::Targeting,
 }
 
 impl Planner<'_> {
@@ -222,17 +227,19 @@ impl Planner<'_> {
             if self.state.resources.contains_key(&import.to) || self.priors.contains_key(&import.to) {
                 continue;
             }
-            let Some(resource) = self.config.root.module.resources.get(&import.to.resource.resource) else {
-                self.diags.push(
-                    Diagnostic::error(
-                        "Configuration for import target does not exist",
-                        format!("The import block names {}, but no such resource is declared.", import.to),
-                    )
-                    .with_subject(import.span),
-                );
-                continue;
+            // The target may be in a module instance: the module, that instance of it and the
+            // resource instance must all be in the configuration (evaluated afresh, so nothing
+            // planned later is memoized from before the walk).
+            let mut values = Values::new(self.config, self.values.root_variables.clone());
+            let resource = match crate::instances::check(&mut values, &import.to) {
+                Ok(resource) => resource,
+                Err(d) => {
+                    self.diags.push(d.with_subject(import.span));
+                    continue;
+                }
             };
-            let provider_addr = resource.provider_addr();
+            // Through the module calls' `providers` maps, as for every other instance.
+            let provider_addr = self.config.resource_provider(&import.to.resource.module, resource);
             let Some(provider) = self.providers.get(&provider_addr).cloned() else {
                 self.diags.push(missing_provider(&provider_addr, &import.to));
                 continue;
@@ -315,11 +322,10 @@ impl Planner<'_> {
                     continue;
                 }
             };
-            let included = self.included.as_ref().is_none_or(|included| included.contains(&abs));
             for module in modules {
                 self.visited_modules.insert(module.clone());
                 let instance = AbsResourceAddr { module, resource: abs.resource.clone() };
-                if included {
+                if !self.targeting.keeps(&instance) {
                     self.plan_resource(&instance, resource).await;
                 } else {
                     self.keep_as_is(&instance);
@@ -396,7 +402,8 @@ impl Planner<'_> {
             let addr = ResourceInstanceAddr { resource: abs.clone(), key: key.clone() };
             self.visited.insert(addr.clone());
             if !self.instance_targeted(&addr) {
-                // Another instance of a resource targeted by instance: it stays as it is.
+                // Another instance of a resource targeted by instance, or an excluded one: it
+                // stays as it is.
                 if let Some(instance) = self.state.resources.get(&addr) {
                     let stored = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);
                     instance_values.push((key, stored));
@@ -685,7 +692,7 @@ impl Planner<'_> {
     /// Whether `--target` lets this instance change: always, unless its resource was targeted
     /// only through other instances.
     fn instance_targeted(&self, addr: &ResourceInstanceAddr) -> bool {
-        crate::targeting::instance_targeted(self.options, addr)
+        crate::targeting::instance_targeted(self.options, addr) && !self.targeting.keeps_instance(addr)
     }
 
     fn plan_orphans_and_destroys(&mut self) {
@@ -696,9 +703,6 @@ impl Planner<'_> {
                 continue;
             }
             if !self.instance_targeted(addr) {
-                continue;
-            }
-            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource.to_static())) {
                 continue;
             }
             if addr.resource.resource.mode == ResourceMode::Data {
@@ -734,7 +738,7 @@ impl Planner<'_> {
         // Objects create_before_destroy replacements moved aside and could not destroy: always
         // destroyed (they are not in the configuration's hands any more).
         for (addr, instance) in &self.state.deposed {
-            if self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource.to_static())) {
+            if self.targeting.keeps_instance(addr) {
                 continue;
             }
             let before = strata_state::decode_value(&instance.attributes, &instance.sensitive_paths);

@@ -7,11 +7,11 @@
 //! needs nothing but the stored object, so there is no reason to pay its round trips one after
 //! another, as a sequential walk would.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use strata_addrs::{AbsResourceAddr, ProviderConfigAddr, ResourceInstanceAddr, ResourceMode};
+use strata_addrs::{ProviderConfigAddr, ResourceInstanceAddr, ResourceMode};
 use strata_config::{Config, Resource};
 use strata_diagnostics::Diagnostic;
 use strata_provider::{ReadRequest, UpgradeRequest};
@@ -47,7 +47,7 @@ pub(crate) struct Job<'a> {
 pub(crate) fn jobs<'a>(
     config: &'a Config,
     state: &'a State,
-    included: Option<&BTreeSet<AbsResourceAddr>>,
+    targeting: &crate::targeting::Targeting,
     skip: &BTreeMap<ResourceInstanceAddr, Value>,
 ) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
@@ -55,7 +55,7 @@ pub(crate) fn jobs<'a>(
         if addr.resource.resource.mode != ResourceMode::Managed || skip.contains_key(addr) {
             continue;
         }
-        if included.is_some_and(|included| !included.contains(&addr.resource.to_static())) {
+        if targeting.keeps_instance(addr) {
             continue;
         }
         let Some(node) = config.module(&addr.resource.module) else { continue };

@@ -4,10 +4,16 @@
 //! addresses: `module.web.strata_data.x` for every instance of `module.web`); which instances
 //! of an included resource change is decided per instance by [`instance_targeted`], so
 //! `--target module.web[1].strata_data.x` changes only that module instance's object.
+//!
+//! `--exclude` works on instances: an [`Exclusion`] is a resource of the configuration narrowed
+//! to the instances in some module instances (`module.web[1]`) and, for the named resource
+//! itself, to one instance key. What depends on an excluded instance is excluded in the
+//! module instance the two share (a resource beside it in `module.web[1]`: only its
+//! `module.web[1]` instances; a resource outside `module.web`: all of it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use strata_addrs::{AbsResourceAddr, InstanceKey, ResourceInstanceAddr};
+use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ModuleStep, ResourceInstanceAddr};
 use strata_config::Config;
 use strata_plan::PlanMode;
 use strata_state::State;
@@ -15,10 +21,71 @@ use strata_state::State;
 use crate::plan::PlanOptions;
 use crate::values::resource_dependencies;
 
-/// `None` when neither option is given (everything is included).
-pub(crate) fn included(config: &Config, state: &State, options: &PlanOptions) -> Option<BTreeSet<AbsResourceAddr>> {
-    if options.targets.is_empty() && options.excludes.is_empty() && options.target_modules.is_empty() {
-        return None;
+/// Instances `--exclude` leaves alone: those of `resource` (a resource of the configuration)
+/// in the module instances `module` contains, with the instance key `key` (`None`: any key).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Exclusion {
+    pub resource: AbsResourceAddr,
+    pub module: ModulePath,
+    pub key: InstanceKey,
+}
+
+impl Exclusion {
+    /// Whether this instance is excluded.
+    pub(crate) fn matches(&self, addr: &ResourceInstanceAddr) -> bool {
+        (self.key == InstanceKey::None || self.key == addr.key) && self.covers_module_instance(&addr.resource)
+    }
+
+    /// Whether every instance of the resource in this module instance (`module.web[1].x.y`) is
+    /// excluded.
+    pub(crate) fn covers(&self, resource: &AbsResourceAddr) -> bool {
+        self.key == InstanceKey::None && self.covers_module_instance(resource)
+    }
+
+    fn covers_module_instance(&self, resource: &AbsResourceAddr) -> bool {
+        self.resource.resource == resource.resource
+            && self.resource.module == resource.module.to_static()
+            && self.module.contains(&resource.module)
+    }
+
+    /// Whether every instance of the resource is excluded, in every module instance.
+    fn is_whole(&self) -> bool {
+        self.key == InstanceKey::None && self.module.is_static()
+    }
+}
+
+/// What `--target` and `--exclude` leave to a plan.
+#[derive(Debug, Default)]
+pub(crate) struct Targeting {
+    /// The resources of the configuration the plan may change; `None` without either option.
+    pub included: Option<BTreeSet<AbsResourceAddr>>,
+    /// Instances of included resources that stay as they are.
+    pub excluded: Vec<Exclusion>,
+}
+
+impl Targeting {
+    /// Whether the plan leaves every instance of this resource in this module instance alone.
+    pub(crate) fn keeps(&self, resource: &AbsResourceAddr) -> bool {
+        self.included.as_ref().is_some_and(|included| !included.contains(&resource.to_static()))
+            || self.excluded.iter().any(|e| e.covers(resource))
+    }
+
+    /// Whether the plan leaves this instance alone (`--target` naming other instances of its
+    /// resource is [`instance_targeted`]'s).
+    pub(crate) fn keeps_instance(&self, addr: &ResourceInstanceAddr) -> bool {
+        self.included.as_ref().is_some_and(|included| !included.contains(&addr.resource.to_static()))
+            || self.excluded.iter().any(|e| e.matches(addr))
+    }
+}
+
+/// What `--target` and `--exclude` include (everything when neither is given).
+pub(crate) fn targeting(config: &Config, state: &State, options: &PlanOptions) -> Targeting {
+    if options.targets.is_empty()
+        && options.excludes.is_empty()
+        && options.target_modules.is_empty()
+        && options.exclude_modules.is_empty()
+    {
+        return Targeting::default();
     }
     // Who depends on whom, from the configuration and, for what it no longer has, the state.
     let mut depends_on: BTreeMap<AbsResourceAddr, BTreeSet<AbsResourceAddr>> = BTreeMap::new();
@@ -65,11 +132,61 @@ pub(crate) fn included(config: &Config, state: &State, options: &PlanOptions) ->
         }
         closure(&targets, options.mode != PlanMode::Destroy)
     };
-    let excludes: Vec<AbsResourceAddr> = options.excludes.iter().map(AbsResourceAddr::to_static).collect();
-    for excluded in closure(&excludes, false) {
-        included.remove(&excluded);
+    let excluded = exclusions(options, &depends_on, &dependents);
+    for exclusion in excluded.iter().filter(|e| e.is_whole()) {
+        included.remove(&exclusion.resource);
     }
-    Some(included)
+    let excluded = excluded.into_iter().filter(|e| !e.is_whole() && included.contains(&e.resource)).collect();
+    Targeting { included: Some(included), excluded }
+}
+
+/// The `--exclude` addresses and, transitively, what depends on them, each in the module
+/// instance it shares with what it depends on.
+fn exclusions(
+    options: &PlanOptions,
+    depends_on: &BTreeMap<AbsResourceAddr, BTreeSet<AbsResourceAddr>>,
+    dependents: &BTreeMap<&AbsResourceAddr, BTreeSet<&AbsResourceAddr>>,
+) -> BTreeSet<Exclusion> {
+    let mut stack: Vec<Exclusion> = options
+        .excludes
+        .iter()
+        .map(|addr| Exclusion {
+            resource: addr.resource.to_static(),
+            module: addr.resource.module.clone(),
+            key: addr.key.clone(),
+        })
+        .collect();
+    // A module: every resource in it and in the modules it calls.
+    for module in &options.exclude_modules {
+        let static_module = module.to_static();
+        stack.extend(depends_on.keys().filter(|addr| static_module.contains(&addr.module)).map(|addr| Exclusion {
+            resource: addr.clone(),
+            module: module.clone(),
+            key: InstanceKey::None,
+        }));
+    }
+    let mut seen: BTreeSet<Exclusion> = BTreeSet::new();
+    while let Some(exclusion) = stack.pop() {
+        if seen.contains(&exclusion) {
+            continue;
+        }
+        for dependent in dependents.get(&exclusion.resource).into_iter().flatten() {
+            let module = shared_module_instance(&exclusion.module, &dependent.module);
+            stack.push(Exclusion { resource: (*dependent).clone(), module, key: InstanceKey::None });
+        }
+        seen.insert(exclusion);
+    }
+    seen
+}
+
+/// The leading steps of the module instance path `instance` that lead to `module` too (a
+/// module of the configuration): the module instance a dependency between the two passes
+/// through. `module.web[1]` and `module.web.module.inner`: `module.web[1]`; `module.web[1]`
+/// and the root or `module.db`: the root.
+fn shared_module_instance(instance: &ModulePath, module: &ModulePath) -> ModulePath {
+    let steps: Vec<&ModuleStep> =
+        instance.steps().iter().zip(module.steps()).take_while(|(a, b)| a.name == b.name).map(|(a, _)| a).collect();
+    steps.into_iter().fold(ModulePath::root(), |path, step| path.child_instance(&step.name, step.key.clone()))
 }
 
 /// Whether `--target` lets this instance change. Targets name resources whole
@@ -147,5 +264,105 @@ mod tests {
             let addr: ResourceInstanceAddr = addr.parse().unwrap();
             assert_eq!(instance_targeted(&options, &addr), expected, "{targets:?} {instances:?} {modules:?} {addr}");
         }
+    }
+
+    /// `--exclude` addresses over `testdata/engine/exclude/` and, for instances, whether the
+    /// plan leaves them alone.
+    #[test]
+    fn excludes_leave_instances_and_their_dependents_alone() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/exclude");
+        let mut files = strata_diagnostics::SourceFiles::new();
+        let (config, diags) = strata_config::load(&dir, &mut files);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let config = config.unwrap();
+        let state = State::new();
+        type ExcludeCase = (&'static [&'static str], &'static [(&'static str, bool)]);
+        let cases: [ExcludeCase; 6] = [
+            // One instance: the others change; g depends on f as a whole, so all of it stays.
+            (
+                &["strata_data.f[1]"],
+                &[("strata_data.f[1]", true), ("strata_data.f[0]", false), ("strata_data.g[0]", true)],
+            ),
+            // A module instance: everything in it, nested modules too, and names (which reads
+            // every instance of module.web); module.web[0] changes.
+            (
+                &["module.web[1]"],
+                &[
+                    ("module.web[1].strata_data.x", true),
+                    ("module.web[1].module.inner.strata_data.z", true),
+                    ("module.web[0].strata_data.y", false),
+                    ("module.web[0].module.inner.strata_data.z", false),
+                    ("strata_data.names", true),
+                    ("strata_data.f[0]", false),
+                ],
+            ),
+            // A resource in a module instance: its dependents in that instance, and names.
+            (
+                &["module.web[1].strata_data.x"],
+                &[
+                    ("module.web[1].strata_data.y", true),
+                    ("module.web[1].module.inner.strata_data.z", true),
+                    ("module.web[0].strata_data.x", false),
+                    ("module.web[0].strata_data.y", false),
+                    ("strata_data.names", true),
+                ],
+            ),
+            // A module: every instance of it.
+            (
+                &["module.web"],
+                &[
+                    ("module.web[0].strata_data.x", true),
+                    ("module.web[1].module.inner.strata_data.z", true),
+                    ("strata_data.names", true),
+                    ("strata_data.g[2]", false),
+                ],
+            ),
+            // A nested module in one instance: only that, and names (a reference to a module
+            // depends on everything in it, nested modules included).
+            (
+                &["module.web[0].module.inner"],
+                &[
+                    ("module.web[0].module.inner.strata_data.z", true),
+                    ("module.web[1].module.inner.strata_data.z", false),
+                    ("module.web[0].strata_data.y", false),
+                    ("strata_data.names", true),
+                    ("strata_data.f[0]", false),
+                ],
+            ),
+            // A resource whole.
+            (
+                &["strata_data.f"],
+                &[("strata_data.f[2]", true), ("strata_data.g[1]", true), ("strata_data.names", false)],
+            ),
+        ];
+        for (excludes, expected) in cases {
+            let mut options = PlanOptions::default();
+            for text in excludes {
+                match text.parse::<ResourceInstanceAddr>() {
+                    Ok(addr) => options.excludes.push(addr),
+                    Err(_) => options.exclude_modules.push(text.parse().unwrap()),
+                }
+            }
+            let targeting = targeting(&config, &state, &options);
+            for (addr, kept) in expected {
+                let addr: ResourceInstanceAddr = addr.parse().unwrap();
+                assert_eq!(targeting.keeps_instance(&addr), *kept, "--exclude {excludes:?}: {addr}");
+            }
+        }
+    }
+
+    #[test]
+    fn dependencies_pass_through_the_module_instance_both_sides_share() {
+        let path = |text: &str| -> ModulePath { text.parse().unwrap() };
+        assert_eq!(
+            shared_module_instance(&path("module.web[1]"), &path("module.web.module.inner")),
+            path("module.web[1]")
+        );
+        assert_eq!(
+            shared_module_instance(&path("module.web[1].module.inner"), &path("module.web")),
+            path("module.web[1]")
+        );
+        assert_eq!(shared_module_instance(&path("module.web[1]"), &path("module.db")), ModulePath::root());
+        assert_eq!(shared_module_instance(&path("module.web[1]"), &ModulePath::root()), ModulePath::root());
     }
 }

@@ -35,6 +35,7 @@
 //! `DIR/.strata/.gitignore` naming it.
 
 mod backend;
+mod edit;
 mod error;
 mod format;
 mod fs_util;
@@ -56,6 +57,7 @@ mod value_codec;
 mod warning;
 
 pub use backend::StateBackend;
+pub use edit::{EditError, StateAddress, move_operation, remove_operation};
 pub use error::StateError;
 pub use format::{
     FORMAT_NAME, FORMAT_VERSION, read_state_file, state_from_bytes, state_to_bytes, write_state_atomically,
@@ -67,7 +69,7 @@ pub use key::StateKey;
 pub use key_error::KeyError;
 pub use key_source::{KEY_ENV, KEY_FILE, KeySource, key_file_for, with_key_source};
 pub use lock::{LockError, LockInfo, StateLock, force_unlock};
-pub use operation::Operation;
+pub use operation::{InstanceMove, Operation};
 pub use output::OutputState;
 pub use path_step::{PathStep, format_path};
 pub use state::State;

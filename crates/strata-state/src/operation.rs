@@ -53,6 +53,26 @@ pub enum Operation {
     RemoveDeposed {
         address: ResourceInstanceAddr,
     },
+    /// `strata state mv`: every object at each `from` (the instance, and a deposed object or
+    /// an intent at the same address) now lives at its `to`, all in one record, so a crash
+    /// never leaves some objects moved and others not, nor one at both addresses.
+    MoveInstances {
+        moves: Vec<InstanceMove>,
+    },
+    /// `strata state rm`: the instances (with any deposed object or intent at their addresses)
+    /// are forgotten, all in one record.
+    RemoveInstances {
+        addresses: Vec<ResourceInstanceAddr>,
+    },
+}
+
+/// One instance of a [`Operation::MoveInstances`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceMove {
+    #[serde(with = "crate::serde_addr::one")]
+    pub from: ResourceInstanceAddr,
+    #[serde(with = "crate::serde_addr::one")]
+    pub to: ResourceInstanceAddr,
 }
 
 impl Operation {
@@ -88,6 +108,38 @@ impl Operation {
             Operation::RemoveDeposed { address } => {
                 state.deposed.remove(&address);
             }
+            Operation::MoveInstances { moves } => {
+                // Everything out first, then in: a move's target may be another's source.
+                let taken: Vec<_> = moves
+                    .into_iter()
+                    .map(|m| {
+                        let objects = (
+                            state.resources.remove(&m.from),
+                            state.deposed.remove(&m.from),
+                            state.intents.remove(&m.from),
+                        );
+                        (m.to, objects)
+                    })
+                    .collect();
+                for (to, (instance, deposed, intent)) in taken {
+                    if let Some(instance) = instance {
+                        state.resources.insert(to.clone(), instance);
+                    }
+                    if let Some(deposed) = deposed {
+                        state.deposed.insert(to.clone(), deposed);
+                    }
+                    if let Some(intent) = intent {
+                        state.intents.insert(to, intent);
+                    }
+                }
+            }
+            Operation::RemoveInstances { addresses } => {
+                for address in addresses {
+                    state.resources.remove(&address);
+                    state.deposed.remove(&address);
+                    state.intents.remove(&address);
+                }
+            }
         }
     }
 
@@ -110,6 +162,8 @@ impl Operation {
                 OperationOut::Depose { address, instance: instance.sealed(address, keys)? }
             }
             Operation::RemoveDeposed { address } => OperationOut::RemoveDeposed { address },
+            Operation::MoveInstances { moves } => OperationOut::MoveInstances { moves },
+            Operation::RemoveInstances { addresses } => OperationOut::RemoveInstances { addresses },
         })
     }
 
@@ -124,7 +178,9 @@ impl Operation {
             Operation::RemoveInstance { .. }
             | Operation::ClearIntent { .. }
             | Operation::RemoveOutput { .. }
-            | Operation::RemoveDeposed { .. } => Ok(()),
+            | Operation::RemoveDeposed { .. }
+            | Operation::MoveInstances { .. }
+            | Operation::RemoveInstances { .. } => Ok(()),
         }
     }
 
@@ -189,6 +245,13 @@ pub(crate) enum OperationOut<'a> {
         #[serde(with = "crate::serde_addr::one")]
         address: &'a ResourceInstanceAddr,
     },
+    MoveInstances {
+        moves: &'a [InstanceMove],
+    },
+    RemoveInstances {
+        #[serde(with = "crate::serde_addr::list")]
+        addresses: &'a [ResourceInstanceAddr],
+    },
 }
 
 /// An operation as read, before decryption ([`Operation::open`]).
@@ -229,6 +292,13 @@ pub(crate) enum StoredOperation {
         #[serde(with = "crate::serde_addr::one")]
         address: ResourceInstanceAddr,
     },
+    MoveInstances {
+        moves: Vec<InstanceMove>,
+    },
+    RemoveInstances {
+        #[serde(with = "crate::serde_addr::list")]
+        addresses: Vec<ResourceInstanceAddr>,
+    },
 }
 
 impl From<StoredOperation> for Operation {
@@ -242,6 +312,8 @@ impl From<StoredOperation> for Operation {
             StoredOperation::RemoveOutput { name } => Operation::RemoveOutput { name },
             StoredOperation::Depose { address, instance } => Operation::Depose { address, instance },
             StoredOperation::RemoveDeposed { address } => Operation::RemoveDeposed { address },
+            StoredOperation::MoveInstances { moves } => Operation::MoveInstances { moves },
+            StoredOperation::RemoveInstances { addresses } => Operation::RemoveInstances { addresses },
         }
     }
 }

@@ -192,3 +192,35 @@ async fn opening_a_new_path_writes_an_empty_snapshot_with_a_new_lineage() {
     assert_ne!(other.lineage, state.lineage);
     assert!(load(&dir.path().join("absent.json")).unwrap_err().is_not_found());
 }
+
+/// `state mv` and `state rm` of a module are one record each, replayed like the others.
+#[tokio::test]
+async fn module_moves_and_removals_replay_from_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, mut state, _) = StateStore::open(&state_path(&dir)).await.unwrap();
+    record_all(&store, &mut state, vec![put("module.a.strata_data.x"), put("module.a.module.b.strata_data.y")]).await;
+    let from: strata_state::StateAddress = "module.a".parse().unwrap();
+    let to: strata_state::StateAddress = "module.a[0]".parse().unwrap();
+    let moved = strata_state::move_operation(&state, &from, &to).unwrap();
+    record_all(&store, &mut state, vec![moved]).await;
+    let listed: Vec<String> = state.resources.keys().map(ToString::to_string).collect();
+    assert_eq!(listed, ["module.a[0].strata_data.x", "module.a[0].module.b.strata_data.y"]);
+    let journal = fs::read_to_string(journal_path(&dir)).unwrap();
+    assert!(
+        journal.contains(
+            r#""op":"move_instances","moves":[{"from":"module.a.strata_data.x","to":"module.a[0].strata_data.x"}"#
+        ),
+        "{journal}"
+    );
+    drop(store);
+
+    let (store, reopened, warnings) = StateStore::open(&state_path(&dir)).await.unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(reopened, state);
+    let removed = strata_state::remove_operation(&state, &"module.a[0].module.b".parse().unwrap()).unwrap();
+    record_all(&store, &mut state, vec![removed]).await;
+    drop(store);
+    let (_, reopened, _) = StateStore::open(&state_path(&dir)).await.unwrap();
+    assert_eq!(reopened, state);
+    assert_eq!(reopened.resources.keys().map(ToString::to_string).collect::<Vec<_>>(), ["module.a[0].strata_data.x"]);
+}

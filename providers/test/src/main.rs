@@ -1,7 +1,8 @@
 //! `strata-provider-test`: a provider plugin that misbehaves when asked, so the engine's
 //! handling of every failure is tested against a real process speaking the real protocol.
 //!
-//! Per resource, `test_thing`'s `behavior` picks what apply does (see [`thing`]). For the
+//! Per resource, `test_thing`'s `behavior` picks what apply does (see [`thing`]);
+//! `test_zoned` has an optional+computed argument (see [`zoned`]). For the
 //! whole process, `STRATA_TEST_PROVIDER` picks a startup failure:
 //! - `wrong_protocol`: answers the handshake with protocol version 99;
 //! - `garbage_at_start`: writes a line that is not a frame before anything else;
@@ -14,6 +15,7 @@
 //! so the misbehaviour scenarios exercise it through the real protocol.
 
 mod thing;
+mod zoned;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;

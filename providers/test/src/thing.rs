@@ -48,9 +48,12 @@ pub struct Config {
     pub label: Option<String>,
 }
 
-/// The provider: `test_thing`, and the concurrency limit `STRATA_TEST_PROVIDER_LIMIT` asks for.
+/// The provider: `test_thing`, `test_zoned` (`zoned.rs`), and the concurrency limit `STRATA_TEST_PROVIDER_LIMIT` asks for.
 pub fn provider(name: &'static str, version: &'static str) -> TypedProvider {
-    let mut builder = ProviderBuilder::new(name, version).config::<Config>().resource(ThingResource);
+    let mut builder = ProviderBuilder::new(name, version)
+        .config::<Config>()
+        .resource(ThingResource)
+        .resource(crate::zoned::ZonedResource);
     let limit = std::env::var("STRATA_TEST_PROVIDER_LIMIT").ok().and_then(|n| n.parse().ok());
     if let Some(limit) = limit {
         builder = builder.concurrency_limit(limit);
@@ -181,10 +184,29 @@ mod tests {
         let thing = ResourceSchema { version: 0, description: "A value that misbehaves on request.".into(), block };
         let expected = ProviderSchema {
             config: BlockSchema::new().attribute("label", AttributeSchema::optional(Type::String, "Unused.")),
-            resources: BTreeMap::from([(THING.to_owned(), thing)]),
+            resources: BTreeMap::from([(THING.to_owned(), thing), (crate::zoned::ZONED.to_owned(), zoned())]),
             data_sources: BTreeMap::new(),
         };
         assert_eq!(provider("test", "0").schema(), expected);
+    }
+
+    /// `test_zoned`, added beside `test_thing`.
+    fn zoned() -> ResourceSchema {
+        let block = BlockSchema::new()
+            .attribute("name", AttributeSchema::required(Type::String, "Any name; changed in place."))
+            .attribute(
+                "zone",
+                AttributeSchema {
+                    computed: true,
+                    ..AttributeSchema::optional(Type::String, "The zone; \"zone-a\" when not configured.")
+                },
+            )
+            .attribute("id", AttributeSchema::computed(Type::String, "The object's id."));
+        ResourceSchema {
+            version: 0,
+            description: "An object with a zone the provider picks when none is configured.".into(),
+            block,
+        }
     }
 
     fn config(pairs: &[(&str, Value)]) -> Value {

@@ -45,7 +45,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
         }
     };
     let (targets, excludes) =
-        match (super::target_addresses(&args.run.target), super::resource_addresses(&args.run.exclude)) {
+        match (super::target_addresses(&args.run.target), super::exclude_addresses(&args.run.exclude)) {
             (Ok(t), Ok(e)) => (t, e),
             (Err(d), _) | (_, Err(d)) => {
                 printer.diagnostics(&d.into(), &run.files);
@@ -94,7 +94,8 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                     refresh: args.run.refresh,
                     replace,
                     targets: targets.resources,
-                    excludes,
+                    excludes: excludes.instances,
+                    exclude_modules: excludes.modules,
                     target_instances: targets.instances,
                     target_modules: targets.modules,
                     parallelism: args.parallelism,

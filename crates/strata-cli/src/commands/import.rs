@@ -1,5 +1,6 @@
 //! `strata import ADDR ID`: the provider reads an existing object, and it is recorded in
-//! state at ADDR (which must be declared in the configuration). Nothing is created.
+//! state at ADDR (which must be an instance the configuration has, in a module instance or
+//! not: `module.web[0].strata_data.x`). Nothing is created.
 
 use strata_addrs::ResourceInstanceAddr;
 use strata_state::{InstanceState, InstanceStatus, Operation};
@@ -23,14 +24,13 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> u8 {
             return 1;
         }
     };
-    let Some(resource) =
-        run.config.module(&addr.resource.module).and_then(|n| n.module.resources.get(&addr.resource.resource))
-    else {
-        printer.error(&format!(
-            "{} is not declared in the configuration; add a resource block for it first",
-            addr.resource
-        ));
-        return 1;
+    // The module (instance) and the resource instance must be in the configuration.
+    let resource = match strata_engine::import_target(&run.config, run.variables.clone(), &addr) {
+        Ok(resource) => resource,
+        Err(d) => {
+            printer.diagnostics(&d.into(), &run.files);
+            return 1;
+        }
     };
     // Through the module calls' `providers` maps, as planning does.
     let provider_addr = run.config.resource_provider(&addr.resource.module, resource);

@@ -120,22 +120,46 @@ pub(crate) fn parse_addresses(
         .collect()
 }
 
-/// `--exclude` addresses: a resource, or one of its instances (which stands for the whole
-/// resource: excluding one instance of a resource is not implemented).
-pub(crate) fn resource_addresses(
+/// `--exclude` addresses: resources, resource instances (`ADDR[KEY]`: only that instance),
+/// modules or module instances; the same forms as `--target`.
+pub(crate) struct Excludes {
+    /// Resources (key `None`) and resource instances.
+    pub instances: Vec<strata_addrs::ResourceInstanceAddr>,
+    /// Whole modules or module instances (`module.web`, `module.web[1]`).
+    pub modules: Vec<strata_addrs::ModulePath>,
+}
+
+/// Parses `--exclude` addresses.
+pub(crate) fn exclude_addresses(texts: &[String]) -> Result<Excludes, strata_diagnostics::Diagnostic> {
+    let (instances, modules) = resource_or_module_addresses(texts)?;
+    Ok(Excludes { instances, modules })
+}
+
+/// Resource instance addresses (key `None`: the resource) and module instance paths, as
+/// `--target` and `--exclude` take them.
+fn resource_or_module_addresses(
     texts: &[String],
-) -> Result<Vec<strata_addrs::AbsResourceAddr>, strata_diagnostics::Diagnostic> {
-    texts
-        .iter()
-        .map(|t| {
-            t.parse::<strata_addrs::ResourceInstanceAddr>().map(|a| a.resource).map_err(|e| {
-                strata_diagnostics::Diagnostic::error(
-                    "Invalid resource address",
-                    format!("\"{t}\" is not a resource address: {e}."),
-                )
-            })
-        })
-        .collect()
+) -> Result<(Vec<strata_addrs::ResourceInstanceAddr>, Vec<strata_addrs::ModulePath>), strata_diagnostics::Diagnostic> {
+    let mut addrs = Vec::new();
+    let mut modules = Vec::new();
+    for text in texts {
+        match text.parse::<strata_addrs::ResourceInstanceAddr>() {
+            Ok(addr) => addrs.push(addr),
+            Err(e) => match text.parse::<strata_addrs::ModulePath>() {
+                Ok(module) if !module.is_root() => modules.push(module),
+                _ => {
+                    return Err(strata_diagnostics::Diagnostic::error(
+                        "Invalid resource address",
+                        format!(
+                            "\"{text}\" is not a resource, resource instance, module or module instance address: {e}."
+                        ),
+                    )
+                    .with_hint("for example strata_data.x, strata_data.x[1], module.web or module.web[1]"));
+                }
+            },
+        }
+    }
+    Ok((addrs, modules))
 }
 
 /// `--target` addresses.
@@ -150,22 +174,7 @@ pub(crate) struct Targets {
 
 /// Parses `--target` addresses: resources, resource instances, modules or module instances.
 pub(crate) fn target_addresses(texts: &[String]) -> Result<Targets, strata_diagnostics::Diagnostic> {
-    let mut addrs = Vec::new();
-    let mut modules = Vec::new();
-    for text in texts {
-        match text.parse::<strata_addrs::ResourceInstanceAddr>() {
-            Ok(addr) => addrs.push(addr),
-            Err(e) => match text.parse::<strata_addrs::ModulePath>() {
-                Ok(module) if !module.is_root() => modules.push(module),
-                _ => {
-                    return Err(strata_diagnostics::Diagnostic::error(
-                        "Invalid resource address",
-                        format!("\"{text}\" is not a resource address: {e}."),
-                    ));
-                }
-            },
-        }
-    }
+    let (addrs, modules) = resource_or_module_addresses(texts)?;
     let whole: Vec<&strata_addrs::AbsResourceAddr> =
         addrs.iter().filter(|a| a.key == strata_addrs::InstanceKey::None).map(|a| &a.resource).collect();
     let keyed: Vec<strata_addrs::ResourceInstanceAddr> = addrs

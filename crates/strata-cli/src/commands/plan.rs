@@ -99,7 +99,7 @@ pub(crate) fn make_plan(
             return None;
         }
     };
-    let (targets, excludes) = match (super::target_addresses(&args.target), super::resource_addresses(&args.exclude)) {
+    let (targets, excludes) = match (super::target_addresses(&args.target), super::exclude_addresses(&args.exclude)) {
         (Ok(t), Ok(e)) => (t, e),
         (Err(d), _) | (_, Err(d)) => {
             report(&d.into());
@@ -111,7 +111,8 @@ pub(crate) fn make_plan(
         refresh: args.refresh,
         replace,
         targets: targets.resources,
-        excludes,
+        excludes: excludes.instances,
+        exclude_modules: excludes.modules,
         target_instances: targets.instances,
         target_modules: targets.modules,
         parallelism,

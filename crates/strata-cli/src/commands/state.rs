@@ -1,7 +1,7 @@
 //! `strata state list|show|mv|rm|pull`, against whichever backend the configuration names.
 
-use strata_addrs::ResourceInstanceAddr;
-use strata_state::Operation;
+use strata_diagnostics::{Diagnostic, SourceFiles};
+use strata_state::{Operation, StateAddress};
 
 use crate::cli::StateCommand;
 use crate::printer::Printer;
@@ -42,23 +42,14 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
             printer.data(&text);
             0
         }
+        // A resource instance or a module instance (with everything inside it), in one record.
         StateCommand::Mv { from, to } => change_state(&backend, printer, |state| {
             let (from, to) = (parse(from)?, parse(to)?);
-            let instance = state.resources.get(&from).cloned().ok_or(format!("no instance {from} in the state"))?;
-            if state.resources.contains_key(&to) {
-                return Err(format!("{to} is already in the state"));
-            }
-            if from.resource.resource.type_name != to.resource.resource.type_name {
-                return Err(format!("{from} and {to} are of different types"));
-            }
-            Ok(vec![Operation::PutInstance { address: to, instance }, Operation::RemoveInstance { address: from }])
+            strata_state::move_operation(state, &from, &to).map_err(|e| edit_diagnostic(&e, state))
         }),
         StateCommand::Rm { address } => change_state(&backend, printer, |state| {
             let address = parse(address)?;
-            if !state.resources.contains_key(&address) {
-                return Err(format!("no instance {address} in the state"));
-            }
-            Ok(vec![Operation::RemoveInstance { address }])
+            strata_state::remove_operation(state, &address).map_err(|e| edit_diagnostic(&e, state))
         }),
         // The state as it is: the snapshot with its journal replayed, in the snapshot format.
         StateCommand::Pull => match strata_state::state_to_bytes(&state) {
@@ -74,15 +65,25 @@ pub fn run(command: &StateCommand, printer: &Printer) -> u8 {
     }
 }
 
-fn parse(text: &str) -> Result<ResourceInstanceAddr, String> {
-    text.parse().map_err(|e| format!("\"{text}\" is not a resource instance address: {e}"))
+fn parse(text: &str) -> Result<StateAddress, Diagnostic> {
+    text.parse().map_err(|e| {
+        Diagnostic::error(
+            "Invalid address",
+            format!("\"{text}\" is not a resource instance or module instance address: {e}."),
+        )
+        .with_hint("for example strata_data.x, strata_data.x[1], module.web or 'module.web[\"a\"]'")
+    })
 }
 
-/// Runs `edit` under the state lock and records the operations it returns.
+fn edit_diagnostic(error: &strata_state::EditError, state: &strata_state::State) -> Diagnostic {
+    Diagnostic::error(error.summary(), error.to_string()).with_hint(error.hint(state))
+}
+
+/// Runs `edit` under the state lock and records the operation it returns.
 fn change_state(
     backend: &super::backend::BackendConfig,
     printer: &Printer,
-    edit: impl FnOnce(&strata_state::State) -> Result<Vec<Operation>, String>,
+    edit: impl FnOnce(&strata_state::State) -> Result<Operation, Diagnostic>,
 ) -> u8 {
     super::runtime().block_on(async {
         let (guard, store, state) = match super::backend::open(backend, "state", std::time::Duration::ZERO).await {
@@ -99,24 +100,23 @@ fn change_state(
     })
 }
 
-/// Records `operations` and compacts; the exit code.
+/// Records `operation` (one record, however many instances it changes) and compacts; the exit
+/// code.
 async fn record(
     store: &dyn strata_state::StateBackend,
-    operations: Result<Vec<Operation>, String>,
+    operation: Result<Operation, Diagnostic>,
     printer: &Printer,
 ) -> u8 {
-    let operations = match operations {
-        Ok(ops) => ops,
-        Err(message) => {
-            printer.error(&message);
+    let operation = match operation {
+        Ok(operation) => operation,
+        Err(diagnostic) => {
+            printer.diagnostics(&diagnostic.into(), &SourceFiles::new());
             return 1;
         }
     };
-    for operation in operations {
-        if let Err(e) = store.record(operation).await {
-            printer.error(&e.to_string());
-            return 1;
-        }
+    if let Err(e) = store.record(operation).await {
+        printer.error(&e.to_string());
+        return 1;
     }
     match store.compact().await {
         Ok(_) => 0,

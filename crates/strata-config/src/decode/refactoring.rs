@@ -40,7 +40,10 @@ pub(super) fn decode_moved(module: &mut Module, file: FileId, block: &Block, dia
 pub(super) fn decode_import(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
     let Some(fields) = Fields::new(file, block, &["to", "id"], diags) else { return };
     fields.blocks(&[], diags);
-    let to = fields.required("to", diags).and_then(|a| address(file, &a.value, diags));
+    let to = fields.required("to", diags).and_then(|a| match module_root(&a.value) {
+        Some(_) => module_resource_address(file, &a.value, diags),
+        None => address(file, &a.value, diags),
+    });
     let id = fields.required("id", diags).map(|a| Expr::new(file, a.value.clone()));
     let (Some(to), Some(id)) = (to, id) else { return };
     module.imports.push(Import { to, id, span: span_of(file, &block.ident) });
@@ -115,6 +118,30 @@ fn address(file: FileId, expr: &Expression, diags: &mut Diagnostics) -> Option<R
         },
         key,
     })
+}
+
+/// A resource instance in a module instance written as a reference (import targets):
+/// `module.web[0].strata_data.x`, `module.db["eu"].module.inner.strata_file.f["k"]`.
+fn module_resource_address(file: FileId, expr: &Expression, diags: &mut Diagnostics) -> Option<ResourceInstanceAddr> {
+    use hcl::edit::Decorate;
+    let mut bare = expr.clone();
+    bare.decor_mut().clear();
+    let text = bare.to_string();
+    match text.trim().parse::<ResourceInstanceAddr>() {
+        Ok(addr) if addr.resource.resource.mode == ResourceMode::Managed => Some(addr),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid address",
+                    "Write a resource instance address such as module.web[0].strata_data.a or \
+                     module.db[\"key\"].strata_data.a, without quotes.",
+                )
+                .with_subject(span_of(file, expr))
+                .with_hint("a module address alone (module.web[0]) cannot be imported into: name a resource in it"),
+            );
+            None
+        }
+    }
 }
 
 /// The traversal of an expression rooted at `module`, if it is one.

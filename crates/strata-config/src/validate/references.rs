@@ -65,15 +65,19 @@ pub(crate) fn check_module(node: &ModuleNode, schemas: &dyn SchemaSource, diags:
     }
     for import in &module.imports {
         checker.expr(&import.id, none, &[], diags);
-        if !module.resources.contains_key(&import.to.resource.resource) {
+        if !node.path.is_root() {
             diags.push(
                 Diagnostic::error(
-                    "Configuration for import target does not exist",
-                    format!("The import block names {}, but no such resource is declared in this module.", import.to),
+                    "Invalid import block",
+                    format!("An import block is in {}; import blocks are allowed only in the root module.", node.path),
                 )
                 .with_subject(import.span)
-                .with_hint("add a resource block for it, then plan to see how the object differs from it"),
+                .with_hint(
+                    "move it to the root module, with `to` naming the module instance (module.NAME[KEY].TYPE.NAME)",
+                ),
             );
+        } else if let Err(diagnostic) = import_target(node, &import.to) {
+            diags.push(diagnostic.with_subject(import.span));
         }
     }
     for call in module.module_calls.values() {
@@ -85,6 +89,61 @@ pub(crate) fn check_module(node: &ModuleNode, schemas: &dyn SchemaSource, diags:
             checker.expr(expr, none, &[], diags);
         }
     }
+}
+
+/// An import target's modules are called (with a key of the kind their `count`/`for_each`
+/// makes) and its resource declared there (likewise). Which keys exist is known only when
+/// planning, which checks the instance again.
+fn import_target(root: &ModuleNode, to: &strata_addrs::ResourceInstanceAddr) -> Result<(), Diagnostic> {
+    const SUMMARY: &str = "Configuration for import target does not exist";
+    let mut node = root;
+    for (depth, step) in to.resource.module.steps().iter().enumerate() {
+        let Some(call) = node.module.module_calls.get(&step.name) else {
+            let at = if depth == 0 { "the root module".to_owned() } else { node.path.to_string() };
+            let calls = node.module.module_calls.keys().map(String::as_str);
+            return Err(Diagnostic::error(
+                SUMMARY,
+                format!("The import block names {to}, but {at} does not call a module \"{}\".", step.name),
+            )
+            .with_optional_hint(did_you_mean(&step.name, calls)));
+        };
+        let Some(child) = node.children.get(&step.name) else { return Ok(()) };
+        key_fits(&format!("module.{}", step.name), &step.key, call.count.is_some(), call.for_each.is_some(), to)?;
+        node = child;
+    }
+    let Some(resource) = node.module.resources.get(&to.resource.resource) else {
+        let at = if node.path.is_root() { "this module".to_owned() } else { node.path.to_string() };
+        return Err(Diagnostic::error(
+            SUMMARY,
+            format!("The import block names {to}, but no such resource is declared in {at}."),
+        )
+        .with_hint("add a resource block for it, then plan to see how the object differs from it"));
+    };
+    key_fits(&to.resource.resource.to_string(), &to.key, resource.count.is_some(), resource.for_each.is_some(), to)
+}
+
+/// Whether `key` is of the kind `count` (a number), `for_each` (a string) or neither (none)
+/// makes.
+fn key_fits(
+    name: &str,
+    key: &strata_addrs::InstanceKey,
+    count: bool,
+    for_each: bool,
+    to: &strata_addrs::ResourceInstanceAddr,
+) -> Result<(), Diagnostic> {
+    use strata_addrs::InstanceKey;
+    let expected = match (count, for_each) {
+        (true, _) if !matches!(key, InstanceKey::Int(_)) => "has count: name one of its instances with a number, [0]",
+        (_, true) if !matches!(key, InstanceKey::String(_)) => {
+            "has for_each: name one of its instances with a key, [\"key\"]"
+        }
+        (false, false) if *key != InstanceKey::None => "has neither count nor for_each: name it without a key",
+        _ => return Ok(()),
+    };
+    Err(Diagnostic::error(
+        "Configuration for import target does not exist",
+        format!("The import block names {to}, but {name} {expected}."),
+    ))
 }
 
 struct Checker<'a> {

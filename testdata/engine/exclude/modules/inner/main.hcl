@@ -1,0 +1,7 @@
+variable "label" {
+  type = string
+}
+
+resource "strata_data" "z" {
+  input = "z ${var.label}"
+}

@@ -1,0 +1,7 @@
+variable "key" {
+  type = string
+}
+
+resource "strata_data" "d" {
+  input = var.key
+}
