@@ -6,24 +6,10 @@
 use std::path::Path;
 
 mod support;
-use support::{expect_in, snapshot_in};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use support::{expect_in, fixture_workspace, snapshot_in, state_list};
 
 fn workspace() -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/module-imports"), work.path());
+    let work = fixture_workspace("engine/module-imports");
     for index in 0..2 {
         std::fs::write(work.path().join(format!("web-{index}.txt")), format!("web {index}\n")).unwrap();
     }
@@ -32,11 +18,6 @@ fn workspace() -> tempfile::TempDir {
 
 fn check(name: &str, dir: &Path, args: &[&str]) {
     insta::assert_snapshot!(name, snapshot_in(dir, args));
-}
-
-fn state_list(dir: &Path) -> Vec<String> {
-    let (list, _) = expect_in(dir, &["state", "list"], 0);
-    list.lines().map(str::to_owned).collect()
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 mod support;
-use support::{expect_in, snapshot_in};
+use support::{copy_dir, expect_in, snapshot_in, state_list};
 
 /// The fixtures copied into a fresh directory (as siblings, as in `testdata/engine`).
 fn workspace() -> tempfile::TempDir {
@@ -26,30 +26,12 @@ fn workspace() -> tempfile::TempDir {
     work
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// `strata ARGS` as snapshot text, ids (uuids) redacted.
 fn check(name: &str, dir: &Path, args: &[&str]) {
     let text = snapshot_in(dir, args);
     insta::with_settings!({ filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[ID]")] }, {
         insta::assert_snapshot!(name, text);
     });
-}
-
-fn state_list(dir: &Path) -> Vec<String> {
-    let (list, _) = expect_in(dir, &["state", "list"], 0);
-    list.lines().map(str::to_owned).collect()
 }
 
 const FIRST_APPLY: [&str; 8] = [

@@ -7,25 +7,7 @@
 use std::path::Path;
 
 mod support;
-use support::{expect_in, snapshot_in};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn state_list(dir: &Path) -> Vec<String> {
-    let (list, _) = expect_in(dir, &["state", "list"], 0);
-    list.lines().map(str::to_owned).collect()
-}
+use support::{expect_in, fixture_workspace, snapshot_in, state_list};
 
 /// Plans with the configuration in `main.hcl` and expects no change at all.
 fn no_changes(dir: &Path, main: &str) {
@@ -48,9 +30,8 @@ fn check(name: &str, dir: &Path, args: &[&str]) {
 
 #[test]
 fn module_instances_move_and_are_removed_whole() {
-    let work = tempfile::tempdir().unwrap();
+    let work = fixture_workspace("engine/state-module-moves");
     let dir = work.path();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/state-module-moves"), dir);
     let app = "module \"app\" {\n  source = \"./modules/app\"\n  name   = \"app\"\n}\n";
     std::fs::write(dir.join("main.hcl"), format!("{app}{WEB}")).unwrap();
     expect_in(dir, &["apply", "--auto-approve"], 0);

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 mod support;
-use support::{expect_in, snapshot_in};
+use support::{expect_in, fixture_workspace, snapshot_in};
 
 fn content(dir: &Path, index: usize) -> String {
     std::fs::read_to_string(dir.join(format!("f-{index}.txt"))).unwrap_or_else(|_| "(none)".into())
@@ -43,19 +43,6 @@ fn an_instance_target_changes_only_that_instance() {
     assert_eq!(list, "strata_file.f[0]\nstrata_file.f[1]\n");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// `strata ARGS` as snapshot text, ids (uuids) redacted.
 fn check(name: &str, dir: &Path, args: &[&str]) {
     let text = snapshot_in(dir, args);
@@ -66,9 +53,8 @@ fn check(name: &str, dir: &Path, args: &[&str]) {
 
 #[test]
 fn excludes_name_instances_modules_and_module_instances() {
-    let work = tempfile::tempdir().unwrap();
+    let work = fixture_workspace("engine/exclude");
     let dir = work.path();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/exclude"), dir);
     expect_in(dir, &["apply", "--auto-approve"], 0);
 
     // One instance of strata_data.f: f[0] and f[2] change; g (which depends on f) stays.

@@ -74,6 +74,33 @@ pub fn snapshot_in(dir: &Path, args: &[&str]) -> String {
     format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}").replace(&dir.display().to_string(), "[DIR]")
 }
 
+/// Copies the directory tree `from` into `to` (made if missing).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `testdata/<fixture>` copied into a fresh temporary directory.
+pub fn fixture_workspace(fixture: &str) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(fixture), work.path());
+    work
+}
+
+/// The addresses `strata state list` prints in `dir`.
+pub fn state_list(dir: &Path) -> Vec<String> {
+    let (list, _) = expect_in(dir, &["state", "list"], 0);
+    list.lines().map(str::to_owned).collect()
+}
+
 /// A temporary directory outside /tmp and /var/tmp, which the local provider refuses as a
 /// state directory (its hosts bind /tmp privately): under the target directory, or under
 /// `$HOME/.cache` when the checkout itself is below /tmp (a CI clone there).
