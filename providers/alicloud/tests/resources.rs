@@ -305,6 +305,37 @@ async fn wrong_instance_types_and_images_are_refused_at_plan_time() {
         assert!(error.message.contains(message), "{}", error.message);
     }
     assert!(h.plan("alicloud_instance_group", None, h.group_config(&network, 2)).await.is_ok());
+
+    // A vSwitch that exists already gives its zone: a type that zone does not sell is refused
+    // at plan time (not by RunInstances' InvalidInstanceType.ZoneNotSupported).
+    let vswitch_k = h
+        .create(
+            "alicloud_vswitch",
+            h.config(
+                "alicloud_vswitch",
+                &[
+                    ("vpc_id", text(&network.vpc, "id").into()),
+                    ("cidr_block", "10.0.9.0/24".into()),
+                    ("zone_id", "cn-hangzhou-k".into()),
+                ],
+            ),
+            "t-vsw-k",
+        )
+        .await
+        .unwrap();
+    let mut config = h.group_config(&network, 1);
+    if let Value::Map(map) = &mut config {
+        map.insert("instance_type".into(), Value::from("ecs.t6-c1m1.large"));
+        map.insert("vswitch_id".into(), Value::from(text(&vswitch_k, "id")));
+    }
+    let error = h.plan("alicloud_instance_group", None, config.clone()).await.unwrap_err();
+    assert_eq!(error.attribute.as_deref(), Some("instance_type"), "{error:?}");
+    assert!(error.message.contains("cn-hangzhou-k"), "{}", error.message);
+    // While the vSwitch is still to be made (its id unknown), only the region is checked.
+    if let Value::Map(map) = &mut config {
+        map.insert("vswitch_id".into(), Value::Unknown(Type::String));
+    }
+    assert!(h.plan("alicloud_instance_group", None, config).await.is_ok());
     assert!(h.emulator.instance_ids().is_empty());
 }
 

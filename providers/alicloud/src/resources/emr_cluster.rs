@@ -853,14 +853,16 @@ impl Resource for EmrClusterResource {
             return Ok(());
         };
         let topology = topology(&name, &release, &services, &groups, &config)?;
-        // What the node groups would buy exists (their zone is the vSwitch's, not known here).
+        // What the node groups would buy exists, in the vSwitch's zone once it exists.
         let client = self.shared.client(ctx)?;
+        let vswitch = plan.config::<String>("vswitch_id")?;
+        let zone = super::offerings_check::vswitch_zone(ctx, &client, &vswitch).await;
         let wanted: Vec<super::offerings_check::Wanted<'_>> = groups
             .iter()
             .map(|(group, spec)| super::offerings_check::Wanted {
                 attribute: format!("node_group.{group}.instance_type"),
                 instance_type: &spec.instance_type,
-                zone: None,
+                zone: zone.as_deref(),
             })
             .collect();
         let image = plan.config::<String>("image_id")?;

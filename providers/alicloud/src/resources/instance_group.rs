@@ -192,10 +192,12 @@ impl Resource for InstanceGroupResource {
         if let (Planned::Known(instance_type), Planned::Known(image)) =
             (plan.config::<String>("instance_type")?, plan.config::<String>("image_id")?)
         {
+            let vswitch = plan.config::<String>("vswitch_id")?;
+            let zone = super::offerings_check::vswitch_zone(ctx, &client, &vswitch).await;
             let wanted = [super::offerings_check::Wanted {
                 attribute: "instance_type".into(),
                 instance_type: &instance_type,
-                zone: None,
+                zone: zone.as_deref(),
             }];
             super::offerings_check::check(ctx, &client, &wanted, Some(("image_id", &image))).await?;
         }

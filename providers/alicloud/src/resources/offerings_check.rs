@@ -1,14 +1,15 @@
 //! Plan-time checks of what a resource would buy: the instance type exists in the region (and
-//! in the zone, when the zone is known), and the image exists. A wrong name is a diagnostic on
+//! in the zone, when the zone is known: the zone of a vSwitch that exists already, see
+//! [`vswitch_zone`]), and the image exists. A wrong name is a diagnostic on
 //! its attribute, with the nearest valid one, before anything is created. Without an answer
 //! from the API (throttled, unreachable) the check is skipped with a warning: `RunInstances`
 //! checks the same at create.
 
 use std::collections::BTreeMap;
 
-use strata_provider_sdk::{Ctx, ProviderError};
+use strata_provider_sdk::{Ctx, Planned, ProviderError};
 
-use crate::api::offerings;
+use crate::api::{offerings, vpc};
 use crate::client::Client;
 
 /// One instance type to check: the attribute it was written at, the type, and the zone when
@@ -48,6 +49,20 @@ pub async fn check(
         }
     }
     Ok(())
+}
+
+/// The zone of the vSwitch `vswitch_id` when it exists already (`None` when it does not yet,
+/// e.g. it is made by the same apply: the engine plans again with its id before the create,
+/// so the zone is checked then). An API failure skips the zone check with a warning.
+pub async fn vswitch_zone(ctx: &Ctx, client: &Client, vswitch_id: &Planned<String>) -> Option<String> {
+    let Planned::Known(vswitch_id) = vswitch_id else { return None };
+    match vpc::describe_vswitches(client, vpc::Filter::Id(vswitch_id)).await {
+        Ok(found) => found.into_iter().next().map(|vswitch| vswitch.zone_id),
+        Err(error) => {
+            ctx.log().warn(&format!("the zone of {vswitch_id} not read at plan time: {error}"));
+            None
+        }
+    }
 }
 
 /// The pure part: `types` against the zones' offerings of `region`.
