@@ -140,8 +140,9 @@ pub(crate) fn targeting(config: &Config, state: &State, options: &PlanOptions) -
     Targeting { included: Some(included), excluded }
 }
 
-/// The `--exclude` addresses and, transitively, what depends on them, each in the module
-/// instance it shares with what it depends on.
+/// The `--exclude` addresses and, transitively, what depends on them (what they depend on when
+/// destroying: an object that stays keeps what it needs), each in the module instance it shares
+/// with the excluded one.
 fn exclusions(
     options: &PlanOptions,
     depends_on: &BTreeMap<AbsResourceAddr, BTreeSet<AbsResourceAddr>>,
@@ -170,9 +171,14 @@ fn exclusions(
         if seen.contains(&exclusion) {
             continue;
         }
-        for dependent in dependents.get(&exclusion.resource).into_iter().flatten() {
-            let module = shared_module_instance(&exclusion.module, &dependent.module);
-            stack.push(Exclusion { resource: (*dependent).clone(), module, key: InstanceKey::None });
+        let next: Vec<&AbsResourceAddr> = if options.mode == PlanMode::Destroy {
+            depends_on.get(&exclusion.resource).into_iter().flatten().collect()
+        } else {
+            dependents.get(&exclusion.resource).into_iter().flatten().copied().collect()
+        };
+        for other in next {
+            let module = shared_module_instance(&exclusion.module, &other.module);
+            stack.push(Exclusion { resource: other.clone(), module, key: InstanceKey::None });
         }
         seen.insert(exclusion);
     }
@@ -349,6 +355,37 @@ mod tests {
                 assert_eq!(targeting.keeps_instance(&addr), *kept, "--exclude {excludes:?}: {addr}");
             }
         }
+    }
+
+    /// Destroying with `--exclude`: what stays keeps what it depends on, and what depends on
+    /// the excluded object is destroyed.
+    #[test]
+    fn destroy_excludes_keep_what_the_excluded_object_needs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/engine/exclude");
+        let mut files = strata_diagnostics::SourceFiles::new();
+        let (config, diags) = strata_config::load(&dir, &mut files);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let config = config.unwrap();
+        let keeps = |excludes: &[&str], addr: &str| {
+            let mut options = PlanOptions { mode: PlanMode::Destroy, ..PlanOptions::default() };
+            for text in excludes {
+                match text.parse::<ResourceInstanceAddr>() {
+                    Ok(addr) => options.excludes.push(addr),
+                    Err(_) => options.exclude_modules.push(text.parse().unwrap()),
+                }
+            }
+            targeting(&config, &State::new(), &options).keeps_instance(&addr.parse().unwrap())
+        };
+        // g[1] stays: f, which it depends on (as a whole), stays; the other g go.
+        assert!(keeps(&["strata_data.g[1]"], "strata_data.g[1]"));
+        assert!(keeps(&["strata_data.g[1]"], "strata_data.f[0]"));
+        assert!(!keeps(&["strata_data.g[1]"], "strata_data.g[0]"));
+        // f stays: g, which depends on it, is destroyed.
+        assert!(keeps(&["strata_data.f"], "strata_data.f[2]"));
+        assert!(!keeps(&["strata_data.f"], "strata_data.g[2]"));
+        // names stays: every module.web instance it reads stays.
+        assert!(keeps(&["strata_data.names"], "module.web[1].strata_data.x"));
+        assert!(keeps(&["strata_data.names"], "module.web[0].module.inner.strata_data.z"));
     }
 
     #[test]
