@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ResourceInstanceAddr};
 
-use crate::operation::InstanceMove;
+use crate::operation::{InstanceMove, ModuleMove};
 use crate::{Operation, State};
 
 /// What `state mv` and `state rm` take.
@@ -124,6 +124,14 @@ impl EditError {
 /// `strata state mv FROM TO`: one [`Operation::MoveInstances`] moving every instance FROM
 /// names (a module instance: every instance inside it).
 pub fn move_operation(state: &State, from: &StateAddress, to: &StateAddress) -> Result<Operation, EditError> {
+    let modules = match (from, to) {
+        (StateAddress::Module(from_path), StateAddress::Module(to_path))
+            if from_path.to_static() != to_path.to_static() =>
+        {
+            Some(ModuleMove { from: from_path.to_static(), to: to_path.to_static() })
+        }
+        _ => None,
+    };
     let moves: Vec<InstanceMove> = match (from, to) {
         (StateAddress::Instance(from_addr), StateAddress::Instance(to_addr)) => {
             let sources = instances_named(state, from_addr);
@@ -188,7 +196,7 @@ pub fn move_operation(state: &State, from: &StateAddress, to: &StateAddress) -> 
     if let Some(existing) = existing {
         return Err(EditError::TargetExists { from: from.clone(), to: to.clone(), existing });
     }
-    Ok(Operation::MoveInstances { moves })
+    Ok(Operation::MoveInstances { moves, modules })
 }
 
 /// `strata state rm ADDRESS`: one [`Operation::RemoveInstances`] forgetting every instance
@@ -272,12 +280,38 @@ mod tests {
 
     fn moved(state: &State, from: &str, to: &str) -> Result<Vec<(String, String)>, EditError> {
         let operation = move_operation(state, &from.parse().unwrap(), &to.parse().unwrap())?;
-        let Operation::MoveInstances { moves } = operation else { unreachable!() };
+        let Operation::MoveInstances { moves, .. } = operation else { unreachable!() };
         Ok(moves.into_iter().map(|m| (m.from.to_string(), m.to.to_string())).collect())
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
         expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    /// Moving a module to another call carries the moved objects' dependencies inside it along;
+    /// a move between instances of one call (`module.a` → `module.a[0]`) leaves them.
+    #[test]
+    fn module_moves_carry_dependencies_inside_the_module_along() {
+        let mut state = state(&["module.a[0].strata_data.x", "module.a[0].module.inner.strata_data.y"]);
+        let deps = ["module.a.strata_data.y", "module.a.module.inner.strata_data.z", "strata_data.root"];
+        state.resources.get_mut(&"module.a[0].strata_data.x".parse().unwrap()).unwrap().dependencies =
+            deps.iter().map(|d| d.parse().unwrap()).collect();
+        let dependencies = |state: &State, addr: &str| -> Vec<String> {
+            state.resources[&addr.parse().unwrap()].dependencies.iter().map(ToString::to_string).collect()
+        };
+
+        let mut within = state.clone();
+        move_operation(&within, &"module.a[0]".parse().unwrap(), &"module.a[1]".parse().unwrap())
+            .unwrap()
+            .apply_to(&mut within);
+        assert_eq!(dependencies(&within, "module.a[1].strata_data.x"), deps);
+
+        let operation = move_operation(&state, &"module.a[0]".parse().unwrap(), &"module.b[\"x\"]".parse().unwrap());
+        operation.unwrap().apply_to(&mut state);
+        assert_eq!(
+            dependencies(&state, "module.b[\"x\"].strata_data.x"),
+            ["module.b.strata_data.y", "module.b.module.inner.strata_data.z", "strata_data.root"]
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use strata_addrs::ResourceInstanceAddr;
+use strata_addrs::{AbsResourceAddr, ModulePath, ResourceInstanceAddr};
 
 use crate::{InstanceState, Intent, KeyError, KeySource, OutputState, State, key_source};
 
@@ -58,12 +58,36 @@ pub enum Operation {
     /// never leaves some objects moved and others not, nor one at both addresses.
     MoveInstances {
         moves: Vec<InstanceMove>,
+        /// For a module move, the modules of the configuration it moves between (`module.a` →
+        /// `module.b`, keys dropped): the moved objects' dependencies on resources in the first
+        /// now name the second. Absent for instance moves (and in records of older writers).
+        modules: Option<ModuleMove>,
     },
     /// `strata state rm`: the instances (with any deposed object or intent at their addresses)
     /// are forgotten, all in one record.
     RemoveInstances {
         addresses: Vec<ResourceInstanceAddr>,
     },
+}
+
+/// The modules a module move of [`Operation::MoveInstances`] goes between.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleMove {
+    #[serde(with = "crate::serde_addr::one")]
+    pub from: ModulePath,
+    #[serde(with = "crate::serde_addr::one")]
+    pub to: ModulePath,
+}
+
+impl ModuleMove {
+    /// `dependencies` with those inside `from` moved under `to`.
+    fn rewrite(&self, dependencies: &mut [AbsResourceAddr]) {
+        for dependency in dependencies {
+            if let Some(module) = dependency.module.replace_prefix(&self.from, &self.to) {
+                dependency.module = module;
+            }
+        }
+    }
 }
 
 /// One instance of a [`Operation::MoveInstances`].
@@ -108,7 +132,7 @@ impl Operation {
             Operation::RemoveDeposed { address } => {
                 state.deposed.remove(&address);
             }
-            Operation::MoveInstances { moves } => {
+            Operation::MoveInstances { moves, modules } => {
                 // Everything out first, then in: a move's target may be another's source.
                 let taken: Vec<_> = moves
                     .into_iter()
@@ -121,7 +145,12 @@ impl Operation {
                         (m.to, objects)
                     })
                     .collect();
-                for (to, (instance, deposed, intent)) in taken {
+                for (to, (mut instance, mut deposed, intent)) in taken {
+                    if let Some(modules) = &modules {
+                        for object in instance.iter_mut().chain(deposed.iter_mut()) {
+                            modules.rewrite(&mut object.dependencies);
+                        }
+                    }
                     if let Some(instance) = instance {
                         state.resources.insert(to.clone(), instance);
                     }
@@ -162,7 +191,9 @@ impl Operation {
                 OperationOut::Depose { address, instance: instance.sealed(address, keys)? }
             }
             Operation::RemoveDeposed { address } => OperationOut::RemoveDeposed { address },
-            Operation::MoveInstances { moves } => OperationOut::MoveInstances { moves },
+            Operation::MoveInstances { moves, modules } => {
+                OperationOut::MoveInstances { moves, modules: modules.as_ref() }
+            }
             Operation::RemoveInstances { addresses } => OperationOut::RemoveInstances { addresses },
         })
     }
@@ -247,6 +278,8 @@ pub(crate) enum OperationOut<'a> {
     },
     MoveInstances {
         moves: &'a [InstanceMove],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        modules: Option<&'a ModuleMove>,
     },
     RemoveInstances {
         #[serde(with = "crate::serde_addr::list")]
@@ -294,6 +327,8 @@ pub(crate) enum StoredOperation {
     },
     MoveInstances {
         moves: Vec<InstanceMove>,
+        #[serde(default)]
+        modules: Option<ModuleMove>,
     },
     RemoveInstances {
         #[serde(with = "crate::serde_addr::list")]
@@ -312,7 +347,7 @@ impl From<StoredOperation> for Operation {
             StoredOperation::RemoveOutput { name } => Operation::RemoveOutput { name },
             StoredOperation::Depose { address, instance } => Operation::Depose { address, instance },
             StoredOperation::RemoveDeposed { address } => Operation::RemoveDeposed { address },
-            StoredOperation::MoveInstances { moves } => Operation::MoveInstances { moves },
+            StoredOperation::MoveInstances { moves, modules } => Operation::MoveInstances { moves, modules },
             StoredOperation::RemoveInstances { addresses } => Operation::RemoveInstances { addresses },
         }
     }

@@ -224,3 +224,28 @@ async fn module_moves_and_removals_replay_from_the_journal() {
     assert_eq!(reopened, state);
     assert_eq!(reopened.resources.keys().map(ToString::to_string).collect::<Vec<_>>(), ["module.a[0].strata_data.x"]);
 }
+
+/// A module moved to another call records the modules it moves between, and the replay
+/// carries the moved objects' dependencies inside the module along.
+#[tokio::test]
+async fn a_move_between_module_calls_replays_with_its_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, mut state, _) = StateStore::open(&state_path(&dir)).await.unwrap();
+    let Operation::PutInstance { address: x, mut instance } = put("module.a.strata_data.x") else { unreachable!() };
+    instance.dependencies = vec!["module.a.strata_data.y".parse().unwrap()];
+    record_all(
+        &store,
+        &mut state,
+        vec![Operation::PutInstance { address: x, instance }, put("module.a.strata_data.y")],
+    )
+    .await;
+    let moved = strata_state::move_operation(&state, &"module.a".parse().unwrap(), &"module.b".parse().unwrap());
+    record_all(&store, &mut state, vec![moved.unwrap()]).await;
+    let journal = fs::read_to_string(journal_path(&dir)).unwrap();
+    assert!(journal.contains(r#""modules":{"from":"module.a","to":"module.b"}"#), "{journal}");
+    drop(store);
+    let (_, reopened, _) = StateStore::open(&state_path(&dir)).await.unwrap();
+    assert_eq!(reopened, state);
+    let x = &reopened.resources[&address("module.b.strata_data.x")];
+    assert_eq!(x.dependencies, vec!["module.b.strata_data.y".parse().unwrap()]);
+}
