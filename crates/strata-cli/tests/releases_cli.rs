@@ -15,8 +15,8 @@ fn strata(args: &[&str]) -> String {
 #[test]
 fn list_shows_every_release() {
     let out = strata(&["releases", "list"]);
-    // 19 EMR releases and STRATA-1.0.0, one line each under the header.
-    assert_eq!(out.lines().filter(|l| l.starts_with("EMR-") || l.starts_with("STRATA-")).count(), 20, "{out}");
+    // 19 EMR releases, STRATA-1.0.0 and its fix release STRATA-1.0.1, one line each under the header.
+    assert_eq!(out.lines().filter(|l| l.starts_with("EMR-") || l.starts_with("STRATA-")).count(), 21, "{out}");
     insta::assert_snapshot!(out);
 }
 
@@ -26,9 +26,16 @@ fn show_lists_components_services_and_start_order() {
 }
 
 #[test]
+fn show_the_fix_release() {
+    insta::assert_snapshot!(strata(&["releases", "show", "STRATA-1.0.1"]));
+}
+
+#[test]
 fn diff_says_what_kind_of_change() {
     insta::assert_snapshot!(strata(&["releases", "diff", "EMR-3.0.1", "EMR-3.0.2"]));
     insta::assert_snapshot!(strata(&["releases", "diff", "EMR-3.1.1", "EMR-3.2.0"]));
+    // A fix release: the same component versions, so no component line.
+    insta::assert_snapshot!(strata(&["releases", "diff", "STRATA-1.0.0", "STRATA-1.0.1"]));
 }
 
 #[test]

@@ -8,7 +8,7 @@
 # a directory every host of the cluster sees.
 name        = "STRATA-1.0.0"
 released    = "2026-11"
-status      = "current"
+status      = "superseded"
 installable = true
 notes       = "First Strata release: ZooKeeper 3.8.0 (Debian), Spark 4.3.0 standalone (PyPI pyspark), PostgreSQL 15 as the metastore database, the Spark SQL Thrift server for ad-hoc SQL. No Hadoop HDFS/YARN: not obtainable here."
 description = "ZooKeeper, Spark standalone with a history server, and ad-hoc SQL through the Spark Thrift server over a PostgreSQL metastore."

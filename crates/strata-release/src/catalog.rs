@@ -40,6 +40,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = catalog_files![
     "EMR-3.1.1.hcl",
     "EMR-3.2.0.hcl",
     "STRATA-1.0.0.hcl",
+    "STRATA-1.0.1.hcl",
 ];
 
 /// Releases sorted by line, then version.

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use strata_release::{ArtifactKind, BUILTIN_FILES, Catalog, ReleaseStatus, Role};
+use strata_release::{ArtifactKind, BUILTIN_FILES, Catalog, ReleaseName, ReleaseStatus, Role};
 
 #[test]
 fn every_builtin_release_is_valid() {
@@ -28,10 +28,15 @@ fn every_catalog_file_is_compiled_in() {
 #[test]
 fn list_is_sorted_by_line_then_version() {
     let names: Vec<String> = Catalog::builtin().list().iter().map(|release| release.name.to_string()).collect();
-    assert_eq!(names.len(), 20);
+    assert_eq!(names.len(), 21);
     assert_eq!(names.first().map(String::as_str), Some("EMR-1.0.0"));
     assert_eq!(names[18], "EMR-3.2.0");
     assert_eq!(names[19], "STRATA-1.0.0");
+    assert_eq!(names[20], "STRATA-1.0.1");
+    assert_eq!(
+        Catalog::builtin().latest("STRATA").map(|release| release.name.to_string()).as_deref(),
+        Some("STRATA-1.0.1")
+    );
     assert_eq!(Catalog::builtin().latest("EMR").map(|release| release.name.to_string()).as_deref(), Some("EMR-3.2.0"));
 }
 
@@ -40,7 +45,7 @@ fn get_suggests_near_names() {
     let catalog = Catalog::builtin();
     assert_eq!(catalog.get("STRATA-1.0.0").unwrap().name.to_string(), "STRATA-1.0.0");
     let cases = [
-        ("STRATA-1.0.1", Some("did you mean `STRATA-1.0.0`?")),
+        ("STRATA-1.0.2", Some("did you mean `STRATA-1.0.1`?")),
         ("strata-1.0.0", Some("did you mean `STRATA-1.0.0`?")),
         ("EMR-3.2.1", Some("did you mean `EMR-3.2.0`?")),
         ("EMR-3.1.0", Some("did you mean `EMR-3.1.1`?")),
@@ -51,8 +56,8 @@ fn get_suggests_near_names() {
         assert_eq!(error.suggestion.as_deref(), suggestion, "{name}");
     }
     assert_eq!(
-        catalog.get("STRATA-1.0.1").unwrap_err().to_string(),
-        "unknown release `STRATA-1.0.1`; did you mean `STRATA-1.0.0`?"
+        catalog.get("STRATA-1.0.2").unwrap_err().to_string(),
+        "unknown release `STRATA-1.0.2`; did you mean `STRATA-1.0.1`?"
     );
 }
 
@@ -64,7 +69,9 @@ fn statuses_that_warn() {
     assert_eq!(status("EMR-2.3.0"), ReleaseStatus::NotRecommended);
     assert_eq!(status("EMR-1.0.0"), ReleaseStatus::Deprecated);
     assert!(status("EMR-3.0.0").warns() && status("EMR-1.0.0").warns());
-    assert!(!status("EMR-2.3.1").warns() && !status("STRATA-1.0.0").warns());
+    assert!(!status("EMR-2.3.1").warns() && !status("STRATA-1.0.1").warns());
+    // STRATA-1.0.1 fixes STRATA-1.0.0, which it supersedes.
+    assert_eq!(status("STRATA-1.0.0"), ReleaseStatus::Superseded);
 }
 
 #[test]
@@ -130,4 +137,51 @@ fn restarts_follow_the_files_services_read() {
         ["spark-master", "spark-worker", "spark-history-server", "spark-thrift-server"]
     );
     assert_eq!(readers("pg_hba.conf"), ["metastore-db"]);
+}
+
+/// STRATA-1.0.1 is a fix release of STRATA-1.0.0: the same components, versions, artifacts
+/// (sha256 included), install commands and services; only spark-defaults.conf gains the fixed
+/// defaults (event log cleaning, graceful decommissioning). Nothing else may drift apart.
+#[test]
+fn strata_1_0_1_fixes_strata_1_0_0_only_in_spark_defaults() {
+    let catalog = Catalog::builtin();
+    let (old, new) = (catalog.get("STRATA-1.0.0").unwrap(), catalog.get("STRATA-1.0.1").unwrap());
+    assert!(old.installable && new.installable);
+    assert_eq!(
+        ReleaseName::change(&old.name, &new.name),
+        Some(strata_release::VersionChange::Patch),
+        "a patch-level change"
+    );
+    assert_eq!(old.components.len(), new.components.len());
+    for (before, after) in old.components.iter().zip(&new.components) {
+        assert_eq!(
+            (&before.key, &before.version, &before.artifacts, &before.install, &before.services, &before.home),
+            (&after.key, &after.version, &after.artifacts, &after.install, &after.services, &after.home),
+            "{}: components are STRATA-1.0.0's",
+            before.key
+        );
+        for (file_before, file_after) in before.config_files.iter().zip(&after.config_files) {
+            if file_before.name != "spark-defaults.conf" {
+                assert_eq!(file_before, file_after, "{} is unchanged", file_before.name);
+                continue;
+            }
+            let added: Vec<(&str, &str)> = file_after
+                .defaults
+                .iter()
+                .filter(|entry| !file_before.defaults.contains(entry))
+                .map(|(key, value)| (key.as_str(), value.as_str()))
+                .collect();
+            assert_eq!(
+                added,
+                [
+                    ("spark.history.fs.cleaner.enabled", "true"),
+                    ("spark.history.fs.cleaner.maxAge", "7d"),
+                    ("spark.decommission.enabled", "true"),
+                    ("spark.storage.decommission.enabled", "true"),
+                ]
+            );
+            assert!(file_before.defaults.iter().all(|entry| file_after.defaults.contains(entry)), "nothing removed");
+        }
+    }
+    assert!(new.notes.contains("STRATA-1.0.0's"), "the notes say whose components they are");
 }

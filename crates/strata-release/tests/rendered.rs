@@ -156,3 +156,8 @@ fn strata_1_0_0_rendered() {
 fn emr_3_2_0_rendered() {
     check("EMR-3.2.0");
 }
+
+#[test]
+fn strata_1_0_1_rendered() {
+    check("STRATA-1.0.1");
+}

@@ -161,7 +161,10 @@ fn emr_provider() -> ProviderSchema {
             "A cluster: node groups running a release's services.",
             BlockSchema::new()
                 .attribute("name", A::required(Type::String, "Cluster name."))
-                .attribute("release", A::required(Type::String, "Release, e.g. STRATA-1.0.0.").force_new())
+                .attribute(
+                    "release",
+                    A::required(Type::String, "Release, e.g. STRATA-1.0.1; a patch-level change is made in place."),
+                )
                 .attribute(
                     "services",
                     A::required(Type::list(Type::String), "Services to install, e.g. [\"ZOOKEEPER\", \"SPARK\"]."),

@@ -10,13 +10,19 @@
 //! at a time), and so does a file edited on a node, which the converge writes back.
 //!
 //! Refresh reads, in the same round trip per host as the services' status, every
-//! configuration file against what Strata rendered (`config_files`, [`crate::config_files`]);
+//! configuration file against what Strata rendered (`config_files`, [`crate::config_files`])
+//! and where every component link points (`installed_versions`, [`crate::installed`]);
 //! the plan renders them from the recorded hosts, so a hand edit is a line diff and the plan
 //! names the services it restarts (`restarts`). A create also runs the bootstrap actions
 //! ([`crate::bootstrap`]), and so does a scale out on the nodes it adds; changing one replaces
 //! the cluster. Adding or removing services (`services`) is an update too: the services added
 //! start in their waves, those removed stop and their components' files go
 //! ([`crate::service_change`]).
+//!
+//! A patch-level change of `release` is an update too, the same converge with the new
+//! release's files and links ([`crate::upgrade`]); any other release change replaces the
+//! cluster. A scale in decommissions the removed nodes' Spark workers first when the cluster's
+//! Spark enables it ([`crate::decommission`]), then stops and removes the hosts.
 //!
 //! A cluster with `metastore = emr_metastore.X.id` finds the metastore through its record
 //! ([`crate::metastore_record`]), routes its network to the metastore's
@@ -39,7 +45,10 @@ use strata_release::{ArtifactKind, Component};
 use crate::bootstrap;
 use crate::cluster_metastore::{self, ClusterNetwork};
 use crate::config_files::{self, ManagedFile, Shown, managed_files, rendered_document};
+use crate::decommission;
 use crate::deploy::{self, Masters, Preparation, ServiceTarget};
+use crate::health::{self, Attempt};
+use crate::installed;
 use crate::machine::{self, ClusterHosts};
 use crate::metastore::read_metastore;
 use crate::metastore_client::JDBC_DRIVER_JAR;
@@ -49,16 +58,21 @@ use crate::model::{
     RUNNING, Settings,
 };
 use crate::record::{self, ClusterRecord, NodeRecord};
-use crate::release::{self, POSTGRESQL, SPARK_MASTER_SERVICE, SPARK_THRIFT, SPARK_THRIFT_SERVICE};
+use crate::release::{
+    self, POSTGRESQL, SPARK_MASTER_SERVICE, SPARK_THRIFT, SPARK_THRIFT_SERVICE, SPARK_WORKER_SERVICE,
+};
 use crate::render::{HostPlan, Layout, component_directory, unit_name};
 use crate::service_change;
 use crate::settings::Resolved;
 use crate::thrift;
 use crate::topology::{Topology, status_key};
+use crate::upgrade::{self, ReleaseChange};
 
 pub const EMR_CLUSTER: &str = "emr_cluster";
 /// `status` of a cluster with a service that does not run.
 pub const DEGRADED: &str = "DEGRADED";
+/// How long a scale in waits for the Spark master to be done with decommissioned workers.
+const DECOMMISSION_TIMEOUT: Duration = Duration::from_secs(60);
 /// Prefix of a `services_status` value whose host does not work.
 const HOST_PROBLEM: &str = "host ";
 
@@ -367,9 +381,16 @@ impl ClusterResource {
         ctx.log().info(&format!("cluster {id}: files changed on {changed} hosts after {:.1?}", started.elapsed()));
         // A configuration file written although its rendering is unchanged was edited on the
         // node: the services reading it restart, as for a change of the configuration.
+        let relinked: BTreeMap<String, Vec<String>> =
+            prepared.iter().map(|(host, prepared)| (host.clone(), prepared.relinked.clone())).collect();
         let written: BTreeMap<String, Vec<String>> =
             prepared.into_iter().map(|(host, prepared)| (host, prepared.written)).collect();
-        let readers = config_files::readers_of_written(&topology, &plans, &written);
+        let mut readers = config_files::readers_of_written(&topology, &plans, &written);
+        // A component linked at another version (a release upgrade, or a link re-pointed by
+        // hand and put back): its services on that node restart, like a file's readers.
+        for (service, hosts) in upgrade::services_of_relinked(&topology, &relinked) {
+            readers.entry(service).or_default().extend(hosts);
+        }
 
         let masters = Masters {
             ips: release_nodes(&topology, SPARK_MASTER_SERVICE).iter().map(|node| ips[&node.hostname]).collect(),
@@ -382,7 +403,10 @@ impl ClusterResource {
         }
 
         if !extra.is_empty() {
-            self.remove_hosts(ctx, &topology, &network, &key, extra).await?;
+            // Workers go gracefully when the cluster's Spark decommissions them (STRATA-1.0.1).
+            let graceful = decommission::enabled(&topology, &cluster.config) && !masters.ips.is_empty();
+            let masters = graceful.then_some(&masters);
+            self.remove_hosts(ctx, &topology, &network, &key, extra, masters).await?;
         }
 
         let mut hosts = Vec::new();
@@ -413,6 +437,7 @@ impl ClusterResource {
         cluster.services_status = Some(topology.expected_status());
         cluster.config_files = Some(rendered_document(&managed_files(&plans)));
         cluster.components = Some(topology.components_by_host());
+        cluster.installed_versions = Some(installed::expected(&topology));
         cluster.start_order = Some(topology.start_order());
         if cluster.restarts.is_none() {
             cluster.restarts = Some(Vec::new());
@@ -502,7 +527,9 @@ impl ClusterResource {
         Ok(())
     }
 
-    /// Scale in: stops every service on `hosts` (reverse start order), then destroys them,
+    /// Scale in: with `masters` (the cluster's Spark decommissions workers), decommissions the
+    /// Spark workers of `hosts` first and waits (bounded) until the leading master is done with
+    /// them; then stops every service on `hosts` (reverse start order) and destroys them,
     /// highest index first.
     async fn remove_hosts(
         &self,
@@ -511,8 +538,12 @@ impl ClusterResource {
         network: &Arc<Network>,
         key: &str,
         mut hosts: Vec<HostInfo>,
+        masters: Option<&Masters>,
     ) -> Result<(), ProviderError> {
         hosts.sort_by(|a, b| b.hostname.cmp(&a.hostname));
+        if let Some(masters) = masters {
+            self.decommission_workers(ctx, &hosts, key, masters).await;
+        }
         let mut targets = Vec::new();
         for info in &hosts {
             targets.push((
@@ -534,6 +565,71 @@ impl ClusterResource {
             ctx.progress(done as u64 + 1, total, format!("removed {}", info.hostname));
         }
         Ok(())
+    }
+
+    /// Asks the Spark worker of each of `hosts` (highest index first) to decommission (SIGPWR,
+    /// [`decommission::command`]), then waits until the leading master lists none of them
+    /// ALIVE and none it marked DECOMMISSIONED runs executors, at most
+    /// [`DECOMMISSION_TIMEOUT`]. Never fails the scale in: a worker that cannot be asked, or a
+    /// master that does not answer in time, is a warning, and the worker is stopped anyway.
+    async fn decommission_workers(&self, ctx: &Ctx, hosts: &[HostInfo], key: &str, masters: &Masters) {
+        let started = Instant::now();
+        let mut asked: Vec<(String, String)> = Vec::new();
+        for info in hosts {
+            let spec = match deploy::ssh_spec(
+                &info.hostname,
+                &info.ip.to_string(),
+                info.ssh_port,
+                &info.host_key_fingerprint,
+                key,
+            ) {
+                Ok(spec) => spec,
+                Err(error) => {
+                    ctx.log().warn(&format!("decommissioning {}: {}", info.hostname, error.message));
+                    continue;
+                }
+            };
+            let pid_file = ServiceSpec::new(unit_name(SPARK_WORKER_SERVICE, &info.id), "true").pid_file();
+            let command = decommission::command(&pid_file);
+            let options = ExecOptions::with_timeout(Duration::from_secs(30));
+            match deploy::on_host(&self.pool, &spec, move |connection| connection.run(&command, &options)).await {
+                Ok(output) if output.stdout_text().trim() == "sent" => {
+                    asked.push((info.hostname.clone(), info.ip.to_string()));
+                }
+                Ok(_) => {}
+                Err(error) => ctx.log().warn(&format!("decommissioning the worker of {}: {error}", info.hostname)),
+            }
+        }
+        if asked.is_empty() {
+            return;
+        }
+        let names: Vec<String> = asked.iter().map(|(name, _)| name.clone()).collect();
+        ctx.status(format!("decommissioning the Spark workers of {}", names.join(", ")));
+        let (masters, ips) = (masters.clone(), asked.iter().map(|(_, ip)| ip.clone()).collect::<Vec<_>>());
+        let waited = blocking(move || {
+            health::wait_until(DECOMMISSION_TIMEOUT, || {
+                let status = masters.leader().map_err(Attempt::Retry)?;
+                match ips.iter().find(|ip| !decommission::done(&status, ip)) {
+                    Some(ip) => Err(Attempt::Retry(format!(
+                        "the Spark master still lists the worker on {ip} ALIVE or running executors"
+                    ))),
+                    None => Ok(ips.iter().filter(|ip| decommission::decommissioned(&status, ip)).count()),
+                }
+            })
+        })
+        .await;
+        match waited {
+            Ok(Ok(count)) => ctx.status(format!(
+                "{} decommissioned after {:.1?} ({count} listed DECOMMISSIONED by the master)",
+                names.join(", "),
+                started.elapsed()
+            )),
+            Ok(Err(reason)) => {
+                ctx.log().warn(&format!("decommissioning {}: {reason}; stopping them anyway", names.join(", ")));
+                ctx.status(format!("{} not decommissioned in time: stopped anyway", names.join(", ")));
+            }
+            Err(error) => ctx.log().warn(&format!("decommissioning {}: {}", names.join(", "), error.message)),
+        }
     }
 
     /// The configuration files of the cluster the state `cluster` records, as apply wrote them.
@@ -561,13 +657,17 @@ impl ClusterResource {
     ///
     /// The same round trip reads `files` (the configuration files as rendered) on each host
     /// that runs: what each holds is returned by `HOST:PATH` (the content only when it differs
-    /// from the rendering). Files of hosts that could not be read are missing from the result.
+    /// from the rendering). With `links` (the component cache), it also reads where each
+    /// component link points: the
+    /// version installed, by `HOST/COMPONENT` ([`installed`]). Files and versions of hosts
+    /// that could not be read are missing from the result.
     async fn observe(
         &self,
         network: Arc<Network>,
         cluster: &Cluster,
         files: &[ManagedFile],
-    ) -> Result<(BTreeMap<String, String>, BTreeMap<String, Shown>), ProviderError> {
+        links: Option<&str>,
+    ) -> Result<Observation, ProviderError> {
         let topology = topology_of(cluster)?;
         let key = machine::client_key(&network);
         let recorded: Vec<ClusterHost> = cluster.hosts.clone().unwrap_or_default();
@@ -583,7 +683,16 @@ impl ClusterResource {
                     let services =
                         topology.services_on(node).iter().map(|service| unit_name(&service.name, &host.id)).collect();
                     let facts = files.iter().filter(|file| file.host == host.name).map(ManagedFile::fact).collect();
-                    targets.push((host_ssh(host, &key)?, services, facts));
+                    let links = match links {
+                        Some(_) => topology
+                            .components_on(node)
+                            .iter()
+                            .map(|component| Layout::component_link(&component.key))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    let reading = deploy::Reading { services, files: facts, links };
+                    targets.push((host_ssh(host, &key)?, reading));
                 }
                 Ok(HostStatus::Gone) => {
                     problems.insert(host.name.clone(), "host gone".into());
@@ -598,11 +707,17 @@ impl ClusterResource {
         }
         let observed = deploy::observe(&self.pool, targets).await;
         let mut shown = BTreeMap::new();
+        let mut versions = BTreeMap::new();
         for (host, observed) in &observed {
             let Ok(observed) = observed else { continue };
             let on_host = files.iter().filter(|file| file.host == *host);
             for (file, state) in on_host.zip(&observed.files) {
                 shown.insert(file.key(), file.observed(state));
+            }
+            let Some(node) = topology.node(host) else { continue };
+            for (component, state) in topology.components_on(node).iter().zip(&observed.links) {
+                let version = installed::version_of(component, links.unwrap_or_default(), state);
+                versions.insert(installed::key(host, &component.key), version);
             }
         }
         let running: BTreeMap<String, Result<BTreeMap<String, bool>, String>> =
@@ -624,9 +739,13 @@ impl ClusterResource {
                 status.insert(status_key(&node.hostname, &service.name), value);
             }
         }
-        Ok((status, shown))
+        Ok((status, shown, versions))
     }
 }
+
+/// What [`ClusterResource::observe`] read: `services_status`, the configuration files by
+/// `HOST:PATH`, and the installed versions by `HOST/COMPONENT`.
+type Observation = (BTreeMap<String, String>, BTreeMap<String, Shown>, BTreeMap<String, String>);
 
 /// The nested blocks `name` of a configuration when every argument in them is known (their
 /// computed attributes may not be); `None` otherwise.
@@ -816,6 +935,7 @@ impl Resource for ClusterResource {
         plan.set("services_status", topology.expected_status())?;
         plan.set("status", CLUSTER_RUNNING.to_string())?;
         plan.set("components", topology.components_by_host())?;
+        plan.set("installed_versions", installed::expected(&topology))?;
         plan.set("start_order", topology.start_order())?;
         if plan_bootstrap_actions(plan)? {
             // Replaced: made anew, like a create.
@@ -825,8 +945,20 @@ impl Resource for ClusterResource {
         let Some(prior) = plan.prior()? else {
             // The files name the hosts' addresses, known once they are made.
             plan.set("restarts", Vec::<String>::new())?;
-            return Ok(());
+            return plan.set("release_change", None::<String>);
         };
+        // A cluster keeps its release, except for a patch-level change, made in place (the
+        // converge below re-renders the files and restarts their readers, rolling).
+        match upgrade::release_change(&prior.release, &release) {
+            ReleaseChange::Same => {}
+            ReleaseChange::InPlace(reason) => plan.set("release_change", Some(reason))?,
+            ReleaseChange::Replace(_) => {
+                // Planned again as a create by the engine, which shows `release` forcing it.
+                plan.require_replace("release")?;
+                plan.set_unknown("config_files")?;
+                return plan.set("restarts", Vec::<String>::new());
+            }
+        }
         // The Thrift server's endpoint is the first master's (unknown below when the master is
         // made again); null without SPARK_THRIFT (so adding or removing it plans its change).
         let thrift_port = release::port(topology.release, SPARK_THRIFT_SERVICE, 0);
@@ -882,7 +1014,11 @@ impl Resource for ClusterResource {
             let files = managed_files(&plans);
             plan.set("config_files", rendered_document(&files))?;
             let status = prior.services_status.clone().unwrap_or_default();
-            let restarts = config_files::restarts(&topology, &files, prior.config_files.as_deref(), &status);
+            let mut restarts = config_files::restarts(&topology, &files, prior.config_files.as_deref(), &status);
+            restarts.extend(upgrade::component_restarts(&topology, prior.components.as_ref(), &status));
+            restarts.extend(upgrade::drifted_restarts(&topology, prior.installed_versions.as_ref(), &status));
+            restarts.sort();
+            restarts.dedup();
             return plan_restarts(plan, restarts);
         }
         plan.set_unknown("config_files")?;
@@ -949,6 +1085,7 @@ impl Resource for ClusterResource {
     async fn read(&self, ctx: &Ctx, mut current: Cluster) -> Result<Option<Cluster>, ProviderError> {
         let Some(id) = current.id.clone() else { return Ok(Some(current)) };
         let settings = settings(ctx)?;
+        let cache = settings.component_cache.to_string_lossy().into_owned();
         let Some(network) = blocking(move || machine::open_existing(&settings, &id)).await?? else {
             return Ok(None);
         };
@@ -958,7 +1095,15 @@ impl Resource for ClusterResource {
             Some(_) => self.recorded_files(ctx, &current).await?,
             None => Vec::new(),
         };
-        let (status, shown) = self.observe(Arc::new(network), &current, &files).await?;
+        // So are the components' links (a state from before `installed_versions` gets them
+        // from its next apply).
+        let links = current.installed_versions.is_some().then_some(cache.as_str());
+        let (status, shown, versions) = self.observe(Arc::new(network), &current, &files, links).await?;
+        if let Some(installed) = current.installed_versions.as_mut() {
+            // A host that could not be read keeps what the state has (its problem is in
+            // `services_status`).
+            installed.extend(versions);
+        }
         let healthy = status.values().all(|value| value == RUNNING);
         current.status = Some(if healthy { CLUSTER_RUNNING } else { DEGRADED }.to_string());
         current.services_status = Some(status);
@@ -1054,7 +1199,7 @@ impl Resource for ClusterResource {
         planned.id = Some(id);
         planned.ssh_private_key_path = Some(machine::client_key(&network));
         planned.hosts = Some(hosts);
-        let (status, _) = self.observe(Arc::new(network), &planned, &[]).await?;
+        let (status, _, _) = self.observe(Arc::new(network), &planned, &[], None).await?;
         planned.status = Some(DEGRADED.to_string());
         planned.services_status = Some(status);
         Ok(Some(planned))

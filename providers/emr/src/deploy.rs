@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use strata_deploy::facts::{FactBatch, FileContentFact, FileContentState, ServiceStatusFact};
+use strata_deploy::facts::{FactBatch, FileContentFact, FileContentState, LinkFact, LinkState, ServiceStatusFact};
 use strata_deploy::operations::Step;
 use strata_deploy::service::{LOG_DIR, restart_command};
 use strata_deploy::{
@@ -169,6 +169,9 @@ pub struct Prepared {
     pub changed: bool,
     /// The files whose content was written (uploaded).
     pub written: Vec<String>,
+    /// The component links made or pointed at another target (a component linked at another
+    /// version, or a link changed by hand put back).
+    pub relinked: Vec<String>,
 }
 
 /// [`prepare`], saying per host which files it wrote.
@@ -194,6 +197,7 @@ pub async fn prepare_files(
                     Step::Run(_) => None,
                 })
                 .collect();
+            let relinked = relinked(&preparation.files, &steps);
             let mut changed = !steps.is_empty();
             for command in &preparation.setup {
                 connection.run_checked(command, &options())?;
@@ -207,12 +211,29 @@ pub async fn prepare_files(
                 );
                 changed |= connection.run_checked(&command, &options())?.stdout_text().trim() == "added";
             }
-            Ok(Prepared { changed, written })
+            Ok(Prepared { changed, written, relinked })
         },
         progress,
     )
     .await;
     Ok(collect("writing components and configuration files", outcomes)?.into_iter().collect())
+}
+
+/// The links of `files` the converge's `steps` (re)made: `strata_deploy`'s symlink operation
+/// runs `ln -sfn -- TARGET PATH` exactly when the link is missing or points elsewhere.
+fn relinked(files: &[DesiredState], steps: &[Step]) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|file| match file {
+            DesiredState::Symlink(link) => Some(link),
+            _ => None,
+        })
+        .filter(|link| {
+            let command = format!("ln -sfn -- {} {}", shell_quote(&link.target), shell_quote(&link.path));
+            steps.iter().any(|step| matches!(step, Step::Run(run) if run.ends_with(&command)))
+        })
+        .map(|link| link.path.clone())
+        .collect()
 }
 
 /// Fails naming the first of `paths` the host does not see.
@@ -258,7 +279,7 @@ pub struct Masters {
 
 impl Masters {
     /// The view of the master that leads (ALIVE), or the last error.
-    fn leader(&self) -> Result<MasterStatus, String> {
+    pub fn leader(&self) -> Result<MasterStatus, String> {
         let mut last = "no Spark master".to_string();
         for ip in &self.ips {
             match MasterStatus::read(*ip, self.ui_port) {
@@ -578,7 +599,8 @@ pub async fn service_status(
     pool: &Arc<SessionPool>,
     targets: Vec<(HostSpec, Vec<String>)>,
 ) -> BTreeMap<String, Result<BTreeMap<String, bool>, String>> {
-    let targets = targets.into_iter().map(|(host, services)| (host, services, Vec::new())).collect();
+    let targets =
+        targets.into_iter().map(|(host, services)| (host, Reading { services, ..Reading::default() })).collect();
     let observed = observe(pool, targets).await;
     observed.into_iter().map(|(host, result)| (host, result.map(|observed| observed.running))).collect()
 }
@@ -590,28 +612,41 @@ pub struct Observed {
     pub running: BTreeMap<String, bool>,
     /// What each file fact found, in the order asked.
     pub files: Vec<FileContentState>,
+    /// What each link asked points at, in the order asked.
+    pub links: Vec<LinkState>,
 }
 
-/// What [`observe`] reads on one host: service names and file facts.
-pub type Reading = (Vec<String>, Vec<FileContentFact>);
+/// What [`observe`] reads on one host.
+#[derive(Clone, Debug, Default)]
+pub struct Reading {
+    /// Service names: whether each runs.
+    pub services: Vec<String>,
+    /// Configuration files: what each holds against what Strata wrote.
+    pub files: Vec<FileContentFact>,
+    /// Component links (`/opt/strata/spark`): their targets, the installed versions.
+    pub links: Vec<String>,
+}
 
-/// Whether each named service runs and what each file holds, per host, read in one round trip
-/// per host (one fact batch). A host that cannot be reached has an `Err` with the reason.
+/// Whether each named service runs, what each file holds and where each component link
+/// points, per host, read in one round trip per host (one fact batch). A host that cannot be
+/// reached has an `Err` with the reason.
 pub async fn observe(
     pool: &Arc<SessionPool>,
-    targets: Vec<(HostSpec, Vec<String>, Vec<FileContentFact>)>,
+    targets: Vec<(HostSpec, Reading)>,
 ) -> BTreeMap<String, Result<Observed, String>> {
-    let hosts: Vec<HostSpec> = targets.iter().map(|(host, _, _)| host.clone()).collect();
+    let hosts: Vec<HostSpec> = targets.iter().map(|(host, _)| host.clone()).collect();
     let asked: Arc<BTreeMap<String, Reading>> =
-        Arc::new(targets.into_iter().map(|(host, services, files)| (host.name, (services, files))).collect());
+        Arc::new(targets.into_iter().map(|(host, reading)| (host.name, reading)).collect());
     let outcomes = fan_out(
         pool,
         &hosts,
         move |connection: &mut Connection| {
-            let (names, files) = asked.get(&connection.host().name).cloned().unwrap_or_default();
+            let Reading { services: names, files, links } =
+                asked.get(&connection.host().name).cloned().unwrap_or_default();
             let mut batch = FactBatch::new();
             let services: Vec<_> = names.iter().map(|name| batch.add(ServiceStatusFact::new(name))).collect();
             let contents: Vec<_> = files.into_iter().map(|fact| batch.add(fact)).collect();
+            let targets: Vec<_> = links.iter().map(|link| batch.add(LinkFact::new(link))).collect();
             let gathered = connection.gather(&batch, &ExecOptions::with_timeout(Duration::from_secs(20)))?;
             let host = connection.host().name.clone();
             let fact_error = |source| DeployError::Fact { host: host.clone(), source };
@@ -622,10 +657,41 @@ pub async fn observe(
             for handle in &contents {
                 observed.files.push(gathered.get(handle).map_err(fact_error)?);
             }
+            for handle in &targets {
+                observed.links.push(gathered.get(handle).map_err(fact_error)?);
+            }
             Ok(observed)
         },
         |_, _| {},
     )
     .await;
     outcomes.into_iter().map(|outcome| (outcome.host, outcome.result.map_err(|error| error.to_string()))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use strata_deploy::facts::LinkState;
+    use strata_deploy::operations::{SymlinkSpec, symlink};
+
+    use super::*;
+
+    /// The links a converge (re)makes are found from its steps: a link pointing elsewhere (a
+    /// component at another version) or missing; not one already right, not other steps.
+    #[test]
+    fn relinked_links_are_read_from_the_steps() {
+        let spark = SymlinkSpec {
+            path: "/opt/strata/spark".into(),
+            target: "/var/cache/strata/components/pyspark-4.3.0/pyspark".into(),
+        };
+        let zookeeper = SymlinkSpec { path: "/opt/strata/zookeeper".into(), target: "/usr/share/zookeeper".into() };
+        let files = [DesiredState::Symlink(spark.clone()), DesiredState::Symlink(zookeeper.clone())];
+        let elsewhere = LinkState::Link { target: "/var/cache/strata/components/pyspark-4.2.0/pyspark".into() };
+        let mut steps = symlink(&elsewhere, &spark).unwrap();
+        steps.extend(symlink(&LinkState::Link { target: zookeeper.target.clone() }, &zookeeper).unwrap());
+        steps.push(Step::Run("chmod 0644 -- /opt/strata/conf/spark/spark-env.sh".into()));
+        assert_eq!(relinked(&files, &steps), ["/opt/strata/spark"]);
+        let missing = symlink(&LinkState::Missing, &zookeeper).unwrap();
+        assert_eq!(relinked(&files, &missing), ["/opt/strata/zookeeper"]);
+        assert!(relinked(&files, &[]).is_empty());
+    }
 }

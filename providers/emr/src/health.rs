@@ -107,6 +107,8 @@ pub struct Worker {
     pub host: String,
     /// `ALIVE`, `DEAD`, `DECOMMISSIONED`, ...
     pub state: String,
+    /// Cores its executors hold (`coresused`).
+    pub cores_used: u64,
 }
 
 impl MasterStatus {
@@ -120,7 +122,8 @@ impl MasterStatus {
                     .iter()
                     .map(|worker| {
                         let text = |key: &str| worker[key].as_str().unwrap_or_default().to_string();
-                        Worker { id: text("id"), host: text("host"), state: text("state") }
+                        let cores_used = worker["coresused"].as_u64().unwrap_or_default();
+                        Worker { id: text("id"), host: text("host"), state: text("state"), cores_used }
                     })
                     .collect()
             })

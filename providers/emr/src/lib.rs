@@ -13,7 +13,7 @@
 //! Pure, tested with tables and golden files (`testdata/emr/`):
 //! - [`model`]: the resource and the provider block as `#[derive(Model)]` structs (the schema);
 //!   [`metastore_model`]: `emr_metastore`'s;
-//! - [`release`]: what `STRATA-1.0.0` is (components, artifacts, services, roles, start order,
+//! - [`release`]: what `STRATA-1.0.0` and `STRATA-1.0.1` are (components, artifacts, services, roles, start order,
 //!   health checks, which files each service reads);
 //! - [`topology`]: a configuration checked against its release, as nodes and their services;
 //! - [`render`]: each node's component links, directories, configuration files, launchers and
@@ -28,7 +28,13 @@
 //!   removes on the nodes that stay;
 //! - [`thrift`]: the Spark SQL Thrift server's endpoint (`sql_jdbc_url`), its launcher's schema
 //!   step and its beeline health check;
-//! - [`settings`]: the provider block with its defaults.
+//! - [`settings`]: the provider block with its defaults;
+//! - [`decommission`]: whether a cluster's workers decommission on SIGPWR, the command, and
+//!   when the master is done with a decommissioned worker;
+//! - [`installed`]: which version of each component a node runs (`installed_versions`), from
+//!   where its component link points;
+//! - [`upgrade`]: what a change of `release` does: an in-place rolling upgrade for a
+//!   patch-level change between installable releases, a replacement otherwise.
 //!
 //! I/O: [`bootstrap`] (bootstrap actions: a script run on every node at create),
 //! [`machine`] (the cluster's network and hosts, blocking), [`deploy`] (SSH: prepare,
@@ -51,8 +57,10 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod cluster_metastore;
 pub mod config_files;
+pub mod decommission;
 pub mod deploy;
 pub mod health;
+pub mod installed;
 pub mod job;
 pub mod machine;
 pub mod metastore;
@@ -68,6 +76,7 @@ pub mod service_change;
 pub mod settings;
 pub mod thrift;
 pub mod topology;
+pub mod upgrade;
 
 use strata_provider_sdk::{ProviderBuilder, TypedProvider};
 

@@ -11,8 +11,9 @@ pub struct Cluster {
     /// Cluster name; its hosts are named `<name>-<node group>-<index>`.
     #[strata(required, force_new)]
     pub name: String,
-    /// Release, e.g. STRATA-1.0.0: a fixed set of component versions.
-    #[strata(required, force_new)]
+    /// Release, e.g. STRATA-1.0.1: a fixed set of component versions. A patch-level change
+    /// (a.b.c -> a.b.d) upgrades the cluster in place, rolling; any other change replaces it.
+    #[strata(required)]
     pub release: String,
     /// Components to install and run, e.g. ["ZOOKEEPER", "SPARK"]; adding or removing one changes the cluster in place.
     #[strata(required)]
@@ -78,6 +79,14 @@ pub struct Cluster {
     /// The release's services in start order: waves, each started once the earlier ones are healthy.
     #[strata(computed)]
     pub start_order: Option<Vec<Vec<String>>>,
+    /// "HOST/COMPONENT" = the version installed there (what its link points at); refresh reads
+    /// it, so a component linked at another version is drift.
+    #[strata(computed)]
+    pub installed_versions: Option<BTreeMap<String, String>>,
+    /// How the last change of `release` is made and why: in place (a patch-level change) or a
+    /// replacement (kept from the last apply when `release` does not change; null on create).
+    #[strata(computed)]
+    pub release_change: Option<String>,
 }
 
 /// A group of nodes with one role.

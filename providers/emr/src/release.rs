@@ -178,9 +178,10 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let error = release("STRATA-1.0.1").unwrap_err();
+        let Err(error) = release("STRATA-1.0.2") else { panic!("STRATA-1.0.2 is not in the catalog") };
         assert_eq!(error.attribute.as_deref(), Some("release"));
-        assert!(error.message.contains("STRATA-1.0.0"), "{}", error.message);
+        assert!(error.message.contains("STRATA-1.0.1"), "{}", error.message);
+        assert!(release("STRATA-1.0.1").is_ok(), "the fix release installs here");
         assert!(release("EMR-3.2.0").unwrap_err().message.contains("cannot be installed on this machine"));
         let strata = release("STRATA-1.0.0").unwrap();
         let error = components(strata, &["POSTGRESQL".to_string()]).unwrap_err();

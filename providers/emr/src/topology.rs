@@ -410,7 +410,7 @@ mod tests {
             assert!(error.message.contains(text), "{}", error.message);
         }
         let groups = [("master".to_string(), group("MASTER", 1))].into();
-        let error = Topology::new("a", "STRATA-1.0.1", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
+        let error = Topology::new("a", "STRATA-1.0.2", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
         assert_eq!(error.attribute.as_deref(), Some("release"));
         let error = Topology::new("a", "STRATA-1.0.0", &["HIVE".into()], &groups, &BTreeMap::new()).unwrap_err();
         assert!(error.message.contains("\"HIVE\" is not a component of STRATA-1.0.0"), "{}", error.message);

@@ -44,6 +44,8 @@ fn config() -> Cluster {
         restarts: None,
         components: None,
         start_order: None,
+        installed_versions: None,
+        release_change: None,
     }
 }
 
@@ -91,12 +93,30 @@ fn applied() -> Cluster {
         ]
         .into(),
     );
+    cluster.installed_versions = Some(installed(&[]));
     cluster.start_order = Some(vec![
         vec!["zookeeper-server".into()],
         vec!["spark-master".into()],
         vec!["spark-worker".into(), "spark-history-server".into()],
     ]);
     cluster
+}
+
+/// `installed_versions` of [`applied`], with `changes` (`HOST/COMPONENT`, version) over it.
+fn installed(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut versions: BTreeMap<String, String> = [
+        ("analytics-core-0/SPARK", "4.3.0"),
+        ("analytics-core-1/SPARK", "4.3.0"),
+        ("analytics-master-0/SPARK", "4.3.0"),
+        ("analytics-master-0/ZOOKEEPER", "3.8.0"),
+    ]
+    .into_iter()
+    .map(|(key, version)| (key.to_string(), version.to_string()))
+    .collect();
+    for (key, version) in changes {
+        versions.insert(key.to_string(), version.to_string());
+    }
+    versions
 }
 
 /// `config_files` of [`applied`]: every configuration file of its three nodes, as planned
@@ -225,6 +245,35 @@ fn plans() {
                 ("services_status", all_running()),
                 ("status", Value::from("RUNNING")),
                 ("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone()),
+            ],
+            ..Expect::default()
+        },
+    ));
+
+    let mut relinked = applied();
+    relinked.installed_versions = Some(installed(&[("analytics-core-0/SPARK", "4.2.0")]));
+    failures.extend(check(
+        "a component linked at another version on a node is linked back, its services restarted",
+        Some(relinked.clone()),
+        config(),
+        Expect {
+            known: vec![
+                ("installed_versions", applied().encode().as_mapping().unwrap()["installed_versions"].clone()),
+                ("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone()),
+                ("restarts", strings(&["analytics-core-0/spark-worker"])),
+            ],
+            ..Expect::default()
+        },
+    ));
+    relinked.installed_versions = None;
+    failures.extend(check(
+        "a state from before installed_versions plans them, restarting nothing",
+        Some(relinked),
+        config(),
+        Expect {
+            known: vec![
+                ("installed_versions", applied().encode().as_mapping().unwrap()["installed_versions"].clone()),
+                ("restarts", strings(&[])),
             ],
             ..Expect::default()
         },
@@ -409,7 +458,7 @@ fn plans() {
     ));
 
     for (name, change, attribute, text) in [
-        ("unknown release", ("release", "STRATA-1.0.1"), "release", "STRATA-1.0.0"),
+        ("unknown release", ("release", "STRATA-1.0.2"), "release", "STRATA-1.0.1"),
         ("EMR releases are data here", ("release", "EMR-3.2.0"), "release", "cannot be installed on this machine"),
         ("PostgreSQL on its own", ("services", "POSTGRESQL"), "services", "comes along with SPARK_THRIFT"),
         ("unknown component", ("services", "HBASE"), "services", "is not a component of STRATA-1.0.0"),
@@ -431,6 +480,115 @@ fn plans() {
         failures.extend(check(name, None, cluster, Expect { error: Some((attribute, text)), ..Expect::default() }));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A release change: a patch-level one (STRATA-1.0.0 <-> STRATA-1.0.1) is an update in place
+/// whose files are STRATA-1.0.1's and whose restarts are the readers of the files that change
+/// (spark-defaults.conf: not ZooKeeper); any other is a replacement; a release this machine
+/// cannot install is refused whatever the prior one.
+#[test]
+fn release_changes() {
+    let mut failures = Vec::new();
+    let mut patched = config();
+    patched.release = "STRATA-1.0.1".into();
+    let daemons = [
+        "analytics-core-0/spark-worker",
+        "analytics-core-1/spark-worker",
+        "analytics-master-0/spark-history-server",
+        "analytics-master-0/spark-master",
+    ];
+    let spark_daemons = strings(&daemons);
+    failures.extend(check(
+        "STRATA-1.0.0 -> STRATA-1.0.1 is an in-place rolling upgrade",
+        Some(applied()),
+        patched.clone(),
+        Expect {
+            known: vec![
+                ("hosts", applied().encode().as_mapping().unwrap()["hosts"].clone()),
+                ("id", Value::from("c0123456789ab")),
+                ("components", applied().encode().as_mapping().unwrap()["components"].clone()),
+                ("restarts", spark_daemons.clone()),
+            ],
+            ..Expect::default()
+        },
+    ));
+    let reason = planned_attribute(applied(), patched.clone(), "release_change");
+    let reason = reason.as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("STRATA-1.0.0 -> STRATA-1.0.1: a patch-level upgrade (same 1.0: fixes only"),
+        "{reason}"
+    );
+    let files = planned_attribute(applied(), patched.clone(), "config_files");
+    let golden = applied().config_files.unwrap();
+    let fixed = "spark.executor.memory 512m\nspark.history.fs.cleaner.enabled true\n\
+                 spark.history.fs.cleaner.maxAge 7d\nspark.decommission.enabled true\n\
+                 spark.storage.decommission.enabled true\n";
+    assert_eq!(
+        files.as_str().unwrap(),
+        golden.replace("spark.executor.memory 512m\n", fixed),
+        "every node's spark-defaults.conf gets STRATA-1.0.1's defaults, nothing else changes"
+    );
+
+    // Once applied, the next plan changes nothing (the reason is kept, like `restarts`).
+    let mut upgraded = applied();
+    upgraded.release = "STRATA-1.0.1".into();
+    upgraded.config_files = Some(files.as_str().unwrap().to_string());
+    upgraded.restarts = Some(daemons.iter().map(|daemon| daemon.to_string()).collect());
+    upgraded.release_change = Some(reason.to_string());
+    failures.extend(check(
+        "an upgraded cluster plans no change",
+        Some(upgraded.clone()),
+        patched.clone(),
+        Expect {
+            known: upgraded.encode().as_mapping().unwrap().iter().map(|(k, v)| (leak(k), v.clone())).collect(),
+            ..Expect::default()
+        },
+    ));
+    failures.extend(check(
+        "STRATA-1.0.1 -> STRATA-1.0.0 is a patch-level downgrade, in place too",
+        Some(upgraded),
+        config(),
+        Expect { known: vec![("restarts", spark_daemons)], ..Expect::default() },
+    ));
+    for (from, words) in [
+        ("STRATA-0.9.0", "a major change"),
+        ("EMR-3.2.0", "different lines (EMR and STRATA)"),
+        ("STRATA-1.1.0", "a downgrade across minor versions"),
+        ("STRATA-1.0.2", "STRATA-1.0.2 is not in the release catalog"),
+    ] {
+        let mut prior = applied();
+        prior.release = from.into();
+        failures.extend(check(
+            &format!("{from} -> STRATA-1.0.1 replaces the cluster"),
+            Some(prior.clone()),
+            patched.clone(),
+            Expect { replace: &["release"], ..Expect::default() },
+        ));
+        let provider = strata_provider_emr::provider();
+        let request =
+            PlanRequest { type_name: "emr_cluster".into(), prior: Some(prior.encode()), config: patched.encode() };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let response = runtime.block_on(provider.plan(request)).unwrap();
+        assert_eq!(response.requires_replace, ["release"], "{from}");
+        assert!(
+            upgrade_reason(from, "STRATA-1.0.1").contains(words),
+            "{from}: {}",
+            upgrade_reason(from, "STRATA-1.0.1")
+        );
+    }
+    let mut emr = config();
+    emr.release = "EMR-3.2.0".into();
+    failures.extend(check(
+        "STRATA-1.0.0 -> EMR-3.2.0: refused, nothing here installs it",
+        Some(applied()),
+        emr,
+        Expect { error: Some(("release", "cannot be installed on this machine")), ..Expect::default() },
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn upgrade_reason(from: &str, to: &str) -> String {
+    strata_provider_emr::upgrade::release_change(from, to).reason().unwrap_or_default().to_string()
 }
 
 /// A bootstrap action's script is read at plan time (its sha256 planned); any change of an

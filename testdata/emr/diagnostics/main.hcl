@@ -3,7 +3,7 @@
 
 resource "emr_cluster" "unknown_release" {
   name     = "a"
-  release  = "STRATA-1.0.1" # did you mean STRATA-1.0.0?
+  release  = "STRATA-1.0.2" # did you mean STRATA-1.0.1?
   services = ["ZOOKEEPER", "SPARK"]
   node_group "master" {
     role          = "MASTER"
