@@ -36,6 +36,9 @@ fn diff_says_what_kind_of_change() {
     insta::assert_snapshot!(strata(&["releases", "diff", "EMR-3.1.1", "EMR-3.2.0"]));
     // A fix release: the same component versions, so no component line.
     insta::assert_snapshot!(strata(&["releases", "diff", "STRATA-1.0.0", "STRATA-1.0.1"]));
+    // Back within a.b: in place, as the emr provider does it; across minor versions: replaced.
+    insta::assert_snapshot!(strata(&["releases", "diff", "STRATA-1.0.1", "STRATA-1.0.0"]));
+    insta::assert_snapshot!(strata(&["releases", "diff", "EMR-3.2.0", "EMR-3.1.1"]));
 }
 
 #[test]

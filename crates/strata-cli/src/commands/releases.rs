@@ -114,6 +114,11 @@ fn diff(from: &Release, to: &Release) -> String {
         Some(VersionChange::Patch) => "a patch: fixes only, upgraded in place (rolling)".to_owned(),
         Some(VersionChange::Minor) => "component versions change: the cluster is replaced".to_owned(),
         Some(VersionChange::Major) => "a major change: the cluster is replaced".to_owned(),
+        Some(VersionChange::Downgrade)
+            if from.name.version.major == to.name.version.major && from.name.version.minor == to.name.version.minor =>
+        {
+            "a patch-level downgrade: the fixes are taken back, in place (rolling)".to_owned()
+        }
         Some(VersionChange::Downgrade) => "a downgrade: the cluster is replaced".to_owned(),
         None => "another release line: the cluster is replaced".to_owned(),
     };
