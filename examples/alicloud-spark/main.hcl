@@ -1,5 +1,5 @@
 # examples/local-spark on Alibaba Cloud ECS: the same cluster block (ZooKeeper 3.8 and Spark 4
-# standalone of release STRATA-1.0.0, one master and var.workers core nodes, the PySpark job),
+# standalone of release STRATA-1.0.1, one master and var.workers core nodes, the PySpark job),
 # with the resource type and instance types changed and the network it runs in: a VPC, a
 # vSwitch, a security group and a key pair. `endpoint` points it at the emulator (README.md).
 
@@ -116,7 +116,7 @@ resource "alicloud_key_pair" "cluster" {
 
 resource "alicloud_emr_cluster" "analytics" {
   name     = "analytics"
-  release  = "STRATA-1.0.0" # a release = fixed component versions
+  release  = "STRATA-1.0.1" # a release = fixed component versions
   services = ["ZOOKEEPER", "SPARK"]
 
   node_group "master" {

@@ -1,5 +1,5 @@
 # A Spark cluster on this machine: one master and var.workers core nodes, running the
-# STRATA-1.0.0 release (ZooKeeper 3.8, Spark 4 standalone), and a PySpark job on it.
+# STRATA-1.0.1 release (ZooKeeper 3.8, Spark 4 standalone), and a PySpark job on it.
 
 strata {
   required_version = ">= 0.1"
@@ -30,7 +30,7 @@ locals {
 
 resource "emr_cluster" "analytics" {
   name     = "analytics"
-  release  = "STRATA-1.0.0" # a release = fixed component versions
+  release  = "STRATA-1.0.1" # a release = fixed component versions
   services = ["ZOOKEEPER", "SPARK"]
 
   node_group "master" {

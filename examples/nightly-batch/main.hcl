@@ -36,7 +36,7 @@ resource "local_bucket_object" "input" {
 
 resource "emr_cluster" "batch" {
   name     = "nightly"
-  release  = "STRATA-1.0.0"
+  release  = "STRATA-1.0.1"
   services = ["ZOOKEEPER", "SPARK"]
 
   node_group "master" {
