@@ -23,12 +23,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
-use strata_deploy::{ConnectOptions, ExecOptions, HostSpec, connect};
 
 mod support;
 use support::can_make_hosts;
 use support::cluster::{
-    Workspace, command_output, expect, install_components, launchers_of, netns_processes, running_since,
+    Footprint, Workspace, command_output, expect, install_components, netns_processes, report, run_on, run_on_within,
+    running_since,
 };
 
 /// Runs of whitespace as one space, so expectations do not depend on alignment.
@@ -105,35 +105,6 @@ fn worker_alive(master: &Json, ip: &str, except: Option<&str>) -> Option<String>
         let id = worker["id"].as_str()?;
         (worker["host"] == ip && worker["state"] == "ALIVE" && Some(id) != except).then(|| id.to_string())
     })
-}
-
-#[allow(clippy::print_stderr)]
-fn report(timings: &[(&str, Duration)]) {
-    for (step, took) in timings {
-        eprintln!("local-spark: {step}: {:.2} s", took.as_secs_f64());
-    }
-}
-
-/// An SSH session as root to `host` (an entry of the cluster's `hosts`), checking its host key.
-fn ssh_to(cluster: &Json, host: &Json) -> strata_deploy::Connection {
-    let spec = HostSpec {
-        name: host["name"].as_str().unwrap().into(),
-        address: host["ip"].as_str().unwrap().into(),
-        port: 22,
-        user: "root".into(),
-        private_key: PathBuf::from(cluster["key"].as_str().unwrap()),
-        host_key: host["ssh_host_key_fingerprint"].as_str().unwrap().parse().unwrap(),
-    };
-    let options = ConnectOptions { deadline: Duration::from_secs(30), ..ConnectOptions::default() };
-    connect(&spec, &options).unwrap_or_else(|error| panic!("{error}"))
-}
-
-/// Runs `command` on `host` and returns its standard output.
-fn run_on(cluster: &Json, host: &Json, command: &str) -> String {
-    let output = ssh_to(cluster, host)
-        .run_checked(command, &ExecOptions::with_timeout(Duration::from_secs(30)))
-        .unwrap_or_else(|error| panic!("{error}"));
-    output.stdout_text().to_string()
 }
 
 /// Whether `text` has a line that is `line` once trimmed.
@@ -325,26 +296,15 @@ fn cluster_job_drift_repair_destroy() {
     assert!(applications.contains("PythonPi"), "the history server lists the pi job: {applications}");
 
     // pyspark's own example, submitted on the master over SSH.
-    let ssh = HostSpec {
-        name: "analytics-master-0".into(),
-        address: master_ip.into(),
-        port: 22,
-        user: "root".into(),
-        private_key: PathBuf::from(cluster["key"].as_str().unwrap()),
-        host_key: master["ssh_host_key_fingerprint"].as_str().unwrap().parse().unwrap(),
-    };
-    let options = ConnectOptions { deadline: Duration::from_secs(30), ..ConnectOptions::default() };
-    let mut connection = connect(&ssh, &options).unwrap_or_else(|error| panic!("{error}"));
     let started = Instant::now();
-    let submit = connection
-        .run_checked(
-            "/opt/strata/bin/spark-submit /opt/strata/spark/examples/src/main/python/pi.py 4",
-            &ExecOptions::with_timeout(Duration::from_secs(300)),
-        )
-        .unwrap_or_else(|error| panic!("{error}"));
+    let submit = run_on_within(
+        cluster,
+        master,
+        "/opt/strata/bin/spark-submit /opt/strata/spark/examples/src/main/python/pi.py 4",
+        Duration::from_secs(300),
+    );
     timings.push(("spark-submit pi.py over SSH", started.elapsed()));
-    assert!(submit.stdout_text().contains("Pi is roughly 3.1"), "{}", submit.stdout_text());
-    drop(connection);
+    assert!(submit.contains("Pi is roughly 3.1"), "{submit}");
 
     let started = Instant::now();
     expect(dir, &["plan", "--detailed-exitcode"], 0);
@@ -397,40 +357,22 @@ fn cluster_job_drift_repair_destroy() {
     hand_edits_are_drift_and_repaired(&workspace, cluster, victim, master_ip, &mut timings);
 
     // Destroy leaves nothing of the cluster on the machine.
-    let namespaces: Vec<String> =
-        hosts.iter().map(|host| strata_provider_local::netns_name(&network, host["id"].as_str().unwrap())).collect();
-    let processes: Vec<(u32, u64)> =
-        namespaces.iter().flat_map(|netns| netns_processes(netns)).map(|(pid, _, since)| (pid, since)).collect();
-    assert!(processes.len() >= 10, "sshd, its launcher and the daemons of each host: {processes:?}");
-    let ids: Vec<String> = hosts.iter().map(|host| host["id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(launchers_of(&ids).len(), 5, "zookeeper, master, history server and two workers have launchers");
+    let footprint = Footprint::of(&network, &hosts);
+    assert!(
+        footprint.processes.len() >= 10,
+        "sshd, its launcher and the daemons of each host: {:?}",
+        footprint.processes
+    );
+    assert_eq!(footprint.launchers().len(), 5, "zookeeper, master, history server and two workers have launchers");
     let started = Instant::now();
     let destroy = expect(dir, &["destroy", "--auto-approve"], 0);
     timings.push(("destroy", started.elapsed()));
     assert!(destroy.contains("Resources: 0 added, 0 changed, 2 destroyed."), "{destroy}");
-    let listed = command_output("ip", &["netns", "list"]);
-    assert!(!listed.contains(&format!("strata.{network}.")), "namespaces left:\n{listed}");
-    let links = command_output("ip", &["-o", "link"]);
-    let mut ours: Vec<String> = ids.iter().map(|id| strata_provider_local::veth_name(&network, id)).collect();
-    ours.push(strata_provider_local::bridge_name(&network));
-    let left: Vec<&String> = ours.iter().filter(|name| links.contains(&format!(" {name}:"))).collect();
-    assert!(left.is_empty(), "links left: {left:?}");
-    for (pid, since) in processes {
-        assert_ne!(running_since(pid), Some(since), "process {pid} of a destroyed host still runs");
-    }
-    let state = workspace.state_dir.to_string_lossy().into_owned();
-    let mounts = std::fs::read_to_string("/proc/mounts").unwrap();
-    assert!(!mounts.contains(&state), "mounts left under {state}:\n{mounts}");
-    assert!(launchers_of(&ids).is_empty(), "launchers left: {:?}", launchers_of(&ids));
-    let host_dirs: Vec<_> = std::fs::read_dir(workspace.state_dir.join("hosts")).unwrap().collect();
-    assert!(host_dirs.is_empty(), "host directories left: {host_dirs:?}");
-    assert!(!workspace.state_dir.join(format!("emr/clusters/{id}.json")).exists(), "the cluster record is left");
-    assert!(!workspace.state_dir.join(format!("networks/{network}")).exists(), "the network's directory is left");
-    assert!(!workspace.shared_root.join(&id).exists(), "the cluster's shared directory is left");
+    footprint.assert_gone(&workspace, &id, &[format!("emr/clusters/{id}.json")]);
     drop(workspace);
 
     a_failing_bootstrap_action_aborts_the_create(&mut timings);
-    report(&timings);
+    report("local-spark", &timings);
 }
 
 /// A BEFORE_INSTALL action with `on_failure = "ABORT"` that fails makes the create fail, quoting

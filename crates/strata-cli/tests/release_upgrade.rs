@@ -16,15 +16,13 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
-use strata_deploy::{ConnectOptions, ExecOptions, HostSpec, connect};
 
 mod support;
 use support::can_make_hosts;
-use support::cluster::{Workspace, expect, install_components, netns_processes, repository};
+use support::cluster::{Workspace, expect, install_components, netns_processes, report, repository, run_on};
 
 /// Runs of whitespace as one space, so expectations do not depend on alignment.
 fn flat(text: &str) -> String {
@@ -34,25 +32,6 @@ fn flat(text: &str) -> String {
 fn workspace() -> Workspace {
     let config = std::fs::read_to_string(repository().join("testdata/emr/release-upgrade/main.hcl")).unwrap();
     Workspace::new("local-spark", &[], &config)
-}
-
-/// Runs `command` on `host` (an entry of the cluster's `hosts`) as root over SSH, checking its
-/// host key; returns its standard output.
-fn run_on(cluster: &Json, host: &Json, command: &str) -> String {
-    let spec = HostSpec {
-        name: host["name"].as_str().unwrap().into(),
-        address: host["ip"].as_str().unwrap().into(),
-        port: 22,
-        user: "root".into(),
-        private_key: PathBuf::from(cluster["key"].as_str().unwrap()),
-        host_key: host["ssh_host_key_fingerprint"].as_str().unwrap().parse().unwrap(),
-    };
-    let options = ConnectOptions { deadline: Duration::from_secs(30), ..ConnectOptions::default() };
-    let mut connection = connect(&spec, &options).unwrap_or_else(|error| panic!("{error}"));
-    let output = connection
-        .run_checked(command, &ExecOptions::with_timeout(Duration::from_secs(30)))
-        .unwrap_or_else(|error| panic!("{command}: {error}"));
-    output.stdout_text().to_string()
 }
 
 /// The Spark master's `/json/` at `ip` (null when it does not answer).
@@ -80,13 +59,6 @@ fn zookeeper_process(network: &str, master: &Json) -> Option<(u32, u64)> {
         let command = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         String::from_utf8_lossy(&command).contains("QuorumPeerMain").then_some((pid, since))
     })
-}
-
-#[allow(clippy::print_stderr)]
-fn report(timings: &[(&str, Duration)]) {
-    for (step, took) in timings {
-        eprintln!("release-upgrade: {step}: {:.2} s", took.as_secs_f64());
-    }
 }
 
 #[test]
@@ -223,5 +195,5 @@ fn patch_upgrade_in_place() {
     assert!(destroy.contains("Resources: 0 added, 0 changed, 1 destroyed."), "{destroy}");
     assert!(!workspace.shared_root.join(&id).exists(), "the cluster's shared directory is left");
     timings.push(("the whole test", whole.elapsed()));
-    report(&timings);
+    report("release-upgrade", &timings);
 }

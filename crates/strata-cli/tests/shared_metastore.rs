@@ -25,8 +25,8 @@ use serde_json::Value as Json;
 mod support;
 use support::can_make_hosts;
 use support::cluster::{
-    collect, command_output, expect, install_components, launchers_of, netns_processes, repository, run, run_bounded,
-    running_since, sweep_dead_runs,
+    collect, command_output, expect, install_components, launchers_of, netns_processes, report, repository, run,
+    run_bounded, running_since, sweep_dead_runs,
 };
 
 /// The priorities of the routing rules linking networks (`strata_provider_local::routing`).
@@ -189,13 +189,6 @@ fn metastore_tables(ip: &str, password: &str) -> String {
 fn parent(pid: u32) -> Option<u32> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status.lines().find_map(|line| line.strip_prefix("PPid:")?.trim().parse().ok())
-}
-
-#[allow(clippy::print_stderr)]
-fn report(timings: &[(&str, Duration)]) {
-    for (step, took) in timings {
-        eprintln!("shared-metastore: {step}: {:.2} s", took.as_secs_f64());
-    }
 }
 
 #[test]
@@ -397,5 +390,5 @@ fn two_clusters_share_tables_then_nothing_is_left() {
     assert!(rules_touching(&workspace.pool_prefix).is_empty(), "routing rules left for the pool");
     assert!(!printed.contains(&password), "the metastore password was printed");
     timings.push(("the whole test", whole.elapsed()));
-    report(&timings);
+    report("shared-metastore", &timings);
 }

@@ -16,18 +16,16 @@
 //! Every wait is bounded; a guard destroys and collects everything when the test fails.
 
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
-use strata_deploy::{ConnectOptions, ExecOptions, HostSpec, connect};
 
 mod support;
 use support::can_make_hosts;
 use support::cluster::{
-    Workspace, command_output, expect, install_components, launchers_of, netns_processes, repository, run_bounded,
-    running_since,
+    Footprint, Workspace, expect, install_components, launchers_of, report, repository, run_bounded, run_on,
+    run_on_within,
 };
 
 /// Runs of whitespace as one space, so expectations do not depend on alignment.
@@ -46,25 +44,6 @@ const SQL: &str = "CREATE TABLE people (id INT, name STRING) USING parquet; \
                    INSERT INTO people VALUES (1, 'alpha'), (2, 'beta'), (3, 'gamma'); \
                    SELECT id, name FROM people ORDER BY id";
 
-/// Runs `command` on `host` (an entry of the cluster's `hosts`) as root over SSH, checking its
-/// host key; returns its standard output.
-fn run_on(cluster: &Json, host: &Json, command: &str, limit: Duration) -> String {
-    let spec = HostSpec {
-        name: host["name"].as_str().unwrap().into(),
-        address: host["ip"].as_str().unwrap().into(),
-        port: 22,
-        user: "root".into(),
-        private_key: PathBuf::from(cluster["key"].as_str().unwrap()),
-        host_key: host["ssh_host_key_fingerprint"].as_str().unwrap().parse().unwrap(),
-    };
-    let options = ConnectOptions { deadline: Duration::from_secs(30), ..ConnectOptions::default() };
-    let mut connection = connect(&spec, &options).unwrap_or_else(|error| panic!("{error}"));
-    let output = connection
-        .run_checked(command, &ExecOptions::with_timeout(limit))
-        .unwrap_or_else(|error| panic!("{command}: {error}"));
-    output.stdout_text().to_string()
-}
-
 /// The tables of the metastore database at `ip`, asked from this machine as `hive`.
 fn metastore_tables(ip: &str, password: &str) -> String {
     let output = run_bounded(
@@ -76,13 +55,6 @@ fn metastore_tables(ip: &str, password: &str) -> String {
     );
     assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
-
-#[allow(clippy::print_stderr)]
-fn report(timings: &[(&str, Duration)]) {
-    for (step, took) in timings {
-        eprintln!("spark-sql: {step}: {:.2} s", took.as_secs_f64());
-    }
 }
 
 #[test]
@@ -140,7 +112,7 @@ fn thrift_server_answers_sql_then_nothing_is_left() {
     let command = format!(
         "timeout 120 /opt/strata/bin/beeline -u '{url}' -n root --silent=true --outputformat=csv2 -e \"{SQL}\""
     );
-    let answer = run_on(cluster, master, &command, Duration::from_secs(150));
+    let answer = run_on_within(cluster, master, &command, Duration::from_secs(150));
     timings.push(("beeline: CREATE TABLE, INSERT, SELECT", started.elapsed()));
     // beeline echoes the prompt and a "Result" line per statement before the SELECT's rows.
     let lines: Vec<&str> = answer.lines().map(str::trim).skip_while(|line| *line != "id,name").collect();
@@ -198,7 +170,6 @@ fn thrift_server_answers_sql_then_nothing_is_left() {
         master,
         "for path in /opt/strata/spark_thrift /opt/strata/conf/spark_thrift /opt/strata/postgresql \
          /var/lib/strata/postgresql; do test -e $path && echo $path; done; true",
-        Duration::from_secs(30),
     );
     assert_eq!(left.trim(), "", "files of the removed components are left");
     assert!(!record_path.exists(), "the cluster's metastore record is left");
@@ -216,42 +187,20 @@ fn thrift_server_answers_sql_then_nothing_is_left() {
     }
     let outputs: Json = serde_json::from_str(&expect(dir, &["output", "--json"], 0)).unwrap();
     assert_eq!(outputs["cluster"]["value"]["sql_jdbc_url"], url.as_str());
-    let again = run_on(cluster, master, &command.replace(SQL, "SELECT 41 + 1 AS answer"), Duration::from_secs(150));
+    let again =
+        run_on_within(cluster, master, &command.replace(SQL, "SELECT 41 + 1 AS answer"), Duration::from_secs(150));
     assert!(again.lines().any(|line| line.trim() == "42"), "{again}");
     expect(dir, &["plan", "--detailed-exitcode"], 0);
 
     // Destroy leaves nothing of the cluster on the machine.
-    let network = format!("emr-{id}");
-    let namespaces: Vec<String> =
-        hosts.iter().map(|host| strata_provider_local::netns_name(&network, host["id"].as_str().unwrap())).collect();
-    let processes: Vec<(u32, u64)> =
-        namespaces.iter().flat_map(|netns| netns_processes(netns)).map(|(pid, _, since)| (pid, since)).collect();
-    assert_eq!(launchers_of(&ids).len(), 6, "zookeeper, PostgreSQL, master, history and Thrift servers, worker");
+    let footprint = Footprint::of(&format!("emr-{id}"), &hosts);
+    assert_eq!(footprint.launchers().len(), 6, "zookeeper, PostgreSQL, master, history and Thrift servers, worker");
     let started = Instant::now();
     let destroy = expect(dir, &["destroy", "--auto-approve"], 0);
     timings.push(("destroy", started.elapsed()));
     assert!(destroy.contains("Resources: 0 added, 0 changed, 1 destroyed."), "{destroy}");
-    let listed = command_output("ip", &["netns", "list"]);
-    assert!(!listed.contains(&format!("strata.{network}.")), "namespaces left:\n{listed}");
-    let links = command_output("ip", &["-o", "link"]);
-    let mut ours: Vec<String> = ids.iter().map(|id| strata_provider_local::veth_name(&network, id)).collect();
-    ours.push(strata_provider_local::bridge_name(&network));
-    let left: Vec<&String> = ours.iter().filter(|name| links.contains(&format!(" {name}:"))).collect();
-    assert!(left.is_empty(), "links left: {left:?}");
-    for (pid, since) in processes {
-        assert_ne!(running_since(pid), Some(since), "process {pid} of a destroyed host still runs");
-    }
-    let state_dir = workspace.state_dir.to_string_lossy().into_owned();
-    let mounts = std::fs::read_to_string("/proc/mounts").unwrap();
-    assert!(!mounts.contains(&state_dir), "mounts left under {state_dir}:\n{mounts}");
-    assert!(launchers_of(&ids).is_empty(), "launchers left: {:?}", launchers_of(&ids));
-    let host_dirs: Vec<_> = std::fs::read_dir(workspace.state_dir.join("hosts")).unwrap().collect();
-    assert!(host_dirs.is_empty(), "host directories left: {host_dirs:?}");
-    for record in [format!("emr/clusters/{id}.json"), format!("emr/clusters/{id}.metastore.json")] {
-        assert!(!workspace.state_dir.join(&record).exists(), "{record} is left");
-    }
-    assert!(!workspace.state_dir.join(format!("networks/{network}")).exists(), "the network's directory is left");
-    assert!(!workspace.shared_root.join(&id).exists(), "the cluster's shared directory is left");
+    let records = [format!("emr/clusters/{id}.json"), format!("emr/clusters/{id}.metastore.json")];
+    footprint.assert_gone(&workspace, &id, &records);
     timings.push(("the whole test", whole.elapsed()));
-    report(&timings);
+    report("spark-sql", &timings);
 }

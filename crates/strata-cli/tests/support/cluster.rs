@@ -200,3 +200,94 @@ pub fn running_since(pid: u32) -> Option<u64> {
     let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
     (!matches!(fields.first(), Some(&"Z" | &"X"))).then(|| fields.get(19)?.parse().ok())?
 }
+
+/// Prints the steps' times of test `name` (stderr; `--no-capture` shows them).
+#[allow(clippy::print_stderr)]
+pub fn report(name: &str, timings: &[(&str, Duration)]) {
+    for (step, took) in timings {
+        eprintln!("{name}: {step}: {:.2} s", took.as_secs_f64());
+    }
+}
+
+/// An SSH session as root to `host` (an entry of a cluster output's `hosts`) with the
+/// cluster's key (`cluster["key"]`), checking the host key the state recorded.
+pub fn ssh_to(cluster: &serde_json::Value, host: &serde_json::Value) -> strata_deploy::Connection {
+    let spec = strata_deploy::HostSpec {
+        name: host["name"].as_str().unwrap().into(),
+        address: host["ip"].as_str().unwrap().into(),
+        port: 22,
+        user: "root".into(),
+        private_key: PathBuf::from(cluster["key"].as_str().unwrap()),
+        host_key: host["ssh_host_key_fingerprint"].as_str().unwrap().parse().unwrap(),
+    };
+    let options = strata_deploy::ConnectOptions { deadline: Duration::from_secs(30), ..Default::default() };
+    strata_deploy::connect(&spec, &options).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Runs `command` on `host` over [`ssh_to`] within `limit`; its standard output.
+pub fn run_on_within(cluster: &serde_json::Value, host: &serde_json::Value, command: &str, limit: Duration) -> String {
+    let output = ssh_to(cluster, host)
+        .run_checked(command, &strata_deploy::ExecOptions::with_timeout(limit))
+        .unwrap_or_else(|error| panic!("{command}: {error}"));
+    output.stdout_text().to_string()
+}
+
+/// [`run_on_within`] 30 seconds.
+pub fn run_on(cluster: &serde_json::Value, host: &serde_json::Value, command: &str) -> String {
+    run_on_within(cluster, host, command, Duration::from_secs(30))
+}
+
+/// What a cluster's hosts are on this machine, taken before destroy: afterwards
+/// [`Footprint::assert_gone`] checks that nothing of them is left.
+pub struct Footprint {
+    network: String,
+    ids: Vec<String>,
+    /// Every process of the hosts, with its start time.
+    pub processes: Vec<(u32, u64)>,
+}
+
+impl Footprint {
+    /// The hosts (entries of a cluster output's `hosts`) of the local network `network`.
+    pub fn of(network: &str, hosts: &[serde_json::Value]) -> Footprint {
+        let ids: Vec<String> = hosts.iter().map(|host| host["id"].as_str().unwrap().to_string()).collect();
+        let processes = ids
+            .iter()
+            .flat_map(|id| netns_processes(&strata_provider_local::netns_name(network, id)))
+            .map(|(pid, _, since)| (pid, since))
+            .collect();
+        Footprint { network: network.to_string(), ids, processes }
+    }
+
+    /// The service launchers of the hosts.
+    pub fn launchers(&self) -> Vec<PathBuf> {
+        launchers_of(&self.ids)
+    }
+
+    /// No namespace, link, process, mount, launcher or host directory of the hosts is left,
+    /// nor the cluster `id`'s records (`records`, relative to the state directory), network
+    /// directory and shared directory.
+    pub fn assert_gone(&self, workspace: &Workspace, id: &str, records: &[String]) {
+        let network = &self.network;
+        let listed = command_output("ip", &["netns", "list"]);
+        assert!(!listed.contains(&format!("strata.{network}.")), "namespaces left:\n{listed}");
+        let links = command_output("ip", &["-o", "link"]);
+        let mut ours: Vec<String> = self.ids.iter().map(|id| strata_provider_local::veth_name(network, id)).collect();
+        ours.push(strata_provider_local::bridge_name(network));
+        let left: Vec<&String> = ours.iter().filter(|name| links.contains(&format!(" {name}:"))).collect();
+        assert!(left.is_empty(), "links left: {left:?}");
+        for (pid, since) in &self.processes {
+            assert_ne!(running_since(*pid), Some(*since), "process {pid} of a destroyed host still runs");
+        }
+        let state_dir = workspace.state_dir.to_string_lossy().into_owned();
+        let mounts = std::fs::read_to_string("/proc/mounts").unwrap();
+        assert!(!mounts.contains(&state_dir), "mounts left under {state_dir}:\n{mounts}");
+        assert!(self.launchers().is_empty(), "launchers left: {:?}", self.launchers());
+        let host_dirs: Vec<_> = std::fs::read_dir(workspace.state_dir.join("hosts")).unwrap().collect();
+        assert!(host_dirs.is_empty(), "host directories left: {host_dirs:?}");
+        for record in records {
+            assert!(!workspace.state_dir.join(record).exists(), "{record} is left");
+        }
+        assert!(!workspace.state_dir.join(format!("networks/{network}")).exists(), "the network's directory is left");
+        assert!(!workspace.shared_root.join(id).exists(), "the cluster's shared directory is left");
+    }
+}
