@@ -63,19 +63,9 @@ pub fn decommissioned(status: &MasterStatus, ip: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::NodeGroup;
 
     fn topology(release: &str) -> Topology {
-        let group = |role: &str, count: i64| NodeGroup {
-            role: role.into(),
-            instance_type: "local.c1m2".into(),
-            count,
-            disk_size: None,
-            private_ips: None,
-        };
-        let groups =
-            BTreeMap::from([("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 1))]);
-        Topology::cluster("a", release, &["SPARK".to_string()], &groups, &BTreeMap::new(), false).unwrap()
+        crate::topology::spark_cluster(release, 1)
     }
 
     #[test]

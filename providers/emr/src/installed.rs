@@ -72,7 +72,6 @@ mod tests {
     use strata_release::Catalog;
 
     use super::*;
-    use crate::model::NodeGroup;
 
     const CACHE: &str = "/var/cache/strata/components";
 
@@ -101,17 +100,7 @@ mod tests {
 
     #[test]
     fn every_node_has_its_components_at_the_release_version() {
-        let group = |role: &str, count: i64| NodeGroup {
-            role: role.into(),
-            instance_type: "local.c1m2".into(),
-            count,
-            disk_size: None,
-            private_ips: None,
-        };
-        let groups =
-            BTreeMap::from([("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 1))]);
-        let topology =
-            Topology::cluster("a", "STRATA-1.0.1", &["SPARK".to_string()], &groups, &BTreeMap::new(), false).unwrap();
+        let topology = crate::topology::spark_cluster("STRATA-1.0.1", 1);
         let expected: BTreeMap<String, String> =
             [("a-core-0/SPARK", "4.3.0"), ("a-master-0/SPARK", "4.3.0"), ("a-master-0/ZOOKEEPER", "3.8.0")]
                 .into_iter()

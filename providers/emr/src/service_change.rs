@@ -75,22 +75,10 @@ pub fn plan(before: &Topology, after: &Topology) -> ServiceChange {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::model::NodeGroup;
 
     fn topology(services: &[&str], external: bool) -> Topology {
-        let group = |role: &str| NodeGroup {
-            role: role.into(),
-            instance_type: "local.c1m2".into(),
-            count: 1,
-            disk_size: None,
-            private_ips: None,
-        };
-        let groups = [("master".to_string(), group("MASTER")), ("core".to_string(), group("CORE"))].into();
-        let services: Vec<String> = services.iter().map(|service| service.to_string()).collect();
-        Topology::cluster("sql", "STRATA-1.0.0", &services, &groups, &BTreeMap::new(), external).unwrap()
+        crate::topology::sample_cluster("sql", "STRATA-1.0.0", services, 1, external)
     }
 
     /// The change as text: one line per node and kind, for the table below.

@@ -357,6 +357,30 @@ fn check_label(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A cluster `name` of `release` running `services` on one master and `cores` core nodes
+/// (`external`: with an `emr_metastore`), for the tests of the modules that plan from a
+/// topology.
+#[cfg(test)]
+pub(crate) fn sample_cluster(name: &str, release: &str, services: &[&str], cores: i64, external: bool) -> Topology {
+    let group = |role: &str, count: i64| NodeGroup {
+        role: role.into(),
+        instance_type: "local.c1m2".into(),
+        count,
+        disk_size: None,
+        private_ips: None,
+    };
+    let groups =
+        BTreeMap::from([("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", cores))]);
+    let services: Vec<String> = services.iter().map(|service| service.to_string()).collect();
+    Topology::cluster(name, release, &services, &groups, &BTreeMap::new(), external).unwrap()
+}
+
+/// [`sample_cluster`] `a` running SPARK.
+#[cfg(test)]
+pub(crate) fn spark_cluster(release: &str, cores: i64) -> Topology {
+    sample_cluster("a", release, &["SPARK"], cores, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,7 +167,6 @@ pub fn services_of_relinked(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::NodeGroup;
 
     /// (from, to, in place?, words the reason must hold).
     const CASES: &[(&str, &str, Option<bool>, &str)] = &[
@@ -203,17 +202,7 @@ mod tests {
 
     #[test]
     fn a_component_linked_at_another_version_restarts_its_running_services() {
-        let group = |role: &str, count: i64| NodeGroup {
-            role: role.into(),
-            instance_type: "local.c1m2".into(),
-            count,
-            disk_size: None,
-            private_ips: None,
-        };
-        let groups =
-            BTreeMap::from([("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 2))]);
-        let services = ["SPARK".to_string()];
-        let topology = Topology::cluster("a", "STRATA-1.0.1", &services, &groups, &BTreeMap::new(), false).unwrap();
+        let topology = crate::topology::spark_cluster("STRATA-1.0.1", 2);
         let status = topology.expected_status();
         let same = topology.components_by_host();
         assert!(component_restarts(&topology, Some(&same), &status).is_empty(), "the same versions: no restart");
@@ -235,17 +224,7 @@ mod tests {
 
     #[test]
     fn a_relinked_component_restarts_its_services_on_that_node() {
-        let group = |role: &str, count: i64| NodeGroup {
-            role: role.into(),
-            instance_type: "local.c1m2".into(),
-            count,
-            disk_size: None,
-            private_ips: None,
-        };
-        let groups =
-            BTreeMap::from([("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 2))]);
-        let services = ["SPARK".to_string()];
-        let topology = Topology::cluster("a", "STRATA-1.0.0", &services, &groups, &BTreeMap::new(), false).unwrap();
+        let topology = crate::topology::spark_cluster("STRATA-1.0.0", 2);
         let relinked = BTreeMap::from([
             ("a-core-1".to_string(), vec!["/opt/strata/spark".to_string()]),
             ("a-master-0".to_string(), vec!["/opt/strata/zookeeper".to_string()]),
@@ -261,17 +240,7 @@ mod tests {
 
     #[test]
     fn a_component_found_at_another_version_restarts_its_running_services() {
-        let group = |role: &str, count: i64| NodeGroup {
-            role: role.into(),
-            instance_type: "local.c1m2".into(),
-            count,
-            disk_size: None,
-            private_ips: None,
-        };
-        let groups =
-            BTreeMap::from([("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 2))]);
-        let topology =
-            Topology::cluster("a", "STRATA-1.0.1", &["SPARK".to_string()], &groups, &BTreeMap::new(), false).unwrap();
+        let topology = crate::topology::spark_cluster("STRATA-1.0.1", 2);
         let mut status = topology.expected_status();
         let mut found = crate::installed::expected(&topology);
         assert!(drifted_restarts(&topology, Some(&found), &status).is_empty());
