@@ -747,6 +747,21 @@ impl ClusterResource {
 /// `HOST:PATH`, and the installed versions by `HOST/COMPONENT`.
 type Observation = (BTreeMap<String, String>, BTreeMap<String, Shown>, BTreeMap<String, String>);
 
+/// Marks the computed `private_ips` of the node groups `changed` says unknown in `plan` (their
+/// hosts are made or removed by the apply).
+pub fn unknown_private_ips<M: Model>(plan: &mut Plan<M>, changed: impl Fn(&str) -> bool) -> Result<(), ProviderError> {
+    let mut planned_groups = plan.planned::<Value>("node_group")?.known().unwrap_or(Value::Null);
+    if let Value::Map(entries) = &mut planned_groups {
+        for (name, group) in entries.iter_mut() {
+            if let (true, Value::Map(attributes)) = (changed(name), group) {
+                attributes.insert("private_ips".into(), Planned::<Vec<String>>::Unknown.to_value());
+            }
+        }
+        plan.set("node_group", planned_groups)?;
+    }
+    Ok(())
+}
+
 /// The nested blocks `name` of a configuration when every argument in them is known (their
 /// computed attributes may not be); `None` otherwise.
 pub fn known_blocks<M: Model>(config: &Value, name: &str) -> Option<BTreeMap<String, M>> {
@@ -1034,16 +1049,7 @@ impl Resource for ClusterResource {
                 plan.set_unknown(attribute)?;
             }
         }
-        let mut planned_groups = plan.planned::<Value>("node_group")?.known().unwrap_or(Value::Null);
-        if let Value::Map(entries) = &mut planned_groups {
-            for (name, group) in entries.iter_mut() {
-                if let (true, Value::Map(attributes)) = (changed_groups.contains(name), group) {
-                    attributes.insert("private_ips".into(), Planned::<Vec<String>>::Unknown.to_value());
-                }
-            }
-            plan.set("node_group", planned_groups)?;
-        }
-        Ok(())
+        unknown_private_ips(plan, |name| changed_groups.iter().any(|group| group == name))
     }
 
     async fn create(&self, ctx: &Ctx, planned: Cluster) -> Result<Cluster, ProviderError> {

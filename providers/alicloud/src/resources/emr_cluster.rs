@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use strata_deploy::{HostSpec, ServiceSpec, SessionPool, shell_quote};
 use strata_provider_emr::cluster::{
-    NodeTargets, blocking, check_components, known_blocks, release_nodes, start_waves_restarting,
+    NodeTargets, blocking, check_components, known_blocks, release_nodes, start_waves_restarting, unknown_private_ips,
 };
 use strata_provider_emr::config_files::readers_of_written;
 use strata_provider_emr::deploy::{self, Masters, Preparation};
@@ -54,7 +54,7 @@ use strata_provider_emr::release::{self as emr_release, SPARK_MASTER_SERVICE};
 use strata_provider_emr::render::{Layout, unit_name};
 use strata_provider_emr::settings::Resolved;
 use strata_provider_emr::topology::{Node, Topology, status_key};
-use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Resource, Value, async_trait};
+use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, async_trait};
 
 use super::emr_cluster_nodes::{LaunchRun, NodeChanges, group_and_index, reconcile};
 use super::host_keys;
@@ -375,16 +375,7 @@ fn plan_node_changes(
             plan.set_unknown(attribute)?;
         }
     }
-    let mut planned_groups = plan.planned::<Value>("node_group")?.known().unwrap_or(Value::Null);
-    if let Value::Map(entries) = &mut planned_groups {
-        for (name, group) in entries.iter_mut() {
-            if let (true, Value::Map(attributes)) = (changed.contains(name), group) {
-                attributes.insert("private_ips".into(), Planned::<Vec<String>>::Unknown.to_value());
-            }
-        }
-        plan.set("node_group", planned_groups)?;
-    }
-    Ok(())
+    unknown_private_ips(plan, |name| changed.contains(name))
 }
 
 impl EmrClusterResource {
