@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use strata_engine::{ApplyOptions, NoHook, PlanOptions};
+use strata_engine::{ApplyOptions, NoHook};
 use strata_plan::PlanMode;
 use tokio::sync::watch;
 
@@ -37,21 +37,13 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
             return 1;
         }
     };
-    let replace = match super::parse_addresses(&args.run.replace) {
-        Ok(r) => r,
+    let selection = match super::Selection::parse(&args.run.replace, &args.run.target, &args.run.exclude) {
+        Ok(selection) => selection,
         Err(d) => {
             printer.diagnostics(&d.into(), &run.files);
             return 1;
         }
     };
-    let (targets, excludes) =
-        match (super::target_addresses(&args.run.target), super::exclude_addresses(&args.run.exclude)) {
-            (Ok(t), Ok(e)) => (t, e),
-            (Err(d), _) | (_, Err(d)) => {
-                printer.diagnostics(&d.into(), &run.files);
-                return 1;
-            }
-        };
     let catalog = super::plugins::current().catalog.clone();
     // Transient objects are released after a normal apply (not by destroy, which removes
     // everything anyway, nor by a refresh-only apply, which changes no object).
@@ -89,17 +81,7 @@ pub fn run(args: &ApplyArgs, destroy: bool, printer: &Printer) -> u8 {
                 }
             },
             None => {
-                let options = PlanOptions {
-                    mode,
-                    refresh: args.run.refresh,
-                    replace,
-                    targets: targets.resources,
-                    excludes: excludes.instances,
-                    exclude_modules: excludes.modules,
-                    target_instances: targets.instances,
-                    target_modules: targets.modules,
-                    parallelism: args.parallelism,
-                };
+                let options = selection.plan_options(mode, args.run.refresh, args.parallelism);
                 let (plan, diags) = strata_engine::plan(
                     &run.config,
                     &catalog,

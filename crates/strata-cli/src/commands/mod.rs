@@ -185,6 +185,47 @@ pub(crate) fn target_addresses(texts: &[String]) -> Result<Targets, strata_diagn
     Ok(Targets { resources: addrs.iter().map(|a| a.resource.clone()).collect(), instances: keyed, modules })
 }
 
+/// What `--replace`, `--target` and `--exclude` select, parsed once for `plan` and `apply`.
+pub(crate) struct Selection {
+    replace: Vec<strata_addrs::ResourceInstanceAddr>,
+    targets: Targets,
+    excludes: Excludes,
+}
+
+impl Selection {
+    pub(crate) fn parse(
+        replace: &[String],
+        target: &[String],
+        exclude: &[String],
+    ) -> Result<Selection, strata_diagnostics::Diagnostic> {
+        Ok(Selection {
+            replace: parse_addresses(replace)?,
+            targets: target_addresses(target)?,
+            excludes: exclude_addresses(exclude)?,
+        })
+    }
+
+    /// The engine's plan options with this selection.
+    pub(crate) fn plan_options(
+        self,
+        mode: strata_plan::PlanMode,
+        refresh: bool,
+        parallelism: usize,
+    ) -> strata_engine::PlanOptions {
+        strata_engine::PlanOptions {
+            mode,
+            refresh,
+            replace: self.replace,
+            targets: self.targets.resources,
+            excludes: self.excludes.instances,
+            exclude_modules: self.excludes.modules,
+            target_instances: self.targets.instances,
+            target_modules: self.targets.modules,
+            parallelism,
+        }
+    }
+}
+
 /// Large structures (configuration, state, plan) are not freed one value at a time when the
 /// process is about to exit anyway: that took a tenth of a plan of 5,000 resources, and the OS
 /// reclaims the memory at once. Only for values whose drop has no effect beyond memory.

@@ -1,7 +1,7 @@
 //! `strata plan`: show what apply would change. With `--detailed-exitcode`: 0 no changes,
 //! 1 error, 2 changes (drift detection in CI depends on this being exact).
 
-use strata_engine::{NoHook, PlanOptions};
+use strata_engine::NoHook;
 use strata_plan::PlanMode;
 
 use super::run::{self, Run};
@@ -92,30 +92,12 @@ pub(crate) fn make_plan(
             return None;
         }
     };
-    let replace = match super::parse_addresses(&args.replace) {
-        Ok(r) => r,
+    let options = match super::Selection::parse(&args.replace, &args.target, &args.exclude) {
+        Ok(selection) => selection.plan_options(mode, args.refresh, parallelism),
         Err(d) => {
             report(&d.into());
             return None;
         }
-    };
-    let (targets, excludes) = match (super::target_addresses(&args.target), super::exclude_addresses(&args.exclude)) {
-        (Ok(t), Ok(e)) => (t, e),
-        (Err(d), _) | (_, Err(d)) => {
-            report(&d.into());
-            return None;
-        }
-    };
-    let options = PlanOptions {
-        mode,
-        refresh: args.refresh,
-        replace,
-        targets: targets.resources,
-        excludes: excludes.instances,
-        exclude_modules: excludes.modules,
-        target_instances: targets.instances,
-        target_modules: targets.modules,
-        parallelism,
     };
     let catalog = super::plugins::current().catalog.clone();
     runtime.block_on(async {
