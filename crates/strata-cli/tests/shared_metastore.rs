@@ -25,8 +25,8 @@ use serde_json::Value as Json;
 mod support;
 use support::can_make_hosts;
 use support::cluster::{
-    collect, command_output, expect, install_components, launchers_of, netns_processes, report, repository, run,
-    run_bounded, running_since, sweep_dead_runs,
+    collect, command_output, expect, install_components, launchers_of, metastore_tables, netns_processes, report,
+    repository, run, run_bounded, running_since, sweep_dead_runs,
 };
 
 /// The priorities of the routing rules linking networks (`strata_provider_local::routing`).
@@ -171,19 +171,6 @@ fn connect_from(netns: &str, ip: &str, port: u16) -> Result<(), String> {
         Duration::from_secs(20),
     );
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
-}
-
-/// The tables of the metastore, asked from this machine over the network as `hive`.
-fn metastore_tables(ip: &str, password: &str) -> String {
-    let output = run_bounded(
-        Command::new("/usr/lib/postgresql/15/bin/psql")
-            .args(["-h", ip, "-U", "hive", "-d", "metastore", "-tAc", "SELECT \"TBL_NAME\" FROM \"TBLS\""])
-            .env("PGPASSWORD", password)
-            .env("PGCONNECT_TIMEOUT", "10"),
-        Duration::from_secs(30),
-    );
-    assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
 fn parent(pid: u32) -> Option<u32> {

@@ -16,7 +16,6 @@
 //! Every wait is bounded; a guard destroys and collects everything when the test fails.
 
 use std::os::unix::fs::PermissionsExt as _;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
@@ -24,7 +23,7 @@ use serde_json::Value as Json;
 mod support;
 use support::can_make_hosts;
 use support::cluster::{
-    Footprint, Workspace, expect, install_components, launchers_of, report, repository, run_bounded, run_on,
+    Footprint, Workspace, expect, install_components, launchers_of, metastore_tables, report, repository, run_on,
     run_on_within,
 };
 
@@ -43,19 +42,6 @@ fn workspace() -> Workspace {
 const SQL: &str = "CREATE TABLE people (id INT, name STRING) USING parquet; \
                    INSERT INTO people VALUES (1, 'alpha'), (2, 'beta'), (3, 'gamma'); \
                    SELECT id, name FROM people ORDER BY id";
-
-/// The tables of the metastore database at `ip`, asked from this machine as `hive`.
-fn metastore_tables(ip: &str, password: &str) -> String {
-    let output = run_bounded(
-        Command::new("/usr/lib/postgresql/15/bin/psql")
-            .args(["-h", ip, "-U", "hive", "-d", "metastore", "-tAc", "SELECT \"TBL_NAME\" FROM \"TBLS\""])
-            .env("PGPASSWORD", password)
-            .env("PGCONNECT_TIMEOUT", "10"),
-        Duration::from_secs(30),
-    );
-    assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
 
 #[test]
 fn thrift_server_answers_sql_then_nothing_is_left() {

@@ -291,3 +291,16 @@ impl Footprint {
         assert!(!workspace.shared_root.join(id).exists(), "the cluster's shared directory is left");
     }
 }
+
+/// The tables of the metastore database at `ip`, asked from this machine as `hive`.
+pub fn metastore_tables(ip: &str, password: &str) -> String {
+    let output = run_bounded(
+        Command::new("/usr/lib/postgresql/15/bin/psql")
+            .args(["-h", ip, "-U", "hive", "-d", "metastore", "-tAc", "SELECT \"TBL_NAME\" FROM \"TBLS\""])
+            .env("PGPASSWORD", password)
+            .env("PGCONNECT_TIMEOUT", "10"),
+        Duration::from_secs(30),
+    );
+    assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
