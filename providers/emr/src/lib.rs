@@ -56,6 +56,7 @@
 pub mod bootstrap;
 pub mod cluster;
 pub mod cluster_metastore;
+pub mod cluster_plan;
 pub mod config_files;
 pub mod decommission;
 pub mod deploy;
@@ -77,6 +78,7 @@ pub mod settings;
 pub mod thrift;
 pub mod topology;
 pub mod upgrade;
+pub mod waves;
 
 use strata_provider_sdk::{ProviderBuilder, TypedProvider};
 
