@@ -182,7 +182,7 @@ fn build_nodes(plan: &Plan) -> Vec<Node> {
 }
 
 /// The names (`count`, `each`) each instance of one resource sees.
-type Expansion = BTreeMap<InstanceKey, BTreeMap<String, Value>>;
+type Expansion = BTreeMap<InstanceKey, crate::expand::Repeat>;
 
 struct Shared<'a> {
     config: &'a Config,
@@ -639,7 +639,11 @@ impl Shared<'_> {
             }
             expansions.insert(addr.clone(), keys.unwrap_or_default().into_iter().collect());
         }
-        Ok(expansions.get(addr).and_then(|e| e.get(&change.addr.key)).cloned().unwrap_or_default())
+        Ok(expansions
+            .get(addr)
+            .and_then(|e| e.get(&change.addr.key))
+            .map(|r| r.names(&change.addr.key))
+            .unwrap_or_default())
     }
 
     /// Postconditions see the object as applied, as `self`. The object is recorded first: it

@@ -47,14 +47,7 @@ pub(crate) fn repetition(
             Some(n) if n >= 0.0 && n.fract() == 0.0 => n as i64,
             _ => return Err(invalid("The \"count\" value must be a whole number, zero or more.")),
         };
-        return Ok((0..n)
-            .map(|i| {
-                (
-                    InstanceKey::Int(i),
-                    BTreeMap::from([("count".to_owned(), Value::map([("index".to_owned(), Value::from(i))]))]),
-                )
-            })
-            .collect());
+        return Ok((0..n).map(|i| (InstanceKey::Int(i), Repeat::Count)).collect());
     }
     if let Some(expr) = for_each {
         let value = evaluate(values, module, expr)?;
@@ -84,15 +77,41 @@ pub(crate) fn repetition(
             }
             _ => return Err(invalid("The \"for_each\" value must be a map, or a set of strings.")),
         };
-        return Ok(pairs
-            .into_iter()
-            .map(|(k, v)| {
-                let each = Value::map([("key".to_owned(), Value::from(k.as_str())), ("value".to_owned(), v)]);
-                (InstanceKey::String(k), BTreeMap::from([("each".to_owned(), each)]))
-            })
-            .collect());
+        return Ok(pairs.into_iter().map(|(k, v)| (InstanceKey::String(k), Repeat::Each(v))).collect());
     }
-    Ok(vec![(InstanceKey::None, BTreeMap::new())])
+    Ok(vec![(InstanceKey::None, Repeat::Single)])
+}
+
+/// What sets one instance apart from its siblings, besides its key: nothing (`count`), or the
+/// `for_each` element's value. The names its expressions see (`count.index`, `each.key`,
+/// `each.value`) are made from it only while the instance is evaluated: holding them as maps for
+/// every instance of a 5,000-instance `count` took about 6 MB of a plan's peak memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) enum Repeat {
+    /// Neither `count` nor `for_each`.
+    #[default]
+    Single,
+    /// An instance of `count`: `count.index` is its key.
+    Count,
+    /// An instance of `for_each`: `each.key` is its key, `each.value` this value.
+    Each(Value),
+}
+
+impl Repeat {
+    /// The names the instance with this key sees: `count` or `each`, or none.
+    pub(crate) fn names(&self, key: &InstanceKey) -> BTreeMap<String, Value> {
+        match (self, key) {
+            (Repeat::Count, InstanceKey::Int(i)) => {
+                BTreeMap::from([("count".to_owned(), Value::map([("index".to_owned(), Value::from(*i))]))])
+            }
+            (Repeat::Each(value), InstanceKey::String(k)) => {
+                let each =
+                    Value::map([("key".to_owned(), Value::from(k.as_str())), ("value".to_owned(), value.clone())]);
+                BTreeMap::from([("each".to_owned(), each)])
+            }
+            _ => BTreeMap::new(),
+        }
+    }
 }
 
 fn evaluate(values: &mut Values<'_>, module: &ModulePath, expr: &strata_config::Expr) -> Result<Value, Diagnostic> {

@@ -398,7 +398,7 @@ impl Planner<'_> {
         // The scope is the same for every instance (only `count`/`each` differ, and they are
         // in each instance's `extra`): build it once, not once per instance.
         let mut base_context: Option<strata_eval::EvalContext> = None;
-        for (key, extra) in keys {
+        for (key, repeat) in keys {
             let addr = ResourceInstanceAddr { resource: abs.clone(), key: key.clone() };
             self.visited.insert(addr.clone());
             if !self.instance_targeted(&addr) {
@@ -410,6 +410,7 @@ impl Planner<'_> {
                 }
                 continue;
             }
+            let extra = repeat.names(&key);
             let preconditions = crate::conditions::evaluate(
                 &mut self.values,
                 &module,

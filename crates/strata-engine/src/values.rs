@@ -31,7 +31,7 @@ pub(crate) struct Values<'c> {
 }
 
 /// Instance keys, each with the names (`count`, `each`) its expressions see.
-pub(crate) type Instances = Vec<(InstanceKey, BTreeMap<String, Value>)>;
+pub(crate) type Instances = Vec<(InstanceKey, crate::expand::Repeat)>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -270,7 +270,7 @@ impl<'c> Values<'c> {
             return Ok(BTreeMap::new());
         }
         let instances = self.call_instances(module, call)?;
-        Ok(instances.into_iter().find(|(k, _)| k == key).map(|(_, extra)| extra).unwrap_or_default())
+        Ok(instances.iter().find(|(k, _)| k == key).map(|(k, repeat)| repeat.names(k)).unwrap_or_default())
     }
 
     /// Every instance of the module at a static path, calling instances first expanded.
