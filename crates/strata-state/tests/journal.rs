@@ -106,7 +106,7 @@ async fn compaction_leaves_an_empty_journal_and_an_equal_snapshot() {
     drop(store);
     let journal = fs::read_to_string(journal_path(&dir)).unwrap();
     assert_eq!(journal.lines().count(), 2, "{journal}");
-    assert!(journal.starts_with(r#"{"format":"strata-state-journal","version":2,"lineage":""#), "{journal}");
+    assert!(journal.starts_with(r#"{"format":"strata-state-journal","version":3,"lineage":""#), "{journal}");
     assert_eq!(load(&state_path(&dir)).unwrap().0, state);
 }
 
@@ -159,7 +159,7 @@ async fn untrustworthy_journals_are_errors() {
             None,
             "belongs to state lineage 00000000-0000-4000-8000-000000000000",
         ),
-        (journal.replacen("\"version\":2", "\"version\":9", 1), None, "has state format version 9"),
+        (journal.replacen("\"version\":3", "\"version\":9", 1), None, "has state format version 9"),
         (journal.clone(), Some("remove snapshot"), "exists but the snapshot"),
     ];
     let snapshot = fs::read(state_path(&dir)).unwrap();
@@ -248,4 +248,32 @@ async fn a_move_between_module_calls_replays_with_its_dependencies() {
     assert_eq!(reopened, state);
     let x = &reopened.resources[&address("module.b.strata_data.x")];
     assert_eq!(x.dependencies, vec!["module.b.strata_data.y".parse().unwrap()]);
+}
+
+/// Journals written before version 3 may already hold module moves (the previous build wrote
+/// them under a version 2 header): they replay, and opening the store folds such a journal into
+/// the snapshot so new records start a version 3 journal.
+#[tokio::test]
+async fn a_version_2_journal_with_a_module_move_replays_and_is_folded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, mut state, _) = StateStore::open(&state_path(&dir)).await.unwrap();
+    record_all(&store, &mut state, vec![put("module.a.strata_data.x")]).await;
+    let from: strata_state::StateAddress = "module.a".parse().unwrap();
+    let to: strata_state::StateAddress = "module.a[0]".parse().unwrap();
+    let moved = strata_state::move_operation(&state, &from, &to).unwrap();
+    record_all(&store, &mut state, vec![moved]).await;
+    drop(store);
+    let journal = fs::read_to_string(journal_path(&dir)).unwrap();
+    let header_v3 = r#"{"format":"strata-state-journal","version":3,"#;
+    assert!(journal.starts_with(header_v3), "{journal}");
+    let old = journal.replacen(header_v3, r#"{"format":"strata-state-journal","version":2,"#, 1);
+    fs::write(journal_path(&dir), &old).unwrap();
+
+    assert_eq!(load(&state_path(&dir)).unwrap().0, state);
+    let (store, reopened, warnings) = StateStore::open(&state_path(&dir)).await.unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(reopened, state);
+    assert_eq!(fs::metadata(journal_path(&dir)).unwrap().len(), 0, "the old journal is folded into the snapshot");
+    drop(store);
+    assert_eq!(read_state_file(&state_path(&dir)).unwrap(), state);
 }

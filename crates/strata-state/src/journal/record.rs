@@ -9,8 +9,12 @@
 //! the snapshot and notice missing ones. The header's lineage ties the journal to its snapshot.
 //!
 //! Version 2 stores sensitive values encrypted, as the state format's version 2 does (see
-//! `sealing.rs`); version 1 stored them in clear text. Replay reads both; the store compacts a
-//! version 1 journal away when it opens, so records of two versions never share a file.
+//! `sealing.rs`); version 1 stored them in clear text. Version 3 is version 2 plus the records
+//! of `state mv`/`state rm` on whole modules (`move_instances`, `remove_instances`): a binary
+//! that knows only version 2 would take such a record, left by a crash, for a torn last line
+//! and drop it, so the header tells it to refuse the journal instead. Replay reads all three
+//! (version 2 journals written before the bump may hold those records too); the store compacts
+//! an older journal away when it opens, so records of two versions never share a file.
 
 use std::path::Path;
 
@@ -20,7 +24,7 @@ use crate::operation::{OperationOut, StoredOperation};
 use crate::{KeySource, Operation, StateError};
 
 pub(crate) const JOURNAL_FORMAT: &str = "strata-state-journal";
-pub(crate) const JOURNAL_VERSION: u64 = 2;
+pub(crate) const JOURNAL_VERSION: u64 = 3;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Header {
