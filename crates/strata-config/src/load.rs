@@ -66,7 +66,7 @@ fn load_module(
         let file = files.add(display, &full, text);
         let text = files.get(file).map(|f| f.text.clone()).unwrap_or_default();
         match hcl::edit::parser::parse_body(&text) {
-            Ok(body) => crate::decode::decode_file(&mut module, file, &body, diags),
+            Ok(body) => crate::decode::decode_file(&mut module, file, body, diags),
             Err(e) => diags.push(syntax_error(files, file, &e)),
         }
     }

@@ -19,9 +19,10 @@ pub(crate) use fields::{Fields, span_of};
 const TOP_LEVEL_BLOCKS: [&str; 11] =
     ["strata", "variable", "locals", "output", "provider", "resource", "data", "module", "moved", "import", "check"];
 
-/// Adds the declarations of one file to `module`.
-pub(crate) fn decode_file(module: &mut Module, file: FileId, body: &Body, diags: &mut Diagnostics) {
-    for structure in body.iter() {
+/// Adds the declarations of one file to `module`. The parsed body is consumed: resource bodies
+/// move into the model instead of being copied (the copy was half the time of decoding).
+pub(crate) fn decode_file(module: &mut Module, file: FileId, body: Body, diags: &mut Diagnostics) {
+    for structure in body {
         match structure {
             Structure::Attribute(attribute) => diags.push(
                 Diagnostic::error(
@@ -39,19 +40,19 @@ pub(crate) fn decode_file(module: &mut Module, file: FileId, body: &Body, diags:
     }
 }
 
-fn decode_block(module: &mut Module, file: FileId, block: &Block, diags: &mut Diagnostics) {
+fn decode_block(module: &mut Module, file: FileId, block: Block, diags: &mut Diagnostics) {
     match block.ident.value().as_str() {
-        "strata" => settings::decode(module, file, block, diags),
-        "variable" => variable::decode(module, file, block, diags),
-        "locals" => decode_locals(module, file, block, diags),
-        "output" => output::decode(module, file, block, diags),
-        "provider" => provider::decode(module, file, block, diags),
+        "strata" => settings::decode(module, file, &block, diags),
+        "variable" => variable::decode(module, file, &block, diags),
+        "locals" => decode_locals(module, file, &block, diags),
+        "output" => output::decode(module, file, &block, diags),
+        "provider" => provider::decode(module, file, &block, diags),
         "resource" => resource::decode(module, file, block, strata_addrs::ResourceMode::Managed, diags),
         "data" => resource::decode(module, file, block, strata_addrs::ResourceMode::Data, diags),
-        "module" => module_call::decode(module, file, block, diags),
-        "moved" => refactoring::decode_moved(module, file, block, diags),
-        "import" => refactoring::decode_import(module, file, block, diags),
-        "check" => refactoring::decode_check(module, file, block, diags),
+        "module" => module_call::decode(module, file, &block, diags),
+        "moved" => refactoring::decode_moved(module, file, &block, diags),
+        "import" => refactoring::decode_import(module, file, &block, diags),
+        "check" => refactoring::decode_check(module, file, &block, diags),
         other => diags.push(
             Diagnostic::error("Unsupported block type", format!("Blocks of type \"{other}\" are not expected here."))
                 .with_subject(span_of(file, &block.ident))

@@ -1,7 +1,7 @@
 //! `resource "type" "name" { ... }` and `data "type" "name" { ... }`.
 
 use hcl::edit::expr::Expression;
-use hcl::edit::structure::{Attribute, Block, Structure};
+use hcl::edit::structure::{Attribute, Block, Body, Structure};
 use strata_addrs::{ProviderConfigAddr, ResourceAddr, ResourceMode};
 use strata_diagnostics::{Diagnostic, Diagnostics, FileId};
 
@@ -12,9 +12,9 @@ const META_ARGUMENTS: [&str; 4] = ["count", "for_each", "depends_on", "provider"
 const LIFECYCLE_ARGUMENTS: [&str; 5] =
     ["create_before_destroy", "prevent_destroy", "transient", "ignore_changes", "replace_triggered_by"];
 
-pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: ResourceMode, diags: &mut Diagnostics) {
+pub(super) fn decode(module: &mut Module, file: FileId, mut block: Block, mode: ResourceMode, diags: &mut Diagnostics) {
     let kind = if mode == ResourceMode::Managed { "resource" } else { "data" };
-    let Some(names) = labels(file, block, kind, &["type", "name"], diags) else { return };
+    let Some(names) = labels(file, &block, kind, &["type", "name"], diags) else { return };
     let addr = ResourceAddr { mode, type_name: names[0].to_owned(), name: names[1].to_owned() };
     let decl_span =
         span_of(file, &block.ident).zip(block.labels.last().and_then(|l| span_of(file, l))).map(|(a, b)| a.to(b));
@@ -29,20 +29,8 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
         provider_span: None,
         lifecycle: Lifecycle::default(),
         timeouts: Timeouts::default(),
-        // Only type-specific content: meta-arguments, lifecycle and timeouts are decoded into
-        // fields (the engine handles them; providers never see them).
-        body: ResourceBody {
-            file,
-            body: block
-                .body
-                .iter()
-                .filter(|s| match s {
-                    Structure::Attribute(a) => !META_ARGUMENTS.contains(&a.key.value().as_str()),
-                    Structure::Block(b) => !matches!(b.ident.value().as_str(), "lifecycle" | "timeouts"),
-                })
-                .cloned()
-                .collect(),
-        },
+        // Filled below with the block's own structures, moved out of it.
+        body: ResourceBody { file, body: Body::new() },
         decl_span,
         type_span,
     };
@@ -84,6 +72,15 @@ pub(super) fn decode(module: &mut Module, file: FileId, block: &Block, mode: Res
             Structure::Block(_) => {}
         }
     }
+    // Only type-specific content: meta-arguments, lifecycle and timeouts are decoded into
+    // fields (the engine handles them; providers never see them).
+    resource.body.body = std::mem::take(&mut block.body)
+        .into_iter()
+        .filter(|s| match s {
+            Structure::Attribute(a) => !META_ARGUMENTS.contains(&a.key.value().as_str()),
+            Structure::Block(b) => !matches!(b.ident.value().as_str(), "lifecycle" | "timeouts"),
+        })
+        .collect();
     if let (Some(count), Some(_)) = (&resource.count, &resource.for_each) {
         diags.push(
             Diagnostic::error(
