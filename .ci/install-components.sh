@@ -17,6 +17,14 @@
 #     cache is outside the directories a host binds privately (/opt, /var/lib, /var/log, /root,
 #     /tmp, /run, ...), so every host sees it at the same path, read-only by convention.
 #
+#   - Every downloaded artifact of the release (STRATA-1.0.1's `artifact` blocks of kind `deb` and
+#     `pypi`: ZooKeeper's .deb list, pyspark's sdist, py4j's wheel, the JDBC driver's .deb),
+#     kept as files in $STRATA_COMPONENT_CACHE/artifacts/<component, lower case>/<the file name
+#     of the catalog's url>, each checked against the catalog's sha256 and size: what an
+#     `artifact_mirror` serves to hosts that have nothing installed (`alicloud_emr_cluster`;
+#     providers/alicloud/tests/emr_delivery.rs serves this directory). .debs come from
+#     `apt-get download` (the mirror apt is configured with), PyPI files from `pip download`.
+#
 # Idempotent and quiet when everything is present: a cache entry is complete only when its
 # marker `.strata-complete` exists (written last, after an atomic rename), so an interrupted
 # run leaves nothing that looks installed. Run by the emr tests when something is missing,
@@ -54,6 +62,34 @@ jdbc_ok() {
         [[ "$(sha256sum "$JDBC_DEB" | cut -d' ' -f1)" == "$JDBC_SHA256" ]]
 }
 
+CATALOG="$(dirname "$0")/../crates/strata-release/catalog/STRATA-1.0.1.hcl"
+
+# The catalog's downloaded artifacts, one line each: component package version sha256 size file.
+catalog_artifacts() {
+    "$PYTHON" - "$CATALOG" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for component in re.finditer(r'^component "([A-Z_]+)" \{(.*?)^\}', text, re.S | re.M):
+    for block in re.finditer(r'artifact "[^"]+" \{(.*?)\}', component.group(2), re.S):
+        fields = dict(re.findall(r'(\w+)\s*=\s*"?([^"\n]*)"?', block.group(1)))
+        if fields.get("kind") in ("deb", "pypi") and fields.get("sha256"):
+            print(component.group(1).lower(), fields["package"], fields["version"], fields["sha256"],
+                  fields.get("size", "-"), fields["url"].rsplit("/", 1)[-1])
+PY
+}
+
+artifact_ok() { # dir sha256 size file
+    [[ -f "$1/$4" ]] && [[ "$(sha256sum "$1/$4" | cut -d' ' -f1)" == "$2" ]] &&
+        { [[ "$3" == "-" ]] || [[ "$(stat -c %s "$1/$4")" == "$3" ]]; }
+}
+
+artifacts_ok() {
+    local component package version sha256 size file
+    while read -r component package version sha256 size file; do
+        artifact_ok "$CACHE/artifacts/$component" "$sha256" "$size" "$file" || return 1
+    done < <(catalog_artifacts)
+}
+
 spark_ok() {
     [[ -f "$SPARK_DIR/.strata-complete" && -x "$SPARK_DIR/pyspark/bin/spark-class" ]] &&
         grep -q "^$PYSPARK_SHA256 " "$SPARK_DIR/.strata-artifact.sha256" &&
@@ -65,6 +101,7 @@ if [[ "${1:-}" == "--check" ]]; then
     zookeeper_ok || missing+=("zookeeper $ZOOKEEPER_VERSION (apt)")
     jdbc_ok || missing+=("$JDBC_PACKAGE $JDBC_VERSION (apt, $JDBC_DEB)")
     spark_ok || missing+=("pyspark $SPARK_VERSION in $SPARK_DIR")
+    artifacts_ok || missing+=("artifact files in $CACHE/artifacts")
     if (( ${#missing[@]} > 0 )); then
         echo "install-components: missing ${missing[*]}" >&2
         exit 1
@@ -73,7 +110,7 @@ if [[ "${1:-}" == "--check" ]]; then
 fi
 
 if [[ "$(id -u)" != 0 ]]; then
-    if zookeeper_ok && jdbc_ok && spark_ok; then exit 0; fi
+    if zookeeper_ok && jdbc_ok && spark_ok && artifacts_ok; then exit 0; fi
     echo "install-components: components are missing; run as root" >&2
     exit 1
 fi
@@ -150,4 +187,39 @@ if ! spark_ok; then
     rm -rf "$work"
     trap - EXIT
     echo "install-components: pyspark $SPARK_VERSION ready in $SPARK_DIR" >&2
+fi
+
+if ! artifacts_ok; then
+    echo "install-components: keeping the release's artifact files in $CACHE/artifacts" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    updated=""
+    while read -r component package version sha256 size file; do
+        dir="$CACHE/artifacts/$component"
+        artifact_ok "$dir" "$sha256" "$size" "$file" && continue
+        mkdir -p "$dir"
+        work="$(mktemp -d "$dir/.download.XXXXXX")"
+        if [[ "$file" == *.deb ]]; then
+            if [[ -z "$updated" ]] && ! apt-cache policy "$package" 2>/dev/null | grep -qF " $version "; then
+                apt-get update -qq >/dev/null
+                updated=1
+            fi
+            (cd "$work" && apt-get download -qq "$package=$version" 2>&1 | grep -v "unsandboxed" >&2 || true)
+        else
+            "$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps \
+                --dest "$work" "$package==$version" >&2
+        fi
+        # apt-get download names a file after the version with its epoch (2%3a1.17-74); the
+        # cache keeps the catalog url's name.
+        downloaded="$(ls "$work" | head -n 1)"
+        [[ -n "$downloaded" ]] || { echo "install-components: no download for $package $version" >&2; rm -rf "$work"; exit 1; }
+        actual="$(sha256sum "$work/$downloaded" | cut -d' ' -f1)"
+        if [[ "$actual" != "$sha256" ]]; then
+            echo "install-components: $package $version ($downloaded) has sha256 $actual, the release catalog says $sha256" >&2
+            rm -rf "$work"
+            exit 1
+        fi
+        mv "$work/$downloaded" "$dir/$file"
+        rm -rf "$work"
+    done < <(catalog_artifacts)
+    artifacts_ok || { echo "install-components: artifact files are still missing or differ" >&2; exit 1; }
 fi

@@ -49,6 +49,18 @@ variable "emr_state_dir" {
   description = "Where emr_job finds the cluster (the emr provider's state_dir)."
 }
 
+variable "image_id" {
+  type        = string
+  default     = "debian_12_6_x64_20G_alibase_20240823.vhd"
+  description = "The instances' image. With artifact_mirror, one with OpenJDK 17, pip, setuptools and wheel (the emulator's debian_12_9_x64_20G_alibase_20250117.vhd)."
+}
+
+variable "artifact_mirror" {
+  type        = string
+  default     = null
+  description = "A base URL serving the release's artifact files by name; null: the instances already have the components (the emulator's namespace hosts)."
+}
+
 provider "alicloud" {
   region   = "cn-hangzhou"
   endpoint = var.endpoint
@@ -135,10 +147,11 @@ resource "alicloud_emr_cluster" "analytics" {
 
   vswitch_id        = alicloud_vswitch.main.id
   security_group_id = alicloud_security_group.cluster.id
-  image_id          = "debian_12_6_x64_20G_alibase_20240823.vhd"
+  image_id          = var.image_id
   key_pair_name     = alicloud_key_pair.cluster.key_name
   private_key_path  = var.ssh_key
   emr_state_dir     = var.emr_state_dir
+  artifact_mirror   = var.artifact_mirror
 }
 
 # emr_job runs on any cluster whose record is in the emr provider's state_dir.

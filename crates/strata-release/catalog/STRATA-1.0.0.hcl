@@ -19,8 +19,8 @@ component "ZOOKEEPER" {
   description  = "The coordination service; Spark masters keep their recovery state in it. One server per master."
   home         = "/usr/share/zookeeper"
   roles        = ["MASTER"]
-  install      = ["apt-get install -y --no-download --no-install-recommends {artifact_dir}/*.deb"]
-  notes        = "Debian's zkEnv.sh hard-codes /etc/zookeeper/conf, so the server is started with java directly; slf4j-simple (from libslf4j-java) sends its log to stderr, which the supervisor keeps."
+  install      = ["dpkg -i {artifact_dir}/*.deb"]
+  notes        = "Debian's zkEnv.sh hard-codes /etc/zookeeper/conf, so the server is started with java directly; slf4j-simple (from libslf4j-java) sends its log to stderr, which the supervisor keeps. Installed with `dpkg -i` of the whole verified list at once: `apt-get install --no-download` of the same files wants the repository's copy of an identical version (and a local file of a version with an epoch, default-jre's 2:1.17-74, fails outright), so it cannot install offline; dpkg needs the packages the list assumes (OpenJDK 17 with openjdk-17-jre, libslf4j-java, the Apache Commons/Guava/annotation libraries) already installed."
 
   artifact "zookeeper" {
     kind    = "deb"

@@ -35,6 +35,7 @@ fn config() -> EmrCluster {
         image_id: common::IMAGE.into(),
         key_pair_name: "cluster".into(),
         private_key_path: "id_ed25519".into(),
+        artifact_mirror: None,
         emr_state_dir: None,
         host_key_source: "console".into(),
         id: None,
@@ -224,4 +225,15 @@ async fn a_create_that_cannot_launch_leaves_nothing() {
         assert_eq!(harness.emulator.successes("RunInstances"), 1, "the core group's");
     }
     assert_eq!(harness.emulator.inventory().instances, 0, "nothing is left");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_artifact_mirror_must_be_an_http_base_url() {
+    let harness = Harness::start().await;
+    let with = |mirror: &str| EmrCluster { artifact_mirror: Some(mirror.into()), ..config() };
+    assert!(plan(&harness, None, with("http://10.0.1.1:8000/strata")).await.is_ok());
+    let (attribute, message) = plan(&harness, None, with("ftp://user:secret@mirror/strata")).await.unwrap_err();
+    assert_eq!(attribute.as_deref(), Some("artifact_mirror"));
+    assert!(message.contains("\"ftp://***@mirror/strata\" is not an http:// or https:// URL"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
 }

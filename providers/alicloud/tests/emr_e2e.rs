@@ -20,6 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 mod common;
 
+use common::hosts::ruok;
+
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use strata_provider_alicloud::api::instances as api;
@@ -170,17 +172,6 @@ async fn expect(guard: &Guard, args: &[&str], code: i32) -> String {
     let (status, output) = tokio::task::spawn_blocking(move || bounded(&mut command, SECOND * 600)).await.unwrap();
     assert_eq!(status, Some(code), "strata {args:?}:\n{output}");
     output
-}
-
-/// ZooKeeper's `ruok` on `address` (`IP:PORT`).
-fn ruok(address: &str) -> String {
-    let address: SocketAddr = address.parse().unwrap();
-    let mut stream = TcpStream::connect_timeout(&address, SECOND * 5).unwrap();
-    stream.set_read_timeout(Some(SECOND * 5)).unwrap();
-    stream.write_all(b"ruok").unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
 }
 
 /// The Spark master's `/json/` on `ip`.

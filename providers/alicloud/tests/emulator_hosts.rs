@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::hosts::{free_block, is_root, output, ssh};
 use common::{Harness, text, texts};
 use strata_provider_alicloud::api::console;
 use strata_provider_alicloud::api::instances::{self as api, Launch};
@@ -22,40 +23,11 @@ use strata_provider_alicloud::emulator::{EmulatorConfig, Fault, Inventory};
 use strata_provider_alicloud::resources::host_keys;
 use strata_provider_sdk::Value;
 
-fn is_root() -> bool {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with("Uid:")).map(str::to_string))
-        .is_some_and(|line| line.split_whitespace().nth(2) == Some("0"));
-    assert!(root || std::env::var_os("CI").is_none(), "the emulator's real hosts must be tested as root under CI");
-    root
-}
-
-fn output(program: &str, args: &[&str]) -> String {
-    let output = Command::new(program).args(args).output().unwrap();
-    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
-}
-
-/// `10.212.X.0/24` for the first X no route or address of this machine touches.
-fn free_block() -> String {
-    let used = output("ip", &["-4", "route", "show", "table", "all"]) + &output("ip", &["-4", "address", "show"]);
-    let start = std::process::id() % 250;
-    (0..250)
-        .map(|offset| (start + offset) % 250)
-        .map(|third| format!("10.212.{third}."))
-        .find(|prefix| !used.contains(prefix.as_str()))
-        .map(|prefix| format!("{prefix}0/24"))
-        .expect("a free 10.212.X.0/24")
-}
-
-/// `hostname` on `ip` as root with `key` (OpenSSH, bounded).
+/// `hostname` on `ip` as root with `key`.
 fn ssh_hostname(key: &Path, ip: &str) -> String {
-    let options = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"];
-    let mut command = Command::new("timeout");
-    command.args(["20", "ssh", "-i"]).arg(key).args(options).args(["-o", "ConnectTimeout=5"]);
-    let output = command.arg(format!("root@{ip}")).arg("hostname").output().unwrap();
-    assert!(output.status.success(), "ssh {ip}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
+    let (code, text) = ssh(key, ip, "hostname", 20);
+    assert_eq!(code, 0, "ssh {ip}: {text}");
+    text.trim().to_string()
 }
 
 /// Removes the state directory's leftovers when dropped (the emulator removes its hosts
@@ -86,7 +58,7 @@ async fn instances_are_hosts_of_their_vswitch() {
 
     let config = EmulatorConfig { real_hosts: Some(state_dir.clone()), ..EmulatorConfig::default() };
     let harness = Harness::with(config, common::fast_options(common::test_credentials())).await;
-    let block = free_block();
+    let block = free_block(212);
     let vpc = harness
         .create("alicloud_vpc", harness.config("alicloud_vpc", &[("cidr_block", "10.212.0.0/16".into())]), "h-vpc")
         .await

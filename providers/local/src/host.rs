@@ -63,16 +63,18 @@ pub struct HostInfo {
 
 /// Creates the host described by `spec` in `network`.
 pub(crate) fn create(network: &Network, spec: &HostSpec, isolation: Isolation) -> Result<HostInfo> {
-    create_at(network, spec, isolation, None)
+    create_at(network, spec, isolation, None, &rootfs::BOOKWORM)
 }
 
 /// Creates the host described by `spec` in `network`, at address `ip` when one is given (it
-/// must be a free host address of the network's subnet, not its gateway).
+/// must be a free host address of the network's subnet, not its gateway); a container host's
+/// root is an overlay over `base`.
 pub(crate) fn create_at(
     network: &Network,
     spec: &HostSpec,
     isolation: Isolation,
     ip: Option<Ipv4Addr>,
+    base: &rootfs::BaseRootfs,
 ) -> Result<HostInfo> {
     names::check_host_id(&spec.id)?;
     names::check_hostname(&spec.hostname)?;
@@ -83,7 +85,7 @@ pub(crate) fn create_at(
         Isolation::Namespace => None,
         Isolation::Container => {
             privileges::check_container()?;
-            Some(rootfs::BOOKWORM.ensure(&network.rootfs_cache)?)
+            Some(base.ensure(&network.rootfs_cache)?)
         }
     };
     let mut record = reserve(network, spec, base, ip)?;

@@ -192,7 +192,7 @@ pub use names::{bridge_name, machine_name, netns_name, veth_name};
 pub use network::{DEFAULT_STATE_DIR, Network};
 pub use privileges::check as check_requirements;
 pub use privileges::check_container as check_container_requirements;
-pub use rootfs::{BOOKWORM, BaseRootfs, DEFAULT_ROOTFS_CACHE};
+pub use rootfs::{BOOKWORM, BOOKWORM_COMPONENTS, BaseRootfs, DEFAULT_ROOTFS_CACHE};
 pub use sshd_config::SSH_PORT;
 pub use state_dir::check_state_dir;
 pub use status::HostStatus;

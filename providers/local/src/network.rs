@@ -126,7 +126,21 @@ impl Network {
     /// gateway) and waits until its sshd accepts connections: for callers that decide addresses
     /// themselves (the alicloud emulator gives its instances the vSwitch's addresses).
     pub fn create_host_at(&self, spec: &HostSpec, ip: std::net::Ipv4Addr) -> Result<HostInfo> {
-        host::create_at(self, spec, Isolation::Namespace, Some(ip))
+        host::create_at(self, spec, Isolation::Namespace, Some(ip), &crate::rootfs::BOOKWORM)
+    }
+
+    /// Creates a container host at address `ip` (as [`Network::create_host_at`]) whose root is
+    /// an overlay over `base` (built into the cache first when it is not there; see
+    /// [`crate::rootfs`]): for callers that need a base with more packages than
+    /// [`BOOKWORM`](crate::rootfs::BOOKWORM), such as the alicloud emulator's instances that
+    /// receive a release's components over the network.
+    pub fn create_container_at(
+        &self,
+        spec: &HostSpec,
+        ip: std::net::Ipv4Addr,
+        base: &crate::rootfs::BaseRootfs,
+    ) -> Result<HostInfo> {
+        host::create_at(self, spec, Isolation::Container, Some(ip), base)
     }
 
     /// Lets root log in to host `id` with one more public key (an OpenSSH `authorized_keys`

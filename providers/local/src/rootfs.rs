@@ -52,6 +52,41 @@ pub const BOOKWORM: BaseRootfs = BaseRootfs {
     mirror: "http://deb.debian.org/debian",
 };
 
+/// [`BOOKWORM`] plus what a release's components need on a host that receives them as
+/// artifacts and installs them offline (the alicloud emulator's instances with a root of
+/// their own): `curl` (the downloads); OpenJDK 17 (`openjdk-17-jre-headless` and
+/// `openjdk-17-jre`: the catalog's `default-jre` depends on the latter) and the Java libraries
+/// the catalog's ZooKeeper `.deb` list assumes installed (`libslf4j-java` and the eight Apache
+/// Commons, Guava and annotation packages after it), so `dpkg -i` of the list finds every
+/// other dependency among the artifacts, offline; `python3-pip` (the Spark install) with
+/// `python3-setuptools` and `python3-wheel`: pyspark's sdist has no `pyproject.toml`, so pip
+/// builds it with the installed setuptools, no build isolation and no index. About 800 MB.
+pub const BOOKWORM_COMPONENTS: BaseRootfs = BaseRootfs {
+    include: &[
+        "openssh-server",
+        "iproute2",
+        "procps",
+        "python3",
+        "netcat-openbsd",
+        "curl",
+        "openjdk-17-jre-headless",
+        "openjdk-17-jre",
+        "libslf4j-java",
+        "libapache-pom-java",
+        "libatinject-jsr330-api-java",
+        "libcommons-cli-java",
+        "libcommons-io-java",
+        "libcommons-parent-java",
+        "liberror-prone-java",
+        "libguava-java",
+        "libjsr305-java",
+        "python3-pip",
+        "python3-setuptools",
+        "python3-wheel",
+    ],
+    ..BOOKWORM
+};
+
 impl BaseRootfs {
     /// The directory's name: the suite, `-`, and 12 hex digits of a SHA-256 of the variant
     /// and the package list (sorted), so a different list never reuses a tree.
@@ -188,6 +223,8 @@ mod tests {
         };
         assert_ne!(more.dir_name(), name);
         assert_eq!(BOOKWORM.dir(Path::new(DEFAULT_ROOTFS_CACHE)), Path::new(DEFAULT_ROOTFS_CACHE).join(name));
+        assert_eq!(BOOKWORM_COMPONENTS.dir_name(), "bookworm-7d0ad80dd541");
+        assert!(BOOKWORM.include.iter().all(|package| BOOKWORM_COMPONENTS.include.contains(package)));
     }
 
     #[test]

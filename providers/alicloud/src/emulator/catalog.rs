@@ -48,17 +48,46 @@ pub struct Image {
     pub id: &'static str,
     pub os_name: &'static str,
     pub os_type: &'static str,
+    /// With real hosts: whether an instance of it has a root file system of its own (a
+    /// container host over [`BOOKWORM_COMPONENTS`](strata_provider_local::BOOKWORM_COMPONENTS),
+    /// nothing of the release installed, as on a real ECS instance) rather than this machine's
+    /// (a namespace host sharing `/usr` and the component cache).
+    pub own_root: bool,
 }
 
 pub const IMAGES: &[Image] = &[
-    Image { id: "ubuntu_22_04_x64_20G_alibase_20240130.vhd", os_name: "Ubuntu  22.04 64位", os_type: "linux" },
-    Image { id: "debian_12_6_x64_20G_alibase_20240823.vhd", os_name: "Debian  12.6 64位", os_type: "linux" },
+    Image {
+        id: "ubuntu_22_04_x64_20G_alibase_20240130.vhd",
+        os_name: "Ubuntu  22.04 64位",
+        os_type: "linux",
+        own_root: false,
+    },
+    Image {
+        id: "debian_12_6_x64_20G_alibase_20240823.vhd",
+        os_name: "Debian  12.6 64位",
+        os_type: "linux",
+        own_root: false,
+    },
+    // The image whose instances receive a release's components over the network
+    // (`artifact_mirror`): Debian 12 with a JDK and pip, its own root file system.
+    Image {
+        id: "debian_12_9_x64_20G_alibase_20250117.vhd",
+        os_name: "Debian  12.9 64位",
+        os_type: "linux",
+        own_root: true,
+    },
     Image {
         id: "aliyun_3_x64_20G_alibase_20240528.vhd",
         os_name: "Alibaba Cloud Linux  3.2104 LTS 64位",
         os_type: "linux",
+        own_root: false,
     },
-    Image { id: "centos_7_9_x64_20G_alibase_20240628.vhd", os_name: "CentOS  7.9 64位", os_type: "linux" },
+    Image {
+        id: "centos_7_9_x64_20G_alibase_20240628.vhd",
+        os_name: "CentOS  7.9 64位",
+        os_type: "linux",
+        own_root: false,
+    },
 ];
 
 pub fn region(id: &str) -> Option<&'static Region> {

@@ -8,6 +8,10 @@
 //!   the emulator gives instances addresses from the second one up. A block that overlaps a
 //!   route or address already on this machine is refused by the local provider: the
 //!   instances of that vSwitch fail (`Stopped`), with the reason in the emulator's log.
+//! - An image with [`own_root`](super::catalog::Image::own_root) makes container hosts (an
+//!   overlay over the cached [`BOOKWORM_COMPONENTS`] base, run by systemd-nspawn): nothing of
+//!   this machine's `/usr` or component cache is seen, so a release must be delivered to them
+//!   (`artifact_mirror`). The first one on a machine builds the base (debootstrap, minutes).
 //! - The host's id is the instance id, its hostname the instance's `HostName`, its size the
 //!   local instance type nearest to the ECS type ([`local_type`]); the key pair's public key
 //!   is authorized for root (besides the network's own client key).
@@ -25,7 +29,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-use strata_provider_local::{HostSpec, INSTANCE_TYPES, Network, Subnet};
+use strata_provider_local::{BOOKWORM_COMPONENTS, HostSpec, INSTANCE_TYPES, Network, Subnet};
 
 use super::state::{Cidr, State};
 
@@ -55,6 +59,9 @@ pub struct NewHost {
     pub local_type: &'static str,
     /// The key pair's public key line.
     pub public_key: Option<String>,
+    /// A container host with a root file system of its own ([`BOOKWORM_COMPONENTS`]) instead
+    /// of a namespace host (the image's [`own_root`](super::catalog::Image::own_root)).
+    pub own_root: bool,
 }
 
 /// Work for the host thread.
@@ -178,7 +185,12 @@ fn make(state: &Mutex<State>, network: &Network, hosts: &[NewHost]) {
                     hostname: host.hostname.clone(),
                     instance_type: host.local_type.to_string(),
                 };
-                let made = network.create_host_at(&spec, host.ip).and_then(|info| match &host.public_key {
+                let made = if host.own_root {
+                    network.create_container_at(&spec, host.ip, &BOOKWORM_COMPONENTS)
+                } else {
+                    network.create_host_at(&spec, host.ip)
+                };
+                let made = made.and_then(|info| match &host.public_key {
                     Some(key) => network.authorize_key(&host.instance_id, key).map(|()| info),
                     None => Ok(info),
                 });

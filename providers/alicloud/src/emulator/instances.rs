@@ -121,6 +121,7 @@ pub fn run_instances(state: &mut State, region: &Region, args: Args<'_>) -> Answ
                 ip,
                 local_type: hosts::local_type(instance_type.cpu, instance_type.memory_mib),
                 public_key: public_key.clone(),
+                own_root: image.own_root,
             });
         }
         let instance = Instance {

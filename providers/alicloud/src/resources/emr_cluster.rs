@@ -32,7 +32,11 @@
 //!
 //! Components are taken where the emr provider takes them (its component cache and `/usr`, see
 //! `docs/emr-provider.md`): the emulator's instances are namespace hosts of this machine and see
-//! them; an instance that does not is refused with the path it misses. The cluster's record is
+//! them; an instance that does not is refused with the path it misses. With `artifact_mirror`
+//! they are delivered instead, before anything is linked or configured: every instance
+//! downloads its components' artifacts from the mirror, verifies them against the catalog's
+//! sha256 and installs them with the catalog's commands, once ([`delivery`] plans it, pure;
+//! [`delivery_ssh`] runs it). The cluster's record is
 //! written where `emr_job` looks (`emr_state_dir`), so an `emr_job` runs on it.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,6 +62,7 @@ use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, as
 
 use super::emr_cluster_nodes::{LaunchRun, NodeChanges, group_and_index, reconcile};
 use super::host_keys;
+use super::{delivery, delivery_ssh};
 use super::{poll, token};
 use crate::api::console;
 use crate::api::instances::{self as api, Filter, Instance, Launch};
@@ -101,6 +106,9 @@ pub struct EmrCluster {
     /// The private key of that key pair, which the deployer logs in with (a path; never read into state).
     #[strata(required, force_new)]
     pub private_key_path: String,
+    /// A base URL serving the release's artifact files by name ({artifact_mirror}/<file name of the catalog's url>), e.g. http://10.0.1.1:8000/strata. When set, every instance downloads its components' artifacts from it, checks each against the catalog's sha256 and size before installing anything, and runs the catalog's install commands (once: a marker records what is installed). Unset: the instances must already see the components (the emulator's namespace hosts share this machine's).
+    #[strata(optional)]
+    pub artifact_mirror: Option<String>,
     /// The emr provider's state_dir, where the cluster's record lets emr_job find it (default /var/lib/strata/local).
     #[strata(optional, force_new)]
     pub emr_state_dir: Option<String>,
@@ -201,6 +209,18 @@ pub fn topology(
 
 fn topology_of(cluster: &EmrCluster) -> Result<Topology, ProviderError> {
     topology(&cluster.name, &cluster.release, &cluster.services, &cluster.node_group, &cluster.config)
+}
+
+/// What every node of `topology` must receive from a mirror (component cache at the emr
+/// provider's default path, as on the instances); an error when an artifact cannot be
+/// verified (no sha256 in the catalog).
+fn desired_everywhere(topology: &Topology) -> Result<(), ProviderError> {
+    let cache = strata_provider_emr::settings::DEFAULT_COMPONENT_CACHE;
+    for node in &topology.nodes {
+        delivery::desired_for(cache, &topology.components_on(node))
+            .map_err(|message| ProviderError::at("release", message))?;
+    }
+    Ok(())
 }
 
 /// The `ClientToken` of a node group's `RunInstances` at create: the same create and group
@@ -520,7 +540,9 @@ impl EmrClusterResource {
         let started = Instant::now();
         let topology = topology_of(&cluster)?;
         let settings = emr_settings(&cluster)?;
-        check_components(&settings, &topology.release.name.to_string(), &topology.components)?;
+        if cluster.artifact_mirror.is_none() {
+            check_components(&settings, &topology.release.name.to_string(), &topology.components)?;
+        }
         let key = absolute(&cluster.private_key_path)?;
         let client = self.shared.client(ctx)?;
         let vswitch = vpc::describe_vswitches(&client, vpc::Filter::Id(&cluster.vswitch_id))
@@ -579,6 +601,15 @@ impl EmrClusterResource {
                 },
             );
             plans.insert(node.hostname.clone(), plan);
+        }
+        if let Some(mirror) = &cluster.artifact_mirror {
+            let mut targets = Vec::new();
+            for (node, _) in &nodes {
+                let desired = delivery::desired_for(&cache, &topology.components_on(node))
+                    .map_err(|message| ProviderError::at("release", message))?;
+                targets.push((ssh[&node.hostname].clone(), desired));
+            }
+            delivery_ssh::deliver(&self.pool, ctx, mirror, targets).await?;
         }
         let specs: Vec<HostSpec> = ssh.values().cloned().collect();
         let total = specs.len() as u64;
@@ -844,6 +875,10 @@ impl Resource for EmrClusterResource {
             return Ok(());
         };
         let topology = topology(&name, &release, &services, &groups, &config)?;
+        if let Planned::Known(Some(mirror)) = plan.config::<Option<String>>("artifact_mirror")? {
+            delivery::check_mirror(&mirror).map_err(|message| ProviderError::at("artifact_mirror", message))?;
+            desired_everywhere(&topology)?;
+        }
         // What the node groups would buy exists, in the vSwitch's zone once it exists.
         let client = self.shared.client(ctx)?;
         let vswitch = plan.config::<String>("vswitch_id")?;
@@ -874,7 +909,9 @@ impl Resource for EmrClusterResource {
         // Refused before anything is launched: the configuration, the components, the key.
         let topology = topology_of(&planned)?;
         let settings = emr_settings(&planned)?;
-        check_components(&settings, &topology.release.name.to_string(), &topology.components)?;
+        if planned.artifact_mirror.is_none() {
+            check_components(&settings, &topology.release.name.to_string(), &topology.components)?;
+        }
         let key = absolute(&planned.private_key_path)?;
         if !Path::new(&key).is_file() {
             return Err(ProviderError::at("private_key_path", format!("{key} is not a file")));

@@ -1,6 +1,8 @@
 //! The resource types, and what they share: the create token ([`token`]), waiting for a state
 //! ([`poll`]) and for dependencies to go away ([`settle`]).
 
+pub mod delivery;
+pub mod delivery_ssh;
 pub mod emr_cluster;
 pub mod emr_cluster_nodes;
 pub mod host_keys;

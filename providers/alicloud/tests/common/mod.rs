@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod hosts;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -133,6 +135,35 @@ impl Harness {
             progress: ProgressSink::default(),
         };
         Ok(self.provider.apply(request).await?.new_state.expect("an updated object"))
+    }
+
+    /// Plan, then apply an update of `prior` to `config`; the progress reports it made.
+    pub async fn update_reporting(
+        &self,
+        type_name: &str,
+        prior: Value,
+        config: Value,
+    ) -> (Result<Value, ProviderError>, Vec<Progress>) {
+        let reports = Arc::new(Mutex::new(Vec::new()));
+        let sink = {
+            let reports = reports.clone();
+            ProgressSink::new(move |progress| reports.lock().unwrap().push(progress))
+        };
+        let result = async {
+            let planned = self.plan(type_name, Some(prior.clone()), config.clone()).await?;
+            let request = ApplyRequest {
+                type_name: type_name.into(),
+                prior: Some(prior),
+                planned: Some(planned),
+                config,
+                idempotency_token: String::new(),
+                progress: sink,
+            };
+            Ok(self.provider.apply(request).await?.new_state.expect("an updated object"))
+        }
+        .await;
+        let reports = reports.lock().unwrap().clone();
+        (result, reports)
     }
 
     pub async fn read(&self, type_name: &str, current: Value) -> Result<Option<Value>, ProviderError> {
