@@ -32,8 +32,10 @@
 #
 # BENCH_REPS: repetitions per (shape, N); default 3 for N <= 1000 and 1 above (Terraform takes
 # minutes there). BENCH_TIMEOUT: seconds allowed for one command (default 1800).
-# Wall time comes from `date +%s%N` around each run; peak RSS from GNU time's `%M`
-# (/usr/bin/time, Debian package `time`: installed with apt-get if missing).
+# Wall time and peak RSS of each run come from bench/timed.c (compiled here with cc): the
+# clock read just before the fork and after `wait4`, and the command's `ru_maxrss` (what GNU
+# time's `%M` reports). Up to run 7 the wall time was `date +%s%N` around `timeout` and
+# `/usr/bin/time`, which also counted 2-5 ms of starting those (see bench/README.md).
 # Terraform: TERRAFORM (default `terraform` on PATH, 1.11.4 here) with its upgrade check
 # (CHECKPOINT_DISABLE) off and an empty CLI configuration file.
 set -euo pipefail
@@ -46,10 +48,7 @@ timeout_s="${BENCH_TIMEOUT:-1800}"
 terraform="${TERRAFORM:-terraform}"
 out="$root/bench/out/engine"
 
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench: installing GNU time (Debian package time)" >&2
-    apt-get update -qq && apt-get install -y -qq time >/dev/null
-fi
+command -v cc >/dev/null || { echo "bench: cc not found (bench/timed.c needs a C compiler)" >&2; exit 1; }
 command -v "$terraform" >/dev/null || { echo "bench: $terraform not found" >&2; exit 1; }
 
 if [[ -z ${STRATA:-} ]]; then
@@ -58,6 +57,8 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out"
+timed="$out/timed"
+cc -O2 -Wall -o "$timed" "$root/bench/timed.c"
 cp -p "${STRATA:-$root/target/release/strata}" "$out/strata"
 strata="$out/strata"
 # The plugin is found next to the strata executable (the search path's third entry).
@@ -99,21 +100,19 @@ fail() {
 # $out/samples. When CMD runs out of BENCH_TIMEOUT, appends "... timeout" and returns 3 (the
 # caller then skips the remaining steps of that directory).
 run() {
-    local tool=$1 shape=$2 n=$3 step=$4 expected=$5 start end rc=0
+    local tool=$1 shape=$2 n=$3 step=$4 expected=$5 elapsed_us rss_kb rc=0
     shift 5
-    start=$(date +%s%N)
-    timeout "$timeout_s" /usr/bin/time -f '%e %M' -o "$out/time" "$@" >"$out/last.log" 2>&1 || rc=$?
-    end=$(date +%s%N)
+    "$timed" "$timeout_s" "$out/time" "$@" >"$out/last.log" 2>&1 || rc=$?
+    read -r elapsed_us rss_kb _ <"$out/time"
     if [[ $rc -eq 124 ]]; then
         echo "bench: $tool $step ($shape, N=$n) ran out of BENCH_TIMEOUT=${timeout_s}s" >&2
-        echo "$tool $shape $n $step $(( (end - start) / 1000 )) 0 timeout" >>"$out/samples"
+        echo "$tool $shape $n $step $elapsed_us 0 timeout" >>"$out/samples"
         return 3
     fi
     if [[ $rc -ne $expected ]]; then
         fail "$tool $step ($shape, N=$n) exited $rc, expected $expected ($*)"
     fi
-    echo "$tool $shape $n $step $(( (end - start) / 1000 )) $(tail -n1 "$out/time" | cut -d' ' -f2) ok" \
-        >>"$out/samples"
+    echo "$tool $shape $n $step $elapsed_us $rss_kb ok" >>"$out/samples"
 }
 
 # one TOOL SHAPE N: plan, apply, no-op plan in a fresh copy of the generated directory.
