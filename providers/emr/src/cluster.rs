@@ -9,9 +9,10 @@
 //! started again, a changed configuration file restarts the services that read it (one host
 //! at a time), and so does a file edited on a node, which the converge writes back.
 //!
-//! Refresh reads, in the same round trip per host as the services' status, every
-//! configuration file against what Strata rendered (`config_files`, [`crate::config_files`])
-//! and where every component link points (`installed_versions`, [`crate::installed`]);
+//! Refresh ([`crate::cluster_refresh`]) reads, in the same round trip per host as the
+//! services' status, every configuration file against what Strata rendered (`config_files`,
+//! [`crate::config_files`]) and where every component link points (`installed_versions`,
+//! [`crate::installed`]);
 //! the plan renders them from the recorded hosts, so a hand edit is a line diff and the plan
 //! names the services it restarts (`restarts`). A create also runs the bootstrap actions
 //! ([`crate::bootstrap`]), and so does a scale out on the nodes it adds; changing one replaces
@@ -21,8 +22,9 @@
 //!
 //! A patch-level change of `release` is an update too, the same converge with the new
 //! release's files and links ([`crate::upgrade`]); any other release change replaces the
-//! cluster. A scale in decommissions the removed nodes' Spark workers first when the cluster's
-//! Spark enables it ([`crate::decommission`]), then stops and removes the hosts.
+//! cluster. A scale in ([`crate::cluster_scale_in`]) decommissions the removed nodes' Spark
+//! workers first when the cluster's Spark enables it ([`crate::decommission`]), then stops and
+//! removes the hosts.
 //!
 //! A cluster with `metastore = emr_metastore.X.id` finds the metastore through its record
 //! ([`crate::metastore_record`]), routes its network to the metastore's
@@ -38,39 +40,34 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use strata_deploy::{ExecOptions, HostSpec, ServiceSpec, SessionPool, shell_quote};
-use strata_provider_local::{HostInfo, HostStatus, Network};
 use strata_provider_sdk::{Ctx, Plan, ProviderError, Resource, async_trait};
 use strata_release::{ArtifactKind, Component};
 
 use crate::bootstrap;
 use crate::cluster_metastore::{self, ClusterNetwork};
 pub use crate::cluster_plan::{known_blocks, unknown_private_ips};
-use crate::config_files::{self, ManagedFile, Shown, managed_files, rendered_document};
+use crate::cluster_refresh;
+use crate::cluster_scale_in;
+use crate::config_files::{self, managed_files, rendered_document};
 use crate::decommission;
 use crate::deploy::{self, Masters, Preparation};
-use crate::health::{self, Attempt};
 use crate::installed;
 use crate::machine::{self, ClusterHosts};
 use crate::metastore::read_metastore;
 use crate::metastore_client::JDBC_DRIVER_JAR;
-use crate::metastore_record::MetastoreRecord;
-use crate::model::{
-    AFTER_STARTED, BEFORE_INSTALL, CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, RUNNING, Settings,
-};
+use crate::model::{AFTER_STARTED, BEFORE_INSTALL, CLUSTER_RUNNING, Cluster, ClusterHost, Settings};
 use crate::record::{self, ClusterRecord, NodeRecord};
-use crate::release::{self, POSTGRESQL, SPARK_MASTER_SERVICE, SPARK_WORKER_SERVICE};
-use crate::render::{HostPlan, Layout, component_directory, unit_name};
+use crate::release::{self, POSTGRESQL, SPARK_MASTER_SERVICE};
+use crate::render::{Layout, component_directory, unit_name};
 use crate::service_change;
 use crate::settings::Resolved;
-use crate::topology::{Topology, status_key};
+use crate::topology::Topology;
 use crate::upgrade;
 pub use crate::waves::{NodeTargets, start_waves, start_waves_restarting};
 
 pub const EMR_CLUSTER: &str = "emr_cluster";
 /// `status` of a cluster with a service that does not run.
 pub const DEGRADED: &str = "DEGRADED";
-/// How long a scale in waits for the Spark master to be done with decommissioned workers.
-const DECOMMISSION_TIMEOUT: Duration = Duration::from_secs(60);
 /// Prefix of a `services_status` value whose host does not work.
 pub(crate) const HOST_PROBLEM: &str = "host ";
 
@@ -329,7 +326,7 @@ impl ClusterResource {
             // Workers go gracefully when the cluster's Spark decommissions them (STRATA-1.0.1).
             let graceful = decommission::enabled(&topology, &cluster.config) && !masters.ips.is_empty();
             let masters = graceful.then_some(&masters);
-            self.remove_hosts(ctx, &topology, &network, &key, extra, masters).await?;
+            cluster_scale_in::remove_hosts(&self.pool, ctx, &topology, &network, &key, extra, masters).await?;
         }
 
         let mut hosts = Vec::new();
@@ -449,226 +446,7 @@ impl ClusterResource {
         }
         Ok(())
     }
-
-    /// Scale in: with `masters` (the cluster's Spark decommissions workers), decommissions the
-    /// Spark workers of `hosts` first and waits (bounded) until the leading master is done with
-    /// them; then stops every service on `hosts` (reverse start order) and destroys them,
-    /// highest index first.
-    async fn remove_hosts(
-        &self,
-        ctx: &Ctx,
-        topology: &Topology,
-        network: &Arc<Network>,
-        key: &str,
-        mut hosts: Vec<HostInfo>,
-        masters: Option<&Masters>,
-    ) -> Result<(), ProviderError> {
-        hosts.sort_by(|a, b| b.hostname.cmp(&a.hostname));
-        if let Some(masters) = masters {
-            self.decommission_workers(ctx, &hosts, key, masters).await;
-        }
-        let mut targets = Vec::new();
-        for info in &hosts {
-            targets.push((
-                deploy::ssh_spec(&info.hostname, &info.ip.to_string(), info.ssh_port, &info.host_key_fingerprint, key)?,
-                stop_order(topology, &info.id),
-            ));
-        }
-        for failure in deploy::stop_services(&self.pool, targets, true).await {
-            ctx.log().warn(&format!("stopping services before removing a host: {failure}"));
-        }
-        let total = hosts.len() as u64;
-        for (done, info) in hosts.into_iter().enumerate() {
-            self.pool.close(&info.hostname);
-            let network = Arc::clone(network);
-            let id = info.id.clone();
-            blocking(move || network.destroy_host(&id))
-                .await?
-                .map_err(|error| ProviderError::new(error.to_string()))?;
-            ctx.progress(done as u64 + 1, total, format!("removed {}", info.hostname));
-        }
-        Ok(())
-    }
-
-    /// Asks the Spark worker of each of `hosts` (highest index first) to decommission (SIGPWR,
-    /// [`decommission::command`]), then waits until the leading master lists none of them
-    /// ALIVE and none it marked DECOMMISSIONED runs executors, at most
-    /// [`DECOMMISSION_TIMEOUT`]. Never fails the scale in: a worker that cannot be asked, or a
-    /// master that does not answer in time, is a warning, and the worker is stopped anyway.
-    async fn decommission_workers(&self, ctx: &Ctx, hosts: &[HostInfo], key: &str, masters: &Masters) {
-        let started = Instant::now();
-        let mut asked: Vec<(String, String)> = Vec::new();
-        for info in hosts {
-            let spec = match deploy::ssh_spec(
-                &info.hostname,
-                &info.ip.to_string(),
-                info.ssh_port,
-                &info.host_key_fingerprint,
-                key,
-            ) {
-                Ok(spec) => spec,
-                Err(error) => {
-                    ctx.log().warn(&format!("decommissioning {}: {}", info.hostname, error.message));
-                    continue;
-                }
-            };
-            let pid_file = ServiceSpec::new(unit_name(SPARK_WORKER_SERVICE, &info.id), "true").pid_file();
-            let command = decommission::command(&pid_file);
-            let options = ExecOptions::with_timeout(Duration::from_secs(30));
-            match deploy::on_host(&self.pool, &spec, move |connection| connection.run(&command, &options)).await {
-                Ok(output) if output.stdout_text().trim() == "sent" => {
-                    asked.push((info.hostname.clone(), info.ip.to_string()));
-                }
-                Ok(_) => {}
-                Err(error) => ctx.log().warn(&format!("decommissioning the worker of {}: {error}", info.hostname)),
-            }
-        }
-        if asked.is_empty() {
-            return;
-        }
-        let names: Vec<String> = asked.iter().map(|(name, _)| name.clone()).collect();
-        ctx.status(format!("decommissioning the Spark workers of {}", names.join(", ")));
-        let (masters, ips) = (masters.clone(), asked.iter().map(|(_, ip)| ip.clone()).collect::<Vec<_>>());
-        let waited = blocking(move || {
-            health::wait_until(DECOMMISSION_TIMEOUT, || {
-                let status = masters.leader().map_err(Attempt::Retry)?;
-                match ips.iter().find(|ip| !decommission::done(&status, ip)) {
-                    Some(ip) => Err(Attempt::Retry(format!(
-                        "the Spark master still lists the worker on {ip} ALIVE or running executors"
-                    ))),
-                    None => Ok(ips.iter().filter(|ip| decommission::decommissioned(&status, ip)).count()),
-                }
-            })
-        })
-        .await;
-        match waited {
-            Ok(Ok(count)) => ctx.status(format!(
-                "{} decommissioned after {:.1?} ({count} listed DECOMMISSIONED by the master)",
-                names.join(", "),
-                started.elapsed()
-            )),
-            Ok(Err(reason)) => {
-                ctx.log().warn(&format!("decommissioning {}: {reason}; stopping them anyway", names.join(", ")));
-                ctx.status(format!("{} not decommissioned in time: stopped anyway", names.join(", ")));
-            }
-            Err(error) => ctx.log().warn(&format!("decommissioning {}: {}", names.join(", "), error.message)),
-        }
-    }
-
-    /// The configuration files of the cluster the state `cluster` records, as apply wrote them.
-    /// Empty when they cannot be rendered (the metastore is gone: refresh reads no file then).
-    async fn recorded_files(&self, ctx: &Ctx, cluster: &Cluster) -> Result<Vec<ManagedFile>, ProviderError> {
-        let (Some(id), Some(hosts)) = (cluster.id.clone(), cluster.hosts.clone()) else { return Ok(Vec::new()) };
-        let settings = settings(ctx)?;
-        let topology = topology_of(cluster)?;
-        let metastore = match cluster.metastore.clone() {
-            Some(metastore) => {
-                let settings = settings.clone();
-                match blocking(move || read_metastore(&settings, &metastore)).await? {
-                    Ok(record) => Some(record),
-                    Err(_) => return Ok(Vec::new()),
-                }
-            }
-            None => None,
-        };
-        let plans = recorded_plans(&settings, &id, &topology, &cluster.config, &hosts, metastore.as_ref())?;
-        Ok(plans.map(|plans| managed_files(&plans)).unwrap_or_default())
-    }
-
-    /// Whether each expected service runs, per node: local host status first (no SSH to a
-    /// host that is down), then one SSH round trip per running host.
-    ///
-    /// The same round trip reads `files` (the configuration files as rendered) on each host
-    /// that runs: what each holds is returned by `HOST:PATH` (the content only when it differs
-    /// from the rendering). With `links` (the component cache), it also reads where each
-    /// component link points: the
-    /// version installed, by `HOST/COMPONENT` ([`installed`]). Files and versions of hosts
-    /// that could not be read are missing from the result.
-    async fn observe(
-        &self,
-        network: Arc<Network>,
-        cluster: &Cluster,
-        files: &[ManagedFile],
-        links: Option<&str>,
-    ) -> Result<Observation, ProviderError> {
-        let topology = topology_of(cluster)?;
-        let key = machine::client_key(&network);
-        let recorded: Vec<ClusterHost> = cluster.hosts.clone().unwrap_or_default();
-        let ids: Vec<String> = recorded.iter().map(|host| host.id.clone()).collect();
-        let look = Arc::clone(&network);
-        let statuses = blocking(move || ids.iter().map(|id| look.status(id)).collect::<Vec<_>>()).await?;
-        let mut problems: BTreeMap<String, String> = BTreeMap::new();
-        let mut targets = Vec::new();
-        for (host, status) in recorded.iter().zip(statuses) {
-            match status {
-                Ok(HostStatus::Running) => {
-                    let Some(node) = topology.node(&host.name) else { continue };
-                    let services =
-                        topology.services_on(node).iter().map(|service| unit_name(&service.name, &host.id)).collect();
-                    let facts = files.iter().filter(|file| file.host == host.name).map(ManagedFile::fact).collect();
-                    let links = match links {
-                        Some(_) => topology
-                            .components_on(node)
-                            .iter()
-                            .map(|component| Layout::component_link(&component.key))
-                            .collect(),
-                        None => Vec::new(),
-                    };
-                    let reading = deploy::Reading { services, files: facts, links };
-                    targets.push((host_ssh(host, &key)?, reading));
-                }
-                Ok(HostStatus::Gone) => {
-                    problems.insert(host.name.clone(), "host gone".into());
-                }
-                Ok(HostStatus::Broken { reason }) => {
-                    problems.insert(host.name.clone(), format!("host broken: {reason}"));
-                }
-                Err(error) => {
-                    problems.insert(host.name.clone(), format!("host unreadable: {error}"));
-                }
-            }
-        }
-        let observed = deploy::observe(&self.pool, targets).await;
-        let mut shown = BTreeMap::new();
-        let mut versions = BTreeMap::new();
-        for (host, observed) in &observed {
-            let Ok(observed) = observed else { continue };
-            let on_host = files.iter().filter(|file| file.host == *host);
-            for (file, state) in on_host.zip(&observed.files) {
-                shown.insert(file.key(), file.observed(state));
-            }
-            let Some(node) = topology.node(host) else { continue };
-            for (component, state) in topology.components_on(node).iter().zip(&observed.links) {
-                let version = installed::version_of(component, links.unwrap_or_default(), state);
-                versions.insert(installed::key(host, &component.key), version);
-            }
-        }
-        let running: BTreeMap<String, Result<BTreeMap<String, bool>, String>> =
-            observed.into_iter().map(|(host, observed)| (host, observed.map(|observed| observed.running))).collect();
-        let ids: BTreeMap<&str, &str> = recorded.iter().map(|host| (host.name.as_str(), host.id.as_str())).collect();
-        let mut status = BTreeMap::new();
-        for node in &topology.nodes {
-            for service in topology.services_on(node) {
-                let unit = unit_name(&service.name, ids.get(node.hostname.as_str()).copied().unwrap_or_default());
-                let value = match (problems.get(&node.hostname), running.get(&node.hostname)) {
-                    (Some(problem), _) => problem.clone(),
-                    (None, Some(Ok(services))) => match services.get(&unit) {
-                        Some(true) => RUNNING.to_string(),
-                        _ => "stopped".to_string(),
-                    },
-                    (None, Some(Err(error))) => format!("host unreachable: {error}"),
-                    (None, None) => "host missing".to_string(),
-                };
-                status.insert(status_key(&node.hostname, &service.name), value);
-            }
-        }
-        Ok((status, shown, versions))
-    }
 }
-
-/// What [`ClusterResource::observe`] read: `services_status`, the configuration files by
-/// `HOST:PATH`, and the installed versions by `HOST/COMPONENT`.
-type Observation = (BTreeMap<String, String>, BTreeMap<String, Shown>, BTreeMap<String, String>);
 
 /// Every service name of the catalog's installable releases (for cleaning up launchers).
 pub(crate) fn all_services() -> Vec<&'static str> {
@@ -682,78 +460,8 @@ pub fn release_nodes<'t>(topology: &'t Topology, name: &str) -> Vec<&'t crate::t
 }
 
 /// How to log in to a node the state records.
-fn host_ssh(host: &ClusterHost, key: &str) -> Result<HostSpec, ProviderError> {
+pub(crate) fn host_ssh(host: &ClusterHost, key: &str) -> Result<HostSpec, ProviderError> {
     deploy::ssh_spec(&host.name, &host.ip, strata_provider_local::SSH_PORT, &host.ssh_host_key_fingerprint, key)
-}
-
-/// Every node's plan for the hosts the state records (`None` when a node has no recorded
-/// host): what apply writes on them, for plan and refresh to compare with.
-pub fn recorded_plans(
-    settings: &Resolved,
-    id: &str,
-    topology: &Topology,
-    config: &BTreeMap<String, ConfigFile>,
-    hosts: &[ClusterHost],
-    metastore: Option<&MetastoreRecord>,
-) -> Result<Option<BTreeMap<String, HostPlan>>, ProviderError> {
-    let mut ips = BTreeMap::new();
-    let mut host_ids = BTreeMap::new();
-    for node in &topology.nodes {
-        let Some(host) = hosts.iter().find(|host| host.name == node.hostname) else { return Ok(None) };
-        let ip: Ipv4Addr = host
-            .ip
-            .parse()
-            .map_err(|_| ProviderError::new(format!("the state records address {:?} for {}", host.ip, host.name)))?;
-        ips.insert(node.hostname.clone(), ip);
-        host_ids.insert(node.hostname.clone(), host.id.clone());
-    }
-    let own_metastore = match metastore {
-        None if topology.has_component(POSTGRESQL) => match cluster_metastore::read(&settings.state_dir, id)? {
-            Some(record) => Some(record),
-            // Not made yet (a create that did not get that far): apply writes it.
-            None => return Ok(None),
-        },
-        _ => None,
-    };
-    let metastore = metastore.or(own_metastore.as_ref());
-    let cache = settings.component_cache.to_string_lossy().into_owned();
-    let shared = settings.shared_dir(id).to_string_lossy().into_owned();
-    let master = ips.get(&topology.master().hostname).copied().unwrap_or(Ipv4Addr::UNSPECIFIED);
-    // The cluster's network is the /24 of the pool its addresses are in.
-    let cidr = settings
-        .candidate_subnets()
-        .into_iter()
-        .find(|subnet| subnet.contains(master))
-        .map(|subnet| subnet.to_string())
-        .unwrap_or_default();
-    let layout = Layout {
-        topology,
-        ips: &ips,
-        host_ids: &host_ids,
-        config,
-        component_cache: &cache,
-        shared_dir: &shared,
-        cluster_cidr: &cidr,
-        metastore,
-        data_root: None,
-    };
-    let mut plans = BTreeMap::new();
-    for node in &topology.nodes {
-        plans.insert(node.hostname.clone(), layout.host_plan(node)?);
-    }
-    Ok(Some(plans))
-}
-
-/// Every service of the release's chosen components on host `host_id`, in stop order (reverse
-/// start order), as specs good for stopping (stopping needs only the name).
-fn stop_order(topology: &Topology, host_id: &str) -> Vec<ServiceSpec> {
-    topology
-        .waves
-        .iter()
-        .rev()
-        .flatten()
-        .map(|service| ServiceSpec::new(unit_name(&service.name, host_id), "true"))
-        .collect()
 }
 
 #[async_trait]
@@ -801,41 +509,8 @@ impl Resource for ClusterResource {
         }
     }
 
-    async fn read(&self, ctx: &Ctx, mut current: Cluster) -> Result<Option<Cluster>, ProviderError> {
-        let Some(id) = current.id.clone() else { return Ok(Some(current)) };
-        let settings = settings(ctx)?;
-        let cache = settings.component_cache.to_string_lossy().into_owned();
-        let Some(network) = blocking(move || machine::open_existing(&settings, &id)).await?? else {
-            return Ok(None);
-        };
-        // The configuration files are read back when the state records them (a state written
-        // before `config_files` existed gets them from its next apply).
-        let files = match current.config_files {
-            Some(_) => self.recorded_files(ctx, &current).await?,
-            None => Vec::new(),
-        };
-        // So are the components' links (a state from before `installed_versions` gets them
-        // from its next apply).
-        let links = current.installed_versions.is_some().then_some(cache.as_str());
-        let (status, shown, versions) = self.observe(Arc::new(network), &current, &files, links).await?;
-        if let Some(installed) = current.installed_versions.as_mut() {
-            // A host that could not be read keeps what the state has (its problem is in
-            // `services_status`).
-            installed.extend(versions);
-        }
-        let healthy = status.values().all(|value| value == RUNNING);
-        current.status = Some(if healthy { CLUSTER_RUNNING } else { DEGRADED }.to_string());
-        current.services_status = Some(status);
-        if !files.is_empty() {
-            // A file of a host that could not be read is shown as the state has it (the
-            // host's problem is in `services_status`).
-            let text = config_files::document(files.iter().map(|file| {
-                let shown = shown.get(&file.key()).cloned();
-                (file, shown.unwrap_or_else(|| file.expected()))
-            }));
-            current.config_files = Some(text);
-        }
-        Ok(Some(current))
+    async fn read(&self, ctx: &Ctx, current: Cluster) -> Result<Option<Cluster>, ProviderError> {
+        cluster_refresh::read(&self.pool, ctx, current).await
     }
 
     async fn update(&self, ctx: &Ctx, prior: Cluster, planned: Cluster) -> Result<Cluster, ProviderError> {
@@ -918,7 +593,7 @@ impl Resource for ClusterResource {
         planned.id = Some(id);
         planned.ssh_private_key_path = Some(machine::client_key(&network));
         planned.hosts = Some(hosts);
-        let (status, _, _) = self.observe(Arc::new(network), &planned, &[], None).await?;
+        let (status, _, _) = cluster_refresh::observe(&self.pool, Arc::new(network), &planned, &[], None).await?;
         planned.status = Some(DEGRADED.to_string());
         planned.services_status = Some(status);
         Ok(Some(planned))

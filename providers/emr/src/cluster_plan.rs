@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use strata_provider_sdk::{Ctx, Field, Model, Plan, Planned, ProviderError, Value};
 
-use crate::cluster::{HOST_PROBLEM, blocking, recorded_plans, settings};
+use crate::cluster::{HOST_PROBLEM, blocking, settings};
+use crate::cluster_refresh::recorded_plans;
 use crate::config_files::{self, managed_files, rendered_document};
 use crate::metastore::read_metastore;
 use crate::model::{BootstrapAction, CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, NodeGroup};

@@ -261,7 +261,7 @@ mod tests {
     /// the services of its node that read it, nothing else.
     #[test]
     fn a_metastore_password_is_never_shown_and_edits_restart_their_readers() {
-        use crate::cluster::recorded_plans;
+        use crate::cluster_refresh::recorded_plans;
         use crate::model::{ClusterHost, NodeGroup};
         use crate::settings::Resolved;
 

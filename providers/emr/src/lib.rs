@@ -41,7 +41,9 @@
 //! start a service across the cluster with health checks, stop, read service status and
 //! configuration files in one round trip per host),
 //! [`health`] (ruok and the Spark master's JSON over TCP from this machine), [`cluster`]
-//! (the `Resource`: plan, create/update = converge, read = drift, delete), [`record`] (how a
+//! (the `Resource`: plan, create/update = converge, read = drift, delete; its plan in
+//! [`cluster_plan`], the wave-by-wave start in [`waves`], read in [`cluster_refresh`], scale in
+//! with Spark decommissioning in [`cluster_scale_in`]), [`record`] (how a
 //! job finds its cluster by id), [`job`] (`emr_job`: a driver run on the master),
 //! [`metastore`] (`emr_metastore`: its host, PostgreSQL, the schema, drift, delete) and
 //! [`metastore_record`] (how a cluster finds a metastore by id: address, password, warehouse,
@@ -57,6 +59,8 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod cluster_metastore;
 pub mod cluster_plan;
+pub mod cluster_refresh;
+pub mod cluster_scale_in;
 pub mod config_files;
 pub mod decommission;
 pub mod deploy;
