@@ -12,7 +12,7 @@ use strata_addrs::{AbsResourceAddr, ModulePath, ResourceAddr, ResourceMode};
 use strata_diagnostics::Span;
 use strata_eval::RawReference;
 
-use crate::{Config, Expr, ModuleNode};
+use crate::{Config, ExprRef, ModuleNode};
 
 /// A declaration in some module.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -191,7 +191,7 @@ fn add_nodes(graph: &mut DependencyGraph, node: &ModuleNode) {
 fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
     let path = &node.path;
     let module = &node.module;
-    let add = |graph: &mut DependencyGraph, from: GraphNode, exprs: Vec<&Expr>| {
+    let add = |graph: &mut DependencyGraph, from: GraphNode, exprs: Vec<ExprRef<'_>>| {
         for expr in exprs {
             for reference in expr.references() {
                 let Some(to) = target(path, &reference) else { continue };
@@ -209,36 +209,37 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
         }
     };
     for (name, local) in &module.locals {
-        add(graph, GraphNode::Local(path.clone(), name.clone()), vec![&local.expr]);
+        add(graph, GraphNode::Local(path.clone(), name.clone()), vec![local.expr.borrowed()]);
     }
     for (name, output) in &module.outputs {
-        let mut exprs = vec![&output.value];
-        exprs.extend(&output.depends_on);
+        let mut exprs = vec![output.value.borrowed()];
+        exprs.extend(output.depends_on.iter().map(ExprRef::from));
         add(graph, GraphNode::Output(path.clone(), name.clone()), exprs);
     }
     for (addr, resource) in &module.resources {
         let from = GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() });
         // replace_triggered_by orders too: the trigger's change must be known first.
-        let mut exprs: Vec<&Expr> = resource
+        let mut exprs: Vec<ExprRef<'_>> = resource
             .count
             .iter()
             .chain(&resource.for_each)
             .chain(&resource.depends_on)
             .chain(&resource.lifecycle.replace_triggered_by)
+            .map(ExprRef::from)
             .collect();
-        let body_exprs = crate::validate::body_expressions(resource);
-        exprs.extend(body_exprs.iter());
+        exprs.extend(crate::validate::body_expressions(resource));
         add(graph, from, exprs);
     }
     for (name, call) in &module.module_calls {
         let from = GraphNode::ModuleCall(path.clone(), name.clone());
-        let exprs: Vec<&Expr> = call
+        let exprs: Vec<ExprRef<'_>> = call
             .inputs
             .values()
             .map(|(e, _)| e)
             .chain(&call.count)
             .chain(&call.for_each)
             .chain(&call.depends_on)
+            .map(ExprRef::from)
             .collect();
         add(graph, from.clone(), exprs);
         // The child's variables take the call's inputs. References to the child's outputs
@@ -250,7 +251,8 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
         }
         // Every resource below the call waits for what its count, for_each and depends_on
         // name: the instances of the module are known only then, and depends_on orders them.
-        let repetition: Vec<&Expr> = call.count.iter().chain(&call.for_each).chain(&call.depends_on).collect();
+        let repetition: Vec<ExprRef<'_>> =
+            call.count.iter().chain(&call.for_each).chain(&call.depends_on).map(ExprRef::from).collect();
         if let Some(child_node) = node.children.get(name).filter(|_| !repetition.is_empty()) {
             for descendant in child_node.walk() {
                 for addr in descendant.module.resources.keys() {

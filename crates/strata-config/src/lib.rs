@@ -22,7 +22,7 @@ mod validate;
 
 pub use body_value::evaluate_body;
 pub use config::{Config, ModuleNode};
-pub use expr::Expr;
+pub use expr::{Expr, ExprRef};
 pub use graph::{DependencyGraph, GraphNode, dependency_graph};
 pub use input_values::{InputValues, VariableSource};
 pub use load::{load, load_files};

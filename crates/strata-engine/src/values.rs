@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use strata_addrs::{InstanceKey, ModulePath, ResourceAddr, ResourceMode};
-use strata_config::{Config, Expr, ModuleNode};
+use strata_config::{Config, Expr, ExprRef, ModuleNode};
 use strata_diagnostics::Diagnostic;
 use strata_eval::{EvalContext, RawReference};
 use strata_functions::FunctionContext;
@@ -313,7 +313,7 @@ fn deeper(depth: usize, expr: &Expr) -> Result<usize, Diagnostic> {
 /// References of a resource body, its count/for_each and lifecycle, minus dynamic iterators.
 pub(crate) fn resource_references(resource: &strata_config::Resource) -> Vec<RawReference> {
     let mut out: Vec<RawReference> =
-        strata_config::body_expressions(resource).iter().flat_map(Expr::references).collect();
+        strata_config::body_expressions(resource).iter().flat_map(ExprRef::references).collect();
     for expr in resource.count.iter().chain(&resource.for_each) {
         out.extend(expr.references());
     }
@@ -327,7 +327,7 @@ pub(crate) fn resource_dependencies(
     module: &ModulePath,
     resource: &strata_config::Resource,
 ) -> BTreeSet<strata_addrs::AbsResourceAddr> {
-    let mut exprs: Vec<Expr> = strata_config::body_expressions(resource);
+    let mut exprs: Vec<ExprRef<'_>> = strata_config::body_expressions(resource);
     exprs.extend(
         resource
             .count
@@ -335,18 +335,18 @@ pub(crate) fn resource_dependencies(
             .chain(&resource.for_each)
             .chain(&resource.depends_on)
             .chain(&resource.lifecycle.replace_triggered_by)
-            .cloned(),
+            .map(ExprRef::from),
     );
     let module = module.to_static();
     let mut found = BTreeSet::new();
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<(ModulePath, Expr)> = exprs.into_iter().map(|e| (module.clone(), e)).collect();
+    let mut stack: Vec<(ModulePath, ExprRef<'_>)> = exprs.into_iter().map(|e| (module.clone(), e)).collect();
     // The calls of every enclosing module: their count, for_each and depends_on.
     let mut inner = module.clone();
     while let Some((parent_path, step)) = inner.parent() {
         if let Some(call) = config.module(&parent_path).and_then(|p| p.module.module_calls.get(&step.name)) {
             for expr in call.count.iter().chain(&call.for_each).chain(&call.depends_on) {
-                stack.push((parent_path.clone(), expr.clone()));
+                stack.push((parent_path.clone(), expr.borrowed()));
             }
         }
         inner = parent_path;
@@ -367,7 +367,7 @@ pub(crate) fn resource_dependencies(
             match reference.root.as_str() {
                 "local" => {
                     if let Some(local) = node.module.locals.get(first) {
-                        stack.push((path.clone(), local.expr.clone()));
+                        stack.push((path.clone(), local.expr.borrowed()));
                     }
                 }
                 "var" if !path.is_root() => {
@@ -377,14 +377,14 @@ pub(crate) fn resource_dependencies(
                         .and_then(|p| p.module.module_calls.get(&step.name))
                         .and_then(|c| c.inputs.get(first))
                     {
-                        stack.push((parent_path, input.clone()));
+                        stack.push((parent_path, input.borrowed()));
                     }
                 }
                 "module" => {
                     let child = path.child(first);
                     if let Some(child_node) = config.module(&child) {
                         for output in child_node.module.outputs.values() {
-                            stack.push((child.clone(), output.value.clone()));
+                            stack.push((child.clone(), output.value.borrowed()));
                         }
                         for descendant in child_node.walk() {
                             for child_resource in descendant.module.resources.keys() {

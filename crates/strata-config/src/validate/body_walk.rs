@@ -3,14 +3,19 @@
 use hcl::edit::structure::{Body, Structure};
 use strata_diagnostics::FileId;
 
-use crate::{Expr, Resource};
+use crate::{ExprRef, Resource};
 
 /// Calls `f` with every expression in `body` and the iterator names of the `dynamic` blocks
 /// around it (those names are valid references inside `content`).
-pub(crate) fn walk_body(file: FileId, body: &Body, iterators: &mut Vec<String>, f: &mut impl FnMut(Expr, &[String])) {
+pub(crate) fn walk_body<'a>(
+    file: FileId,
+    body: &'a Body,
+    iterators: &mut Vec<String>,
+    f: &mut impl FnMut(ExprRef<'a>, &[String]),
+) {
     for structure in body.iter() {
         match structure {
-            Structure::Attribute(attribute) => f(Expr::new(file, attribute.value.clone()), iterators),
+            Structure::Attribute(attribute) => f(ExprRef { file, expr: &attribute.value }, iterators),
             Structure::Block(block) if block.ident.value().as_str() == "dynamic" => {
                 let label = block.labels.first().map(|l| l.as_str().to_owned()).unwrap_or_default();
                 let iterator = block
@@ -20,10 +25,10 @@ pub(crate) fn walk_body(file: FileId, body: &Body, iterators: &mut Vec<String>, 
                     .unwrap_or(label);
                 for attribute in block.body.attributes() {
                     match attribute.key.value().as_str() {
-                        "for_each" => f(Expr::new(file, attribute.value.clone()), iterators),
+                        "for_each" => f(ExprRef { file, expr: &attribute.value }, iterators),
                         "labels" => {
                             iterators.push(iterator.clone());
-                            f(Expr::new(file, attribute.value.clone()), iterators);
+                            f(ExprRef { file, expr: &attribute.value }, iterators);
                             iterators.pop();
                         }
                         _ => {}
@@ -41,16 +46,16 @@ pub(crate) fn walk_body(file: FileId, body: &Body, iterators: &mut Vec<String>, 
 }
 
 /// Every expression a resource's arguments and lifecycle hold (not count/for_each/depends_on).
-pub fn body_expressions(resource: &Resource) -> Vec<Expr> {
+pub fn body_expressions(resource: &Resource) -> Vec<ExprRef<'_>> {
     let mut out = Vec::new();
     walk_body(resource.body.file, &resource.body.body, &mut Vec::new(), &mut |expr, _| out.push(expr));
     let lifecycle = &resource.lifecycle;
-    out.extend(lifecycle.create_before_destroy.iter().cloned());
-    out.extend(lifecycle.prevent_destroy.iter().cloned());
-    out.extend(lifecycle.transient.iter().cloned());
+    out.extend(lifecycle.create_before_destroy.iter().map(ExprRef::from));
+    out.extend(lifecycle.prevent_destroy.iter().map(ExprRef::from));
+    out.extend(lifecycle.transient.iter().map(ExprRef::from));
     for (condition, message) in lifecycle.preconditions.iter().chain(&lifecycle.postconditions) {
-        out.push(condition.clone());
-        out.push(message.clone());
+        out.push(condition.into());
+        out.push(message.into());
     }
     out
 }

@@ -4,7 +4,7 @@ use strata_diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use strata_eval::{RawReference, ReferenceStep};
 use strata_schema::SchemaSource;
 
-use crate::{Expr, ModuleNode, Resource};
+use crate::{ExprRef, ModuleNode, Resource};
 
 /// What a place in the configuration may refer to besides the module's declarations.
 #[derive(Clone, Copy, Default)]
@@ -37,7 +37,7 @@ pub(crate) fn check_module(node: &ModuleNode, schemas: &dyn SchemaSource, diags:
             checker.expr(expr, none, &[], diags);
         }
         crate::validate::walk_body(resource.body.file, &resource.body.body, &mut Vec::new(), &mut |expr, iterators| {
-            checker.expr(&expr, allowed, iterators, diags);
+            checker.expr(expr, allowed, iterators, diags);
         });
         let lifecycle = &resource.lifecycle;
         for expr in lifecycle.create_before_destroy.iter().chain(&lifecycle.prevent_destroy).chain(&lifecycle.transient)
@@ -152,8 +152,8 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn expr(&self, expr: &Expr, allowed: Allowed, iterators: &[String], diags: &mut Diagnostics) {
-        for reference in expr.references() {
+    fn expr<'e>(&self, expr: impl Into<ExprRef<'e>>, allowed: Allowed, iterators: &[String], diags: &mut Diagnostics) {
+        for reference in expr.into().references() {
             if iterators.contains(&reference.root) {
                 continue;
             }
