@@ -17,7 +17,7 @@
 #     cache is outside the directories a host binds privately (/opt, /var/lib, /var/log, /root,
 #     /tmp, /run, ...), so every host sees it at the same path, read-only by convention.
 #
-#   - Every downloaded artifact of the release (STRATA-1.0.1's `artifact` blocks of kind `deb` and
+#   - Every downloaded artifact of the release (STRATA-1.0.1's, i.e. STRATA-1.0.0's `artifact` blocks of kind `deb` and
 #     `pypi`: ZooKeeper's .deb list, pyspark's sdist, py4j's wheel, the JDBC driver's .deb),
 #     kept as files in $STRATA_COMPONENT_CACHE/artifacts/<component, lower case>/<the file name
 #     of the catalog's url>, each checked against the catalog's sha256 and size: what an
@@ -62,7 +62,10 @@ jdbc_ok() {
         [[ "$(sha256sum "$JDBC_DEB" | cut -d' ' -f1)" == "$JDBC_SHA256" ]]
 }
 
-CATALOG="$(dirname "$0")/../crates/strata-release/catalog/STRATA-1.0.1.hcl"
+# STRATA-1.0.1 is written as STRATA-1.0.0 plus a patch of spark-defaults.conf (`based_on`): its
+# artifacts are 1.0.0's (the catalog test `strata_1_0_1_fixes_strata_1_0_0_only_in_spark_defaults`
+# pins that), so the artifact blocks are read from the base's file.
+CATALOG="$(dirname "$0")/../crates/strata-release/catalog/STRATA-1.0.0.hcl"
 
 # The catalog's downloaded artifacts, one line each: component package version sha256 size file.
 catalog_artifacts() {

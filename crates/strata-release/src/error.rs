@@ -36,6 +36,9 @@ pub enum CatalogError {
     Parse { file: String, message: String },
     #[error("{file}: {message}")]
     Invalid { file: String, message: String },
+    /// A mistake at a known place: `FILE:LINE:COLUMN: what is wrong`, then `hint: how to fix`.
+    #[error("{file}:{line}:{column}: {message}{}", HintLine(.hint))]
+    At { file: String, line: usize, column: usize, message: String, hint: Option<String> },
     #[error("release `{name}` is defined twice, in {first} and {second}")]
     DuplicateRelease { name: String, first: String, second: String },
 }
@@ -84,6 +87,17 @@ impl fmt::Display for Hint<'_> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some(suggestion) => write!(formatter, "; {suggestion}"),
+            None => Ok(()),
+        }
+    }
+}
+
+struct HintLine<'a>(&'a Option<String>);
+
+impl fmt::Display for HintLine<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(hint) => write!(formatter, "\nhint: {hint}"),
             None => Ok(()),
         }
     }

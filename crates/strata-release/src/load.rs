@@ -5,16 +5,22 @@
 //! `component_templates = "FILE"`: each of its components starts from the template of the
 //! same key, and what the release states (at least `version`) replaces the template's value.
 //! `{version}` and `{upstream_version}` are filled in here, in every template of a component.
+//!
+//! A release file with `based_on = "NAME"` starts from that release's components as written
+//! (templates applied, placeholders not yet filled in), changes them with `patch` blocks and
+//! may add components (`based_on.rs`); bases are resolved first, whatever the file order.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use strata_diagnostics::did_you_mean;
 
+use crate::based_on::{self, RawComponentPatch, Source};
 use crate::component::{Artifact, ArtifactKind, Component};
 use crate::config_file::{ConfigFile, ConfigFormat, HostEntries};
 use crate::error::CatalogError;
 use crate::labeled::Labeled;
+use crate::locate::Step;
 use crate::placeholder;
 use crate::release::{Release, ReleaseStatus};
 use crate::role::Role;
@@ -39,6 +45,13 @@ struct RawRelease {
     description: Option<String>,
     #[serde(default)]
     component_templates: Option<String>,
+    /// The release whose components this one starts from (see `based_on`).
+    #[serde(default)]
+    based_on: Option<String>,
+    #[serde(default)]
+    remove_components: Vec<String>,
+    #[serde(default)]
+    patch: Labeled<RawComponentPatch>,
     #[serde(default)]
     component: Labeled<RawComponent>,
 }
@@ -52,25 +65,25 @@ struct RawTemplates {
 
 #[derive(Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
-struct RawComponent {
-    display_name: Option<String>,
-    version: Option<String>,
-    version_uncertain: Option<bool>,
-    upstream_version: Option<String>,
-    description: Option<String>,
-    home: Option<String>,
-    roles: Option<Vec<String>>,
-    requires: Option<Vec<String>>,
-    install: Option<Vec<String>>,
-    notes: Option<String>,
-    artifact: Option<Labeled<RawArtifact>>,
-    service: Option<Labeled<RawService>>,
-    config: Option<Labeled<RawConfig>>,
+pub(crate) struct RawComponent {
+    pub(crate) display_name: Option<String>,
+    pub(crate) version: Option<String>,
+    pub(crate) version_uncertain: Option<bool>,
+    pub(crate) upstream_version: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) home: Option<String>,
+    pub(crate) roles: Option<Vec<String>>,
+    pub(crate) requires: Option<Vec<String>>,
+    pub(crate) install: Option<Vec<String>>,
+    pub(crate) notes: Option<String>,
+    pub(crate) artifact: Option<Labeled<RawArtifact>>,
+    pub(crate) service: Option<Labeled<RawService>>,
+    pub(crate) config: Option<Labeled<RawConfig>>,
 }
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct RawArtifact {
+pub(crate) struct RawArtifact {
     kind: String,
     url: Option<String>,
     package: Option<String>,
@@ -82,7 +95,7 @@ struct RawArtifact {
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct RawService {
+pub(crate) struct RawService {
     roles: Vec<String>,
     start: String,
     stop: Option<String>,
@@ -104,7 +117,7 @@ struct RawService {
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct RawHealth {
+pub(crate) struct RawHealth {
     kind: String,
     host: Option<String>,
     port: Option<u16>,
@@ -118,18 +131,18 @@ struct RawHealth {
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
-    path: String,
-    format: String,
+pub(crate) struct RawConfig {
+    pub(crate) path: String,
+    pub(crate) format: String,
     #[serde(default)]
-    defaults: Labeled<String>,
-    host_entries: Option<RawHostEntries>,
-    mode: Option<String>,
+    pub(crate) defaults: Labeled<String>,
+    pub(crate) host_entries: Option<RawHostEntries>,
+    pub(crate) mode: Option<String>,
 }
 
 #[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-struct RawHostEntries {
+pub(crate) struct RawHostEntries {
     service: String,
     key: String,
     value: String,
@@ -145,27 +158,180 @@ pub(crate) fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> R
         let stem = file.strip_suffix(".hcl").unwrap_or(file);
         if ReleaseName::parse(stem).is_ok() {
             let raw: RawRelease = hcl::from_str(text).map_err(|error| parse_error(file, &error))?;
-            raw_releases.push((file, raw));
+            raw_releases.push((Source { file, text }, raw));
         } else {
             let raw: RawTemplates = hcl::from_str(text).map_err(|error| parse_error(file, &error))?;
             templates.insert(file, raw);
         }
     }
 
-    let mut releases: Vec<Release> = Vec::with_capacity(raw_releases.len());
-    for (file, raw) in raw_releases {
-        let release = build_release(file, raw, &templates)?;
-        if let Some(first) = releases.iter().find(|other| other.name == release.name) {
+    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(raw_releases.len());
+    for (source, raw) in raw_releases {
+        let entry = entry(source, raw)?;
+        if let Some(first) = entries.iter().find(|other| other.name == entry.name) {
             return Err(CatalogError::DuplicateRelease {
-                name: release.name.to_string(),
-                first: first.source_file.clone(),
-                second: file.to_owned(),
+                name: entry.name.to_string(),
+                first: first.source.file.to_owned(),
+                second: source.file.to_owned(),
             });
         }
-        releases.push(release);
+        entries.push(entry);
+    }
+
+    let mut resolver = Resolver { entries, templates: &templates, resolved: BTreeMap::new() };
+    for index in 0..resolver.entries.len() {
+        resolver.components(index, &mut Vec::new())?;
+    }
+    let Resolver { entries, mut resolved, .. } = resolver;
+    let mut releases: Vec<Release> = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.into_iter().enumerate() {
+        let file = entry.source.file;
+        let mut components = Vec::new();
+        for (key, raw_component) in resolved.remove(&index).unwrap_or_default() {
+            components.push(build_component(file, &key, raw_component)?);
+        }
+        releases.push(Release {
+            name: entry.name,
+            released: entry.header.released,
+            status: entry.status,
+            installable: entry.header.installable,
+            notes: entry.header.notes,
+            description: entry.header.description,
+            components,
+            source_file: file.to_owned(),
+        });
     }
     releases.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(releases)
+}
+
+/// A release file read, its components not yet resolved.
+struct Entry<'a> {
+    source: Source<'a>,
+    name: ReleaseName,
+    status: ReleaseStatus,
+    header: Header,
+    /// Taken when its components are resolved.
+    body: Option<ReleaseBody>,
+}
+
+/// The release-level fields, never inherited.
+struct Header {
+    released: String,
+    installable: bool,
+    notes: String,
+    description: Option<String>,
+}
+
+struct ReleaseBody {
+    component_templates: Option<String>,
+    based_on: Option<String>,
+    remove_components: Vec<String>,
+    patch: Labeled<RawComponentPatch>,
+    component: Labeled<RawComponent>,
+}
+
+fn entry(source: Source<'_>, raw: RawRelease) -> Result<Entry<'_>, CatalogError> {
+    let file = source.file;
+    let name = ReleaseName::parse(&raw.name).map_err(|error| invalid(file, error.to_string()))?;
+    if file.strip_suffix(".hcl") != Some(raw.name.as_str()) {
+        return Err(invalid(file, format!("release `{}` must live in `{}.hcl`", raw.name, raw.name)));
+    }
+    let status = ReleaseStatus::parse(&raw.status).ok_or_else(|| {
+        let known = ReleaseStatus::ALL.map(ReleaseStatus::as_str);
+        invalid(file, format!("unknown status `{}`; known: {}", raw.status, known.join(", ")))
+    })?;
+    if raw.based_on.is_none()
+        && let Some((key, _)) = raw.patch.0.first()
+    {
+        return Err(source.error(
+            &[Step::Block("patch", key)],
+            format!("`patch \"{key}\"` changes a base release, but this file has no `based_on`"),
+            format!(
+                "name the release it changes, `based_on = \"{}-{}.{}.0\"`, or write the component in full \
+                 with `component \"{key}\" {{ ... }}`",
+                name.line, name.version.major, name.version.minor
+            ),
+        ));
+    }
+    if raw.based_on.is_none() && !raw.remove_components.is_empty() {
+        return Err(source.error(
+            &[Step::Attribute("remove_components")],
+            "`remove_components` removes components of a base release, but this file has no `based_on`".to_owned(),
+            "name the release it changes with `based_on`, or leave the components out".to_owned(),
+        ));
+    }
+    Ok(Entry {
+        source,
+        name,
+        status,
+        header: Header {
+            released: raw.released,
+            installable: raw.installable,
+            notes: raw.notes,
+            description: raw.description,
+        },
+        body: Some(ReleaseBody {
+            component_templates: raw.component_templates,
+            based_on: raw.based_on,
+            remove_components: raw.remove_components,
+            patch: raw.patch,
+            component: raw.component,
+        }),
+    })
+}
+
+/// Resolves every release's components, a base before the releases based on it.
+struct Resolver<'a, 't> {
+    entries: Vec<Entry<'a>>,
+    templates: &'t BTreeMap<&'a str, RawTemplates>,
+    /// By index in `entries`: the components as written (templates applied, placeholders not
+    /// filled in), what a release based on it starts from.
+    resolved: BTreeMap<usize, Vec<(String, RawComponent)>>,
+}
+
+impl Resolver<'_, '_> {
+    /// `chain`: the releases being resolved because a release is based on the next.
+    fn components(&mut self, index: usize, chain: &mut Vec<ReleaseName>) -> Result<(), CatalogError> {
+        if self.resolved.contains_key(&index) {
+            return Ok(());
+        }
+        let entry = &mut self.entries[index];
+        let (source, name) = (entry.source, entry.name.clone());
+        let Some(body) = entry.body.take() else {
+            // Only a loop comes back to a release being resolved, and `check_base` refuses it.
+            return Ok(());
+        };
+        let ReleaseBody { component_templates, based_on, remove_components, patch, component } = body;
+        let own = own_components(source.file, component_templates.as_deref(), component, self.templates)?;
+        chain.push(name.clone());
+        let mut components = match &based_on {
+            Some(base) => {
+                let known: Vec<&ReleaseName> = self.entries.iter().map(|entry| &entry.name).collect();
+                let base_index = based_on::check_base(source, &name, base, &known, chain)?;
+                self.components(base_index, chain)?;
+                let base_name = self.entries[base_index].name.clone();
+                let base_components = self.resolved.get(&base_index).cloned().unwrap_or_default();
+                based_on::apply_patches(source, &base_name, base_components, &remove_components, patch)?
+            }
+            None => Vec::new(),
+        };
+        chain.pop();
+        for (key, raw_component) in own {
+            if let Some(base) = &based_on
+                && components.iter().any(|(known, _)| *known == key)
+            {
+                return Err(source.error(
+                    &[Step::Block("component", &key)],
+                    format!("`component \"{key}\"` is already a component of `{base}`, which this release is based on"),
+                    format!("change it with `patch \"{key}\" {{ ... }}`, which states only what differs"),
+                ));
+            }
+            components.push((key, raw_component));
+        }
+        self.resolved.insert(index, components);
+        Ok(())
+    }
 }
 
 fn parse_error(file: &str, error: &hcl::Error) -> CatalogError {
@@ -193,57 +359,38 @@ fn invalid(file: &str, message: String) -> CatalogError {
     CatalogError::Invalid { file: file.to_owned(), message }
 }
 
-fn build_release(
+/// The components a release file writes itself, each over its template when it names a
+/// template file.
+fn own_components(
     file: &str,
-    raw: RawRelease,
+    component_templates: Option<&str>,
+    written: Labeled<RawComponent>,
     templates: &BTreeMap<&str, RawTemplates>,
-) -> Result<Release, CatalogError> {
-    let name = ReleaseName::parse(&raw.name).map_err(|error| invalid(file, error.to_string()))?;
-    if file.strip_suffix(".hcl") != Some(raw.name.as_str()) {
-        return Err(invalid(file, format!("release `{}` must live in `{}.hcl`", raw.name, raw.name)));
-    }
-    let status = ReleaseStatus::parse(&raw.status).ok_or_else(|| {
-        let known = ReleaseStatus::ALL.map(ReleaseStatus::as_str);
-        invalid(file, format!("unknown status `{}`; known: {}", raw.status, known.join(", ")))
-    })?;
-    let template_set = match &raw.component_templates {
-        Some(template_file) => Some(templates.get(template_file.as_str()).ok_or_else(|| {
+) -> Result<Vec<(String, RawComponent)>, CatalogError> {
+    let template_set = match component_templates {
+        Some(template_file) => Some(templates.get(template_file).ok_or_else(|| {
             invalid(file, format!("component_templates names `{template_file}`, which is not a catalog file"))
         })?),
         None => None,
     };
-
-    let mut components = Vec::with_capacity(raw.component.0.len());
-    for (key, raw_component) in raw.component.0 {
+    let mut components = Vec::with_capacity(written.0.len());
+    for (key, raw_component) in written.0 {
         let merged = match template_set {
             Some(set) => {
                 let template =
                     set.component.0.iter().find(|(template_key, _)| *template_key == key).ok_or_else(|| {
                         invalid(
                             file,
-                            format!(
-                                "component `{key}` has no template in `{}`",
-                                raw.component_templates.as_deref().unwrap_or("")
-                            ),
+                            format!("component `{key}` has no template in `{}`", component_templates.unwrap_or("")),
                         )
                     })?;
                 overlay(template.1.clone(), raw_component)
             }
             None => raw_component,
         };
-        components.push(build_component(file, &key, merged)?);
+        components.push((key, merged));
     }
-
-    Ok(Release {
-        name,
-        released: raw.released,
-        status,
-        installable: raw.installable,
-        notes: raw.notes,
-        description: raw.description,
-        components,
-        source_file: file.to_owned(),
-    })
+    Ok(components)
 }
 
 /// The template with every field the release states replaced.

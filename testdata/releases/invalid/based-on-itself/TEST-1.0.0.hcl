@@ -1,0 +1,33 @@
+# The base the other file builds on; valid.
+name     = "TEST-1.0.0"
+released = "2026-11"
+status   = "superseded"
+notes    = ""
+
+component "A" {
+  display_name = "A"
+  version      = "1.0"
+  roles        = ["MASTER"]
+
+  artifact "a" {
+    kind = "image"
+  }
+
+  service "server" {
+    roles        = ["MASTER"]
+    start        = "true"
+    config_files = ["a.conf"]
+    health {
+      kind = "process"
+    }
+  }
+
+  config "a.conf" {
+    path   = "/etc/a.conf"
+    format = "key-value"
+    defaults = {
+      "a.port"    = "1"
+      "a.timeout" = "2"
+    }
+  }
+}
