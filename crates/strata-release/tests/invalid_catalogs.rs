@@ -2,7 +2,8 @@
 //! what must come out: `# ERROR: <message>` when loading fails (a message of several lines,
 //! `FILE:LINE:COLUMN: what` then `hint: how to fix`, is one `# ERROR: ` line per line, in one
 //! file), otherwise every `# PROBLEM: <message>` that validation reports (all of them, nothing
-//! else).
+//! else). A case without a `TEST-1.0.0.hcl` of its own gets the shared base release in
+//! testdata/releases/invalid-shared/ (what the `based_on` cases build on).
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,9 @@ fn marked<'a>(texts: &'a [(String, String)], marker: &str) -> Vec<&'a str> {
     texts.iter().flat_map(|(_, text)| text.lines().filter_map(|line| line.strip_prefix(marker))).collect()
 }
 
+/// The base release file a case may leave out.
+const SHARED_BASE: &str = "TEST-1.0.0.hcl";
+
 fn check(case: &Path) -> Result<(), String> {
     let mut files: Vec<(String, String)> = std::fs::read_dir(case)
         .unwrap()
@@ -27,6 +31,11 @@ fn check(case: &Path) -> Result<(), String> {
             (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap())
         })
         .collect();
+    if !files.iter().any(|(name, _)| name == SHARED_BASE) {
+        let shared =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/releases/invalid-shared").join(SHARED_BASE);
+        files.push((SHARED_BASE.to_owned(), std::fs::read_to_string(shared).unwrap()));
+    }
     files.sort();
     let error_lines = marked(&files, "# ERROR: ");
     let expected_error = (!error_lines.is_empty()).then(|| error_lines.join("\n"));

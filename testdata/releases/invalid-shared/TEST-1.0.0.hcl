@@ -1,4 +1,4 @@
-# The base the other file builds on; valid.
+# The release the based_on cases of ../invalid/ build on (added to a case that has no TEST-1.0.0.hcl of its own); valid.
 name     = "TEST-1.0.0"
 released = "2026-11"
 status   = "superseded"
