@@ -29,7 +29,7 @@ use crate::model::{CLUSTER_RUNNING, Cluster, ClusterHost, ConfigFile, RUNNING};
 use crate::release::POSTGRESQL;
 use crate::render::{HostPlan, Layout, unit_name};
 use crate::settings::Resolved;
-use crate::topology::{Topology, status_key};
+use crate::topology::Topology;
 
 /// Refreshes the state `current` from its hosts (see the module doc); `None` when the
 /// cluster's network is gone.
@@ -165,22 +165,7 @@ pub(crate) async fn observe(
     let running: BTreeMap<String, Result<BTreeMap<String, bool>, String>> =
         observed.into_iter().map(|(host, observed)| (host, observed.map(|observed| observed.running))).collect();
     let ids: BTreeMap<&str, &str> = recorded.iter().map(|host| (host.name.as_str(), host.id.as_str())).collect();
-    let mut status = BTreeMap::new();
-    for node in &topology.nodes {
-        for service in topology.services_on(node) {
-            let unit = unit_name(&service.name, ids.get(node.hostname.as_str()).copied().unwrap_or_default());
-            let value = match (problems.get(&node.hostname), running.get(&node.hostname)) {
-                (Some(problem), _) => problem.clone(),
-                (None, Some(Ok(services))) => match services.get(&unit) {
-                    Some(true) => RUNNING.to_string(),
-                    _ => "stopped".to_string(),
-                },
-                (None, Some(Err(error))) => format!("host unreachable: {error}"),
-                (None, None) => "host missing".to_string(),
-            };
-            status.insert(status_key(&node.hostname, &service.name), value);
-        }
-    }
+    let status = topology.observed_status(&ids, &problems, &running);
     Ok((status, shown, versions))
 }
 

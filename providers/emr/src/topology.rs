@@ -336,6 +336,38 @@ impl Topology {
             .map(|key| (key, RUNNING.to_string()))
             .collect()
     }
+
+    /// `services_status` as observed: per node and service, `running` or `stopped` from the
+    /// node's service units (named with its host id in `host_ids`), or why the node could not
+    /// be read: a problem found before connecting (`problems`: host gone, stopped, ...), the
+    /// error of its round trip, or `host missing` when it was not read at all.
+    pub fn observed_status<E: std::fmt::Display>(
+        &self,
+        host_ids: &BTreeMap<&str, &str>,
+        problems: &BTreeMap<String, String>,
+        running: &BTreeMap<String, Result<BTreeMap<String, bool>, E>>,
+    ) -> BTreeMap<String, String> {
+        let mut status = BTreeMap::new();
+        for node in &self.nodes {
+            for service in self.services_on(node) {
+                let unit = crate::render::unit_name(
+                    &service.name,
+                    host_ids.get(node.hostname.as_str()).copied().unwrap_or_default(),
+                );
+                let value = match (problems.get(&node.hostname), running.get(&node.hostname)) {
+                    (Some(problem), _) => problem.clone(),
+                    (None, Some(Ok(services))) => match services.get(&unit) {
+                        Some(true) => RUNNING.to_string(),
+                        _ => "stopped".to_string(),
+                    },
+                    (None, Some(Err(error))) => format!("host unreachable: {error}"),
+                    (None, None) => "host missing".to_string(),
+                };
+                status.insert(status_key(&node.hostname, &service.name), value);
+            }
+        }
+        status
+    }
 }
 
 /// The key of a service in `services_status`.

@@ -57,7 +57,7 @@ use strata_provider_emr::record::{self, ClusterRecord, NodeRecord};
 use strata_provider_emr::release::{self as emr_release, SPARK_MASTER_SERVICE};
 use strata_provider_emr::render::{Layout, unit_name};
 use strata_provider_emr::settings::Resolved;
-use strata_provider_emr::topology::{Node, Topology, status_key};
+use strata_provider_emr::topology::{Node, Topology};
 use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, async_trait};
 
 use super::emr_cluster_nodes::{LaunchRun, NodeChanges, group_and_index, reconcile};
@@ -710,23 +710,7 @@ impl EmrClusterResource {
         let running = deploy::service_status(&self.pool, targets).await;
         let ids: BTreeMap<&str, &str> =
             recorded.iter().map(|host| (host.name.as_str(), host.instance_id.as_str())).collect();
-        let mut status = BTreeMap::new();
-        for node in &topology.nodes {
-            for service in topology.services_on(node) {
-                let unit = unit_name(&service.name, ids.get(node.hostname.as_str()).copied().unwrap_or_default());
-                let value = match (problems.get(&node.hostname), running.get(&node.hostname)) {
-                    (Some(problem), _) => problem.clone(),
-                    (None, Some(Ok(services))) => match services.get(&unit) {
-                        Some(true) => RUNNING.to_string(),
-                        _ => "stopped".to_string(),
-                    },
-                    (None, Some(Err(error))) => format!("host unreachable: {error}"),
-                    (None, None) => "host missing".to_string(),
-                };
-                status.insert(status_key(&node.hostname, &service.name), value);
-            }
-        }
-        Ok(status)
+        Ok(topology.observed_status(&ids, &problems, &running))
     }
 
     /// Stops the cluster's services in reverse start order and removes its launchers and shared
