@@ -128,3 +128,38 @@ pub(crate) fn instance_context(
 ) -> Result<EvalContext, Diagnostic> {
     values.context_for(module, resource.body.file, references, &extra, 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, Value)]) -> Value {
+        Value::map(entries.iter().map(|(k, v)| ((*k).to_owned(), v.clone())))
+    }
+
+    /// The names an instance sees come from its key and what its `Repeat` keeps.
+    #[test]
+    fn an_instance_sees_count_or_each_made_from_its_key() {
+        let cases: Vec<(Repeat, InstanceKey, BTreeMap<String, Value>)> = vec![
+            (Repeat::Single, InstanceKey::None, BTreeMap::new()),
+            (
+                Repeat::Count,
+                InstanceKey::Int(3),
+                BTreeMap::from([("count".to_owned(), map(&[("index", Value::from(3))]))]),
+            ),
+            (
+                Repeat::Each(Value::from("eu-central-1")),
+                InstanceKey::String("eu".into()),
+                BTreeMap::from([(
+                    "each".to_owned(),
+                    map(&[("key", Value::from("eu")), ("value", Value::from("eu-central-1"))]),
+                )]),
+            ),
+            // A key of another kind than the repetition (never made by `repetition`): no names.
+            (Repeat::Count, InstanceKey::String("x".into()), BTreeMap::new()),
+        ];
+        for (repeat, key, expected) in cases {
+            assert_eq!(repeat.names(&key), expected, "{repeat:?} {key:?}");
+        }
+    }
+}
