@@ -1,8 +1,8 @@
 //! Evaluating a block body against its schema into one object value.
 //!
 //! Used by validation now and by planning later: the object has every attribute of the schema
-//! (unset arguments, optional+computed ones included, are their default or null; computed-only
-//! attributes are unknown), and nested blocks
+//! (unset arguments, optional+computed ones included, are their default or null, and so are
+//! computed-only attributes, as Terraform sends them), and nested blocks
 //! become objects, lists or maps by their nesting mode. `dynamic` blocks are expanded here.
 
 use std::collections::BTreeMap;
@@ -95,16 +95,11 @@ impl BodyEvaluator {
             if attribute_schema.required {
                 diags.push(self.missing_argument(owner, name));
             }
-            // An optional+computed argument left unset is null, as Terraform sends it: the
-            // provider decides its value (unknown on create, usually the prior one on update).
-            // Only computed-only attributes are unknown.
-            let value = match &attribute_schema.default {
-                Some(default) => default.clone(),
-                None if attribute_schema.computed && !attribute_schema.is_argument() => {
-                    Value::Unknown(attribute_schema.ty.clone())
-                }
-                None => Value::Null,
-            };
+            // An unset argument, optional+computed ones included, and a computed-only
+            // attribute (which a configuration cannot set) are null, as Terraform sends them:
+            // the provider decides computed values in its plan (unknown on create, usually the
+            // prior one on update; the SDK's default plan does so).
+            let value = attribute_schema.default.clone().unwrap_or(Value::Null);
             object.insert(name.clone(), value.with_sensitive(attribute_schema.sensitive));
         }
         for (name, nested) in &schema.blocks {
@@ -438,9 +433,9 @@ mod tests {
     use super::*;
 
     /// Unset arguments are null (optional+computed ones too: the provider decides them) or
-    /// their default; computed-only attributes are unknown.
+    /// their default; computed-only attributes are null too.
     #[test]
-    fn unset_attributes_are_null_default_or_unknown() {
+    fn unset_attributes_are_null_or_their_default() {
         let schema = BlockSchema::new()
             .attribute("name", A::optional(Type::String, ""))
             .attribute("zone", A { computed: true, ..A::optional(Type::String, "") })
@@ -455,7 +450,7 @@ mod tests {
             ("name".to_owned(), Value::from("x")),
             ("zone".to_owned(), Value::Null),
             ("size".to_owned(), Value::Number(2.0)),
-            ("id".to_owned(), Value::Unknown(Type::String)),
+            ("id".to_owned(), Value::Null),
         ]);
         assert_eq!(value, expected);
     }
