@@ -1,7 +1,8 @@
 //! An optional+computed argument the configuration leaves unset, over
 //! `testdata/engine/optional-computed/` with the test provider's `test_zoned`: it reaches the
 //! provider's plan as null (Terraform's semantics), so the provider's choice on create is kept
-//! afterwards instead of being planned "(known after apply)" on every plan.
+//! afterwards instead of being planned "(known after apply)" on every plan. Its computed-only
+//! `id` reaches the plan as null too (`test_zoned` refuses to plan anything else).
 
 use std::path::Path;
 

@@ -2,8 +2,10 @@
 //! be set in the configuration; left unset, the provider picks it ("zone-a" on create) and keeps
 //! it on later updates. The engine must send such an unset argument as null, so the SDK's
 //! default plan keeps the prior zone (an unknown there would plan "known after apply" forever).
+//! Its computed-only `id` must reach the plan as null too, as Terraform sends it: the plan
+//! refuses anything else, so a test planning `test_zoned` checks both.
 
-use strata_provider_sdk::{Ctx, Model, ProviderError, Resource, async_trait};
+use strata_provider_sdk::{Ctx, Model, Plan, Planned, ProviderError, Resource, async_trait};
 
 pub const ZONED: &str = "test_zoned";
 
@@ -27,6 +29,16 @@ pub struct ZonedResource;
 impl Resource for ZonedResource {
     type Model = Zoned;
     const TYPE_NAME: &'static str = ZONED;
+
+    async fn plan(&self, _ctx: &Ctx, plan: &mut Plan<Zoned>) -> Result<(), ProviderError> {
+        match plan.config::<Option<String>>("id")? {
+            Planned::Known(None) => Ok(()),
+            other => Err(ProviderError::at(
+                "id",
+                format!("the computed-only id reached the plan as {other:?}, not null as Terraform sends it"),
+            )),
+        }
+    }
 
     async fn create(&self, _ctx: &Ctx, mut planned: Zoned) -> Result<Zoned, ProviderError> {
         planned.zone = Some(planned.zone.unwrap_or_else(|| "zone-a".to_owned()));
