@@ -1,11 +1,17 @@
-//! `examples/alicloud-spark` for real, against the emulator with real hosts: the real `strata`
-//! binary with the plugins `strata-provider-alicloud` and `strata-provider-emr` applies the
-//! example (VPC, vSwitch, security group, key pair, an `alicloud_emr_cluster` of one master and
-//! two core instances, the pi job) against an in-process emulator whose instances are namespace
-//! hosts of this machine (`EmulatorConfig::real_hosts`); ZooKeeper answers `ruok`, the Spark
-//! master lists both workers ALIVE, the job prints "Pi is roughly 3.1"; the next plan has no
-//! changes; destroy empties the emulator's inventory and leaves no host, namespace, launcher
-//! or record.
+//! `examples/alicloud-spark` for real, against the emulator with real hosts, the way a user
+//! on ECS applies it: the real `strata` binary with the plugins `strata-provider-alicloud` and
+//! `strata-provider-emr` applies the example (VPC, vSwitch, security group, key pair, an
+//! `alicloud_emr_cluster` of one master and two core instances, the pi job) with
+//! `--var image_id=debian_12_9_...` and `--var artifact_mirror=...` against an in-process
+//! emulator whose instances are container hosts (`EmulatorConfig::real_hosts`; a root file
+//! system of their own, nothing of the release): every instance downloads the release's
+//! artifacts from a mirror on the vSwitch's gateway (the component cache's `artifacts/`,
+//! served by Python's HTTP server) and installs them. Over SSH, the master has ZooKeeper's
+//! package and the Spark marker in its own root, and so does a core; ZooKeeper answers
+//! `ruok`, the Spark master lists both workers ALIVE, the job prints "Pi is roughly 3.1"; the
+//! next plan has no changes; day 2 (scale out, whose new node is delivered to, a
+//! configuration change, a lost instance launched and delivered to again, scale in); destroy
+//! empties the emulator's inventory and leaves no host, namespace, launcher or record.
 //!
 //! Root only: skipped elsewhere, refused under CI (`CI` set) when not root. `strata` and the
 //! emr plugin are built (`target/debug/`) when missing; the release's components are installed
@@ -20,7 +26,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 mod common;
 
-use common::hosts::ruok;
+use common::hosts::{Mirror, ruok, ssh};
 
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -110,6 +116,47 @@ fn free_subnet() -> (String, String) {
 
 const SECOND: Duration = Duration::from_secs(1);
 
+/// The emulator's image whose instances have a root file system of their own (container
+/// hosts): the release is delivered from `artifact_mirror`, as on ECS.
+const IMAGE: &str = "debian_12_9_x64_20G_alibase_20250117.vhd";
+/// The component cache, on this machine and on every instance.
+const CACHE: &str = "/var/cache/strata/components";
+
+/// `mirror`: every artifact file of this machine's component cache, flat (links), as
+/// `artifact_mirror` serves them.
+fn mirror_files(mirror: &Path) {
+    std::fs::create_dir_all(mirror).unwrap();
+    for component in std::fs::read_dir(Path::new(CACHE).join("artifacts")).unwrap().flatten() {
+        for file in std::fs::read_dir(component.path()).unwrap().flatten() {
+            if !file.file_name().to_string_lossy().starts_with('.') {
+                std::os::unix::fs::symlink(file.path(), mirror.join(file.file_name())).unwrap();
+            }
+        }
+    }
+}
+
+/// `command` on `ip` over SSH with the example's key, which must succeed: its output.
+fn on(key: &Path, ip: &str, command: &str) -> String {
+    let (code, text) = ssh(key, ip, command, 120);
+    assert_eq!(code, 0, "{command} on {ip}:\n{text}");
+    text
+}
+
+/// The release was delivered into `ip`'s own root: the Spark marker and pyspark there (and
+/// ZooKeeper's package on a master), none of it taken from this machine's root.
+fn assert_delivered(key: &Path, ip: &str, master: bool) {
+    on(key, ip, &format!("test -f {CACHE}/artifacts/spark/.strata-installed"));
+    on(key, ip, &format!("test -x {CACHE}/pyspark-4.3.0/pyspark/bin/spark-class"));
+    if master {
+        let zookeeper = on(key, ip, "dpkg -s zookeeper");
+        assert!(zookeeper.contains("Status: install ok installed"), "ZooKeeper installed on {ip}:\n{zookeeper}");
+    }
+    assert!(
+        !Path::new(CACHE).join("artifacts/spark/.strata-installed").exists(),
+        "the marker is in the instance's root, not this machine's"
+    );
+}
+
 /// What the test made, removed when it is dropped (passed or failed): the state through
 /// `strata destroy`, then the emulator (its host thread destroys every network it made), then
 /// whatever is left under the state directories, the launchers of its instances and the
@@ -122,17 +169,22 @@ struct Guard {
     emulator: Option<Emulator>,
     instances: Vec<String>,
     cluster: Option<String>,
+    /// `--var` arguments of every command (the image and the mirror).
+    vars: Vec<String>,
+    /// The artifact mirror, ended after the destroy.
+    mirror: Option<Mirror>,
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         if self.work.path().join("strata.state.json").exists() && std::thread::panicking() {
             let _ = bounded(
-                &mut strata_command(&self.strata, self.work.path(), &["destroy", "--auto-approve"]),
+                strata_command(&self.strata, self.work.path(), &["destroy", "--auto-approve"]).args(&self.vars),
                 SECOND * 300,
             );
         }
         drop(self.emulator.take());
+        drop(self.mirror.take());
         let _ = strata_provider_local::gc(&self.hosts_dir, &[]);
         for dir in [&self.hosts_dir, &self.emr_dir] {
             let _ = std::fs::remove_dir_all(dir);
@@ -169,6 +221,9 @@ fn strata_command(strata: &Path, dir: &Path, args: &[&str]) -> std::process::Com
 /// unless it exits with `code`; stdout + stderr.
 async fn expect(guard: &Guard, args: &[&str], code: i32) -> String {
     let mut command = strata_command(&guard.strata, guard.work.path(), args);
+    if matches!(args.first(), Some(&("apply" | "plan" | "destroy"))) {
+        command.args(&guard.vars);
+    }
     let (status, output) = tokio::task::spawn_blocking(move || bounded(&mut command, SECOND * 600)).await.unwrap();
     assert_eq!(status, Some(code), "strata {args:?}:\n{output}");
     output
@@ -214,10 +269,17 @@ fn alive_workers(master_ip: &str) -> Vec<String> {
     alive
 }
 
+/// The provider's delivery report in `out` ("artifacts delivered to N hosts in ...").
+fn delivery_line(out: &str) -> String {
+    let line = out.lines().find(|line| line.contains("artifacts delivered to")).map(str::trim);
+    line.unwrap_or_else(|| panic!("a delivery in:\n{out}")).to_string()
+}
+
 /// Day-2 changes in place: scale the core group out (2 → 3: one `RunInstances` of one
 /// instance, the others untouched), change a Spark setting (the Spark services restart, host by
 /// host; ZooKeeper does not), delete a core instance behind Strata's back (drift, then launched
 /// again), and scale in (3 → 1: the highest indexes go).
+#[allow(clippy::print_stderr)]
 async fn day_two(guard: &mut Guard, master_ip: &str) {
     let before = cluster_nodes(guard).await;
     let launches = guard.emulator.as_ref().unwrap().successes("RunInstances");
@@ -238,6 +300,11 @@ async fn day_two(guard: &mut Guard, master_ip: &str) {
         ips
     };
     assert_eq!(alive_workers(master_ip), core_ips, "the master lists the three workers ALIVE");
+    // Only the new node is delivered to; the others already have the release.
+    assert!(out.contains("artifacts delivered to 1 host "), "{out}");
+    let key = guard.work.path().join("id_ed25519");
+    assert_delivered(&key, &after["analytics-core-2"].1, false);
+    eprintln!("alicloud-spark: scale out: {}", delivery_line(&out));
     guard.instances = emulator.instance_ids();
 
     let args = ["apply", "--auto-approve", "--var", "workers=3", "--var", "executor_memory=1g"];
@@ -268,6 +335,8 @@ async fn day_two(guard: &mut Guard, master_ip: &str) {
     assert!(out.contains("Resources: 0 added, 1 changed, 0 destroyed."), "{out}");
     let repaired = cluster_nodes(guard).await;
     assert_ne!(repaired["analytics-core-1"].0, lost_id, "a new instance for core-1");
+    assert!(out.contains("artifacts delivered to 1 host "), "the relaunched core-1 is delivered to:\n{out}");
+    eprintln!("alicloud-spark: lost instance: {}", delivery_line(&out));
     assert_eq!(repaired["analytics-core-0"], after["analytics-core-0"]);
     assert_eq!(alive_workers(master_ip).len(), 3, "three workers ALIVE after the repair");
     guard.instances.extend(guard.emulator.as_ref().unwrap().instance_ids());
@@ -319,12 +388,24 @@ async fn alicloud_spark_example_on_emulated_instances() {
         emulator: Some(emulator),
         instances: Vec::new(),
         cluster: None,
+        vars: Vec::new(),
+        mirror: None,
     };
     let dir = guard.work.path().to_path_buf();
     for file in ["main.hcl", "pi.py"] {
         std::fs::copy(repository().join("examples/alicloud-spark").join(file), dir.join(file)).unwrap();
     }
     let (vpc_cidr, vswitch_cidr) = free_subnet();
+    // The mirror listens on the vSwitch's gateway, where the instances reach it (bound with
+    // IP_FREEBIND: the address exists once the first instance does).
+    let gateway = format!("{}1", vswitch_cidr.trim_end_matches("0/24"));
+    mirror_files(&dir.join("mirror"));
+    let mirror = Mirror::serve(&dir.join("mirror"), &gateway, &dir.join("mirror.log"));
+    guard.vars = ["image_id", IMAGE, "artifact_mirror", mirror.base.as_str()]
+        .chunks(2)
+        .flat_map(|pair| ["--var".to_string(), format!("{}={}", pair[0], pair[1])])
+        .collect();
+    guard.mirror = Some(mirror);
     std::fs::write(
         dir.join("strata.hclvars"),
         format!(
@@ -360,6 +441,7 @@ async fn alicloud_spark_example_on_emulated_instances() {
     for expected in [
         "alicloud_emr_cluster.analytics: instances running (3/3)",
         "alicloud_emr_cluster.analytics: SSH host keys of 3 instances checked against console output",
+        "alicloud_emr_cluster.analytics: artifacts delivered to 3 hosts",
         "zookeeper-server healthy on 1/1",
         "spark-master healthy on 1/1",
         "workers ALIVE 2/2",
@@ -390,6 +472,11 @@ async fn alicloud_spark_example_on_emulated_instances() {
     let master_ip = master["ip"].as_str().unwrap();
     assert_eq!(cluster["master_url"], format!("spark://{master_ip}:7077"));
     assert_eq!(ruok(cluster["zookeeper"].as_str().unwrap()), "imok");
+    let key = dir.join("id_ed25519");
+    assert_delivered(&key, master_ip, true);
+    let core0 = nodes.iter().find(|node| node["name"] == "analytics-core-0").unwrap();
+    assert_delivered(&key, core0["ip"].as_str().unwrap(), false);
+    eprintln!("alicloud-spark: create: {}", delivery_line(&apply));
     let status = master_json(master_ip);
     assert_eq!(status["status"], "ALIVE", "{status}");
     for core in nodes.iter().filter(|node| node["role"] == "CORE") {

@@ -148,8 +148,9 @@ pub async fn deliver(
             HostOutcome::Delivered { install, .. } => *install,
             _ => Duration::ZERO,
         });
+        let hosts = if delivered.len() == 1 { "host" } else { "hosts" };
         ctx.status(format!(
-            "artifacts delivered to {} hosts in {:.1} s (download and verify {download:.1} s, install {install:.1} s)",
+            "artifacts delivered to {} {hosts} in {:.1} s (download and verify {download:.1} s, install {install:.1} s)",
             delivered.len(),
             started.elapsed().as_secs_f64()
         ));
