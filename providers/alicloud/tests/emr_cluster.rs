@@ -5,49 +5,12 @@
 
 mod common;
 
-use common::Harness;
+use common::{Harness, example_cluster as config, node_group as group};
 use strata_provider::{ApplyRequest, PlanRequest, ProgressSink, Provider};
 use strata_provider_alicloud::resources::emr_cluster::{EcsNode, EmrCluster};
-use strata_provider_emr::model::{ConfigFile, NodeGroup};
 use strata_provider_sdk::{Model, Value};
 
 const TYPE: &str = "alicloud_emr_cluster";
-
-fn group(role: &str, count: i64) -> NodeGroup {
-    NodeGroup { role: role.into(), instance_type: "ecs.c6.large".into(), count, disk_size: None, private_ips: None }
-}
-
-/// `examples/alicloud-spark`'s cluster as configured.
-fn config() -> EmrCluster {
-    EmrCluster {
-        name: "analytics".into(),
-        release: "STRATA-1.0.0".into(),
-        services: vec!["ZOOKEEPER".into(), "SPARK".into()],
-        metastore: None,
-        node_group: [("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", 2))].into(),
-        config: [(
-            "spark-defaults.conf".to_string(),
-            ConfigFile { values: [("spark.executor.memory".to_string(), "512m".to_string())].into() },
-        )]
-        .into(),
-        vswitch_id: "vsw-em000000000000000001".into(),
-        security_group_id: "sg-em000000000000000001".into(),
-        image_id: common::IMAGE.into(),
-        key_pair_name: "cluster".into(),
-        private_key_path: "id_ed25519".into(),
-        artifact_mirror: None,
-        emr_state_dir: None,
-        host_key_source: "console".into(),
-        id: None,
-        status: None,
-        master_private_ip: None,
-        master_url: None,
-        master_ui_url: None,
-        zookeeper_connect: None,
-        hosts: None,
-        services_status: None,
-    }
-}
 
 /// That cluster once applied, every service running.
 fn applied() -> EmrCluster {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::hosts::{Mirror, free_block, is_root, output, ruok, ssh};
 use common::{Harness, text};
 use strata_provider_alicloud::resources::emr_cluster::EmrCluster;
-use strata_provider_emr::model::{ConfigFile, NodeGroup};
+use strata_provider_emr::model::NodeGroup;
 use strata_provider_sdk::{Model, Value};
 
 const TYPE: &str = "alicloud_emr_cluster";
@@ -173,14 +173,7 @@ async fn artifacts_from_a_mirror_are_verified_and_installed_once() {
     let cluster = |cores: i64, mirror_dir: &str| EmrCluster {
         name: "deliv".into(),
         release: "STRATA-1.0.1".into(),
-        services: vec!["ZOOKEEPER".into(), "SPARK".into()],
-        metastore: None,
         node_group: [("master".to_string(), group("MASTER", 1)), ("core".to_string(), group("CORE", cores))].into(),
-        config: [(
-            "spark-defaults.conf".to_string(),
-            ConfigFile { values: [("spark.executor.memory".to_string(), "512m".to_string())].into() },
-        )]
-        .into(),
         vswitch_id: text(&vswitch, "id"),
         security_group_id: text(&group_state, "id"),
         image_id: IMAGE.into(),
@@ -188,15 +181,7 @@ async fn artifacts_from_a_mirror_are_verified_and_installed_once() {
         private_key_path: key.to_string_lossy().into_owned(),
         artifact_mirror: Some(format!("{}/{mirror_dir}", mirror.base)),
         emr_state_dir: Some(emr_dir.to_string_lossy().into_owned()),
-        host_key_source: "console".into(),
-        id: None,
-        status: None,
-        master_private_ip: None,
-        master_url: None,
-        master_ui_url: None,
-        zookeeper_connect: None,
-        hosts: None,
-        services_status: None,
+        ..common::example_cluster()
     };
     let prepared = started.elapsed();
 

@@ -18,7 +18,9 @@ use strata_provider::{
 use strata_provider_alicloud::client::RetryPolicy;
 use strata_provider_alicloud::credentials::Credentials;
 use strata_provider_alicloud::emulator::{Emulator, EmulatorConfig, TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET};
+use strata_provider_alicloud::resources::emr_cluster::EmrCluster;
 use strata_provider_alicloud::{Options, PollPolicy};
+use strata_provider_emr::model::{ConfigFile, NodeGroup};
 use strata_provider_sdk::TypedProvider;
 use strata_value::Value;
 
@@ -91,10 +93,12 @@ impl Harness {
         Ok(self.provider.plan(request).await?.planned)
     }
 
-    /// Plan, then apply a create with `token`; the progress reports it made.
-    pub async fn create_reporting(
+    /// Plan, then apply a create (`prior` none) or an update of `prior` to `config`; the
+    /// progress reports it made.
+    async fn apply_reporting(
         &self,
         type_name: &str,
+        prior: Option<Value>,
         config: Value,
         token: &str,
     ) -> (Result<Value, ProviderError>, Vec<Progress>) {
@@ -104,20 +108,30 @@ impl Harness {
             ProgressSink::new(move |progress| reports.lock().unwrap().push(progress))
         };
         let result = async {
-            let planned = self.plan(type_name, None, config.clone()).await?;
+            let planned = self.plan(type_name, prior.clone(), config.clone()).await?;
             let request = ApplyRequest {
                 type_name: type_name.into(),
-                prior: None,
+                prior,
                 planned: Some(planned),
                 config,
                 idempotency_token: token.into(),
                 progress: sink,
             };
-            Ok(self.provider.apply(request).await?.new_state.expect("a created object"))
+            Ok(self.provider.apply(request).await?.new_state.expect("a created or updated object"))
         }
         .await;
         let reports = reports.lock().unwrap().clone();
         (result, reports)
+    }
+
+    /// Plan, then apply a create of `config`; the progress reports it made.
+    pub async fn create_reporting(
+        &self,
+        type_name: &str,
+        config: Value,
+        token: &str,
+    ) -> (Result<Value, ProviderError>, Vec<Progress>) {
+        self.apply_reporting(type_name, None, config, token).await
     }
 
     pub async fn create(&self, type_name: &str, config: Value, token: &str) -> Result<Value, ProviderError> {
@@ -125,16 +139,7 @@ impl Harness {
     }
 
     pub async fn update(&self, type_name: &str, prior: Value, config: Value) -> Result<Value, ProviderError> {
-        let planned = self.plan(type_name, Some(prior.clone()), config.clone()).await?;
-        let request = ApplyRequest {
-            type_name: type_name.into(),
-            prior: Some(prior),
-            planned: Some(planned),
-            config,
-            idempotency_token: String::new(),
-            progress: ProgressSink::default(),
-        };
-        Ok(self.provider.apply(request).await?.new_state.expect("an updated object"))
+        self.update_reporting(type_name, prior, config).await.0
     }
 
     /// Plan, then apply an update of `prior` to `config`; the progress reports it made.
@@ -144,26 +149,7 @@ impl Harness {
         prior: Value,
         config: Value,
     ) -> (Result<Value, ProviderError>, Vec<Progress>) {
-        let reports = Arc::new(Mutex::new(Vec::new()));
-        let sink = {
-            let reports = reports.clone();
-            ProgressSink::new(move |progress| reports.lock().unwrap().push(progress))
-        };
-        let result = async {
-            let planned = self.plan(type_name, Some(prior.clone()), config.clone()).await?;
-            let request = ApplyRequest {
-                type_name: type_name.into(),
-                prior: Some(prior),
-                planned: Some(planned),
-                config,
-                idempotency_token: String::new(),
-                progress: sink,
-            };
-            Ok(self.provider.apply(request).await?.new_state.expect("an updated object"))
-        }
-        .await;
-        let reports = reports.lock().unwrap().clone();
-        (result, reports)
+        self.apply_reporting(type_name, Some(prior), config, "").await
     }
 
     pub async fn read(&self, type_name: &str, current: Value) -> Result<Option<Value>, ProviderError> {
@@ -360,5 +346,43 @@ pub fn sweep_dead_runs() {
         }
         let _ = strata_provider_local::gc(&dir, &[]);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// A node group of `count` `ecs.c6.large` instances.
+pub fn node_group(role: &str, count: i64) -> NodeGroup {
+    NodeGroup { role: role.into(), instance_type: "ecs.c6.large".into(), count, disk_size: None, private_ips: None }
+}
+
+/// `examples/alicloud-spark`'s cluster as configured (tests change what they need).
+pub fn example_cluster() -> EmrCluster {
+    EmrCluster {
+        name: "analytics".into(),
+        release: "STRATA-1.0.0".into(),
+        services: vec!["ZOOKEEPER".into(), "SPARK".into()],
+        metastore: None,
+        node_group: [("master".to_string(), node_group("MASTER", 1)), ("core".to_string(), node_group("CORE", 2))]
+            .into(),
+        config: [(
+            "spark-defaults.conf".to_string(),
+            ConfigFile { values: [("spark.executor.memory".to_string(), "512m".to_string())].into() },
+        )]
+        .into(),
+        vswitch_id: "vsw-em000000000000000001".into(),
+        security_group_id: "sg-em000000000000000001".into(),
+        image_id: IMAGE.into(),
+        key_pair_name: "cluster".into(),
+        private_key_path: "id_ed25519".into(),
+        artifact_mirror: None,
+        emr_state_dir: None,
+        host_key_source: "console".into(),
+        id: None,
+        status: None,
+        master_private_ip: None,
+        master_url: None,
+        master_ui_url: None,
+        zookeeper_connect: None,
+        hosts: None,
+        services_status: None,
     }
 }
