@@ -126,8 +126,8 @@ impl Parser<'_> {
 
     fn keyword(&mut self, word: &str) -> Result<(), String> {
         let start = self.position;
-        match self.identifier(&format!("`{word}`")) {
-            Ok(found) if found == word => Ok(()),
+        match self.identifier_text() {
+            Some(found) if found == word => Ok(()),
             _ => Err(format!("expected `{word}` at offset {start}")),
         }
     }
@@ -135,14 +135,24 @@ impl Parser<'_> {
     /// An HCL identifier: a letter or `_`, then letters, digits, `_` or `-`.
     fn identifier(&mut self, what: &str) -> Result<String, String> {
         let start = self.position;
+        match self.identifier_text() {
+            Some(found) => Ok(found.to_owned()),
+            None => Err(format!("expected {what} at offset {start}")),
+        }
+    }
+
+    /// The identifier at the current position, borrowed (states are read by parsing every
+    /// address they hold: no copy until one is kept).
+    fn identifier_text(&mut self) -> Option<&str> {
+        let start = self.position;
         match self.peek() {
             Some(c) if c.is_alphabetic() || c == '_' => {}
-            _ => return Err(format!("expected {what} at offset {start}")),
+            _ => return None,
         }
         while matches!(self.peek(), Some(c) if c.is_alphanumeric() || c == '_' || c == '-') {
             self.bump();
         }
-        Ok(self.text[start..self.position].to_owned())
+        Some(&self.text[start..self.position])
     }
 
     /// Does the rest start with `word` followed by a `.`? Used to tell reserved prefixes apart.

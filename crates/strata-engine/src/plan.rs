@@ -91,7 +91,7 @@ pub async fn plan(
         visited_modules: BTreeSet::new(),
         actions: BTreeMap::new(),
         priors: BTreeMap::new(),
-        refreshed: BTreeMap::new(),
+        refreshed: std::collections::HashMap::new(),
         targeting: crate::targeting::Targeting::default(),
     };
     planner.targeting = crate::targeting::targeting(config, state, options);
@@ -160,10 +160,10 @@ struct Planner<'a> {
     visited_modules: BTreeSet<ModulePath>,
     /// Planned action per resource, for `replace_triggered_by`.
     actions: BTreeMap<AbsResourceAddr, Action>,
-    /// Prior objects after refresh and reconciliation.
+    /// Objects adopted by reconciliation of interrupted creates and by `import` blocks.
     priors: BTreeMap<ResourceInstanceAddr, Value>,
     /// Refresh answers gathered concurrently before the walk (`refresh.rs`).
-    refreshed: BTreeMap<ResourceInstanceAddr, crate::refresh::Refreshed>,
+    refreshed: std::collections::HashMap<&'a ResourceInstanceAddr, crate::refresh::Refreshed>,
     /// With `--target`/`--exclude`: the resources and instances this plan may change.
     targeting: crate::targeting::Targeting,
 }
@@ -549,9 +549,6 @@ impl Planner<'_> {
                 if !current.as_ref().is_some_and(|current| same_object(current, &stored)) {
                     let action = if current.is_some() { Action::Update } else { Action::Delete };
                     self.drift.push(change(addr, provider_addr, action, Some(stored), current.clone(), &[], false));
-                }
-                if let Some(current) = &current {
-                    self.priors.insert(addr.clone(), current.clone());
                 }
                 current
             }

@@ -7,7 +7,7 @@
 //! needs nothing but the stored object, so there is no reason to pay its round trips one after
 //! another, as a sequential walk would.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -67,14 +67,14 @@ pub(crate) fn jobs<'a>(
 }
 
 /// Refreshes every job, at most `parallelism` at once.
-pub(crate) async fn refresh_all(
-    jobs: Vec<Job<'_>>,
+pub(crate) async fn refresh_all<'a>(
+    jobs: Vec<Job<'a>>,
     schemas: &dyn SchemaSource,
     providers: &ProviderSet,
     refresh: bool,
     parallelism: usize,
     hook: &dyn Hook,
-) -> BTreeMap<ResourceInstanceAddr, Refreshed> {
+) -> HashMap<&'a ResourceInstanceAddr, Refreshed> {
     let overall = Semaphore::new(parallelism.max(1));
     let mut running = FuturesUnordered::new();
     for job in jobs {
@@ -87,10 +87,11 @@ pub(crate) async fn refresh_all(
                 None => None,
             };
             let refreshed = refresh_one(&job, schemas, providers, refresh, hook).await;
-            (job.addr.clone(), refreshed)
+            (job.addr, refreshed)
         });
     }
-    let mut out = BTreeMap::new();
+    // Keyed by the state's own addresses, borrowed: nothing is copied per object.
+    let mut out = HashMap::with_capacity(running.len());
     while let Some((addr, refreshed)) = running.next().await {
         out.insert(addr, refreshed);
     }

@@ -49,7 +49,14 @@ impl<'c> Values<'c> {
     }
 
     pub fn set_resource(&mut self, module: &ModulePath, addr: &ResourceAddr, value: Value) {
-        self.resources.entry(module.clone()).or_default().insert(addr.clone(), value);
+        // Set twice per resource (unknown while it is planned, then its value): the keys are
+        // copied only the first time.
+        match self.resources.get_mut(module).and_then(|resources| resources.get_mut(addr)) {
+            Some(slot) => *slot = value,
+            None => {
+                self.resources.entry(module.clone()).or_default().insert(addr.clone(), value);
+            }
+        }
         // Memoized values are only wholly known ones, which a resource change cannot alter.
     }
 
@@ -82,7 +89,6 @@ impl<'c> Values<'c> {
     ) -> Result<EvalContext, Diagnostic> {
         let node = self.node(module);
         let mut scope: BTreeMap<String, Value> = BTreeMap::new();
-        let dir = node.module.dir.display().to_string();
         for reference in references {
             if extra.contains_key(&reference.root) {
                 continue;
@@ -104,7 +110,7 @@ impl<'c> Values<'c> {
                 "path" => {
                     let value = match first.as_str() {
                         "cwd" => std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
-                        _ => dir.clone(),
+                        _ => node.module.dir.display().to_string(),
                     };
                     insert(&mut scope, "path", &first, Value::from(value));
                 }
@@ -360,9 +366,14 @@ pub(crate) fn resource_dependencies(
         let Some(node) = config.module(&path) else { continue };
         for reference in expr.references() {
             let Some(first) = reference.step(0) else { continue };
-            let key = format!("{path}|{}|{first}|{}", reference.root, reference.step(1).unwrap_or(""));
-            if !seen.insert(key) {
-                continue;
+            // Locals, variables and modules lead further; each is followed once. (A resource
+            // reference ends here, and `found` is a set: no key needed, which saves building
+            // one per reference.)
+            if matches!(reference.root.as_str(), "local" | "var" | "module") {
+                let key = format!("{path}|{}|{first}|{}", reference.root, reference.step(1).unwrap_or(""));
+                if !seen.insert(key) {
+                    continue;
+                }
             }
             match reference.root.as_str() {
                 "local" => {

@@ -23,7 +23,40 @@ pub(crate) mod one {
         T::Err: Display,
         D: Deserializer<'de>,
     {
-        String::deserialize(deserializer)?.parse().map_err(de::Error::custom)
+        deserializer.deserialize_str(Parsed(std::marker::PhantomData))
+    }
+}
+
+/// Parses an address straight from the text the deserializer holds: reading a state of
+/// thousands of instances does not copy each address into a `String` first.
+struct Parsed<T>(std::marker::PhantomData<T>);
+
+impl<T> de::Visitor<'_> for Parsed<T>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an address as a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        text.parse().map_err(E::custom)
+    }
+}
+
+/// One address of a list, for [`list::deserialize`].
+struct Element<T>(T);
+
+impl<'de, T> Deserialize<'de> for Element<T>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(Parsed(std::marker::PhantomData)).map(Element)
     }
 }
 
@@ -47,9 +80,6 @@ pub(crate) mod list {
         T::Err: Display,
         D: Deserializer<'de>,
     {
-        Vec::<String>::deserialize(deserializer)?
-            .into_iter()
-            .map(|text| text.parse().map_err(de::Error::custom))
-            .collect()
+        Ok(Vec::<Element<T>>::deserialize(deserializer)?.into_iter().map(|Element(address)| address).collect())
     }
 }

@@ -135,15 +135,25 @@ pub(super) fn by_address<T, E: Into<Entry<T>>>(
     path: &Path,
     what: &str,
 ) -> Result<BTreeMap<ResourceInstanceAddr, T>, StateError> {
+    let entries: Vec<(ResourceInstanceAddr, T)> =
+        entries.into_iter().map(|e| e.into()).map(|Entry { address, item }| (address, item)).collect();
+    let twice = |address: &ResourceInstanceAddr| StateError::Parse {
+        path: path.to_owned(),
+        source: serde::de::Error::custom(format!("the {what} {address} appears twice")),
+    };
+    // Written in address order, so normally sorted already: then the map is built in one
+    // pass (one comparison per entry instead of a search per insert).
+    if entries.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+        return Ok(entries.into_iter().collect());
+    }
     let mut map = BTreeMap::new();
-    for Entry { address, item } in entries.into_iter().map(Into::into) {
-        if map.contains_key(&address) {
-            return Err(StateError::Parse {
-                path: path.to_owned(),
-                source: serde::de::Error::custom(format!("the {what} {address} appears twice")),
-            });
+    for (address, item) in entries {
+        match map.entry(address) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(item);
+            }
+            std::collections::btree_map::Entry::Occupied(slot) => return Err(twice(slot.key())),
         }
-        map.insert(address, item);
     }
     Ok(map)
 }
