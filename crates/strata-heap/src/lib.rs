@@ -1,0 +1,82 @@
+//! The C heap of the `strata` process, backed by transparent huge pages.
+//!
+//! A plan is a short run that builds tens of megabytes of small objects and exits. Measured on
+//! a no-op plan of 1,000 resources, a quarter of its time was the kernel faulting in fresh heap
+//! memory one 4 KiB page at a time (3,700 faults). glibc can back its heap with transparent
+//! huge pages itself (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`), but reads that setting only
+//! from the environment at process start. [`use_huge_pages`] does the same from inside, once,
+//! first thing in `main`: it makes the heap grow in large steps, grows it once, and advises
+//! the kernel to back the new range with huge pages (`madvise(MADV_HUGEPAGE)`, honoured when
+//! `/sys/kernel/mm/transparent_hugepage/enabled` is `always` or `madvise`). Faults drop about
+//! threefold; the peak resident size grows by at most a huge page or so per 2 MiB in use at
+//! the heap's end.
+//!
+//! Growing the heap reserves address space, not memory: pages count only once touched. The
+//! heap is not trimmed back to the system while the process runs, so the advised range stays
+//! one piece; the memory is returned at exit.
+//!
+//! On anything but Linux with glibc this does nothing.
+
+/// How far the heap grows at a time: address space only, touched pages are what count.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const GROWTH: usize = 64 << 20;
+
+/// What happened, for `strata`'s tests and for whoever measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// This many bytes of heap were advised.
+    Advised(usize),
+    /// Not Linux with glibc, or `STRATA_HUGE_PAGES=0`.
+    Off,
+    /// The heap did not grow where expected (glibc fell back to mapped memory, or the kernel
+    /// refused): nothing changed but the growth step.
+    Unavailable,
+}
+
+/// Call once, first thing in `main` (on the main thread: other threads allocate from heaps of
+/// their own, which this leaves alone). `STRATA_HUGE_PAGES=0` turns it off (for comparisons).
+pub fn use_huge_pages() -> Outcome {
+    if std::env::var_os("STRATA_HUGE_PAGES").is_some_and(|v| v == "0") {
+        return Outcome::Off;
+    }
+    advise()
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn advise() -> Outcome {
+    // SAFETY: `mallopt` only sets allocator parameters; `sbrk(0)` only reads the current
+    // break; `malloc`/`free` are paired on a block nothing else sees; `madvise` is given a
+    // page-aligned range inside the heap the allocator owns, and MADV_HUGEPAGE changes how
+    // the kernel backs it, never its contents.
+    unsafe {
+        let growth = libc::c_int::try_from(GROWTH).unwrap_or(libc::c_int::MAX);
+        // Grow in large steps, never give memory back mid-run (that would cut the advised
+        // range), and serve blocks up to 4 MiB from the heap rather than from separate
+        // mappings, so large buffers also land in huge pages.
+        libc::mallopt(libc::M_TOP_PAD, growth);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+        let before = libc::sbrk(0) as usize;
+        // A block larger than what is left at the heap's top makes it grow by GROWTH now.
+        // (`black_box`: an allocation nothing reads would otherwise be optimised away.)
+        let block = std::hint::black_box(libc::malloc(1 << 20));
+        let after = libc::sbrk(0) as usize;
+        libc::free(block);
+        let page = 4096;
+        let start = (before + page - 1) & !(page - 1);
+        if block.is_null() || before == usize::MAX || after <= start {
+            return Outcome::Unavailable;
+        }
+        let length = after - start;
+        if libc::madvise(start as *mut libc::c_void, length, libc::MADV_HUGEPAGE) != 0 {
+            return Outcome::Unavailable;
+        }
+        Outcome::Advised(length)
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn advise() -> Outcome {
+    Outcome::Off
+}
