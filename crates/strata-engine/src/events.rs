@@ -45,6 +45,12 @@ pub enum Event {
 /// Receives events; must be cheap and must not block.
 pub trait Hook: Send + Sync {
     fn event(&self, event: Event);
+
+    /// Whether to send [`Event::RefreshStart`]: one per object of every plan, which no view
+    /// shows yet, so by default the engine does not build them.
+    fn wants_refresh_starts(&self) -> bool {
+        false
+    }
 }
 
 /// A hook that ignores everything (tests, benchmarks).

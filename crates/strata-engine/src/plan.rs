@@ -17,7 +17,7 @@ use crate::events::Hook;
 use crate::expand::{expand, instance_context};
 use crate::providers::ProviderSet;
 use crate::timeouts::{Limit, TimeoutKind};
-use crate::values::{Values, resource_dependencies, resource_references};
+use crate::values::{Values, resource_dependencies_from, resource_references};
 
 #[derive(Clone, Debug)]
 pub struct PlanOptions {
@@ -158,7 +158,7 @@ struct Planner<'a> {
     visited: BTreeSet<ResourceInstanceAddr>,
     /// Module instances the configuration still has.
     visited_modules: BTreeSet<ModulePath>,
-    /// Planned action per resource, for `replace_triggered_by`.
+    /// Planned action per resource that changes, for `replace_triggered_by`.
     actions: BTreeMap<AbsResourceAddr, Action>,
     /// Objects adopted by reconciliation of interrupted creates and by `import` blocks.
     priors: BTreeMap<ResourceInstanceAddr, Value>,
@@ -390,7 +390,10 @@ impl Planner<'_> {
         };
         let static_addr = abs.to_static();
         let dependencies: Vec<AbsResourceAddr> =
-            resource_dependencies(self.config, &module, resource).into_iter().filter(|d| *d != static_addr).collect();
+            resource_dependencies_from(self.config, &module, resource, &references)
+                .into_iter()
+                .filter(|d| *d != static_addr)
+                .collect();
         let mut instance_values: Vec<(InstanceKey, Value)> = Vec::new();
         let mut resource_action = Action::NoOp;
 
@@ -483,7 +486,15 @@ impl Planner<'_> {
 
             let prior = self.prior(&addr, resource, &provider_addr).await;
             let (action, after, replace_paths, reason) = match self
-                .decide(&addr, resource, &schema.block, &module, &provider, prior.as_ref(), config_value)
+                .decide(
+                    &addr,
+                    resource,
+                    &schema.block,
+                    &module,
+                    (&provider_addr, &provider),
+                    prior.as_ref(),
+                    config_value,
+                )
                 .await
             {
                 Some(decision) => decision,
@@ -503,7 +514,10 @@ impl Planner<'_> {
             change.reason = reason;
             self.changes.push(change);
         }
-        self.actions.insert(abs.clone(), resource_action);
+        // Only changes are kept: a resource that is not here plans no change.
+        if resource_action != Action::NoOp {
+            self.actions.insert(abs.clone(), resource_action);
+        }
         // An instance that failed to plan is unknown to what refers to it, so one error does
         // not cascade into a confusing error per reference.
         let value = if instance_values.len() < expected {
@@ -566,7 +580,7 @@ impl Planner<'_> {
         resource: &Resource,
         schema: &BlockSchema,
         module: &ModulePath,
-        provider: &std::sync::Arc<dyn strata_provider::Provider>,
+        (provider_addr, provider): (&ProviderConfigAddr, &std::sync::Arc<dyn strata_provider::Provider>),
         prior: Option<&Value>,
         mut config_value: Value,
     ) -> Option<(Action, Option<Value>, Vec<String>, Option<ActionReason>)> {
@@ -593,8 +607,7 @@ impl Planner<'_> {
                 return None;
             }
         };
-        let provider_addr = self.config.resource_provider(module, resource);
-        if let Err(d) = check_plan_valid(schema, &config_value, &response.planned, &provider_addr, addr) {
+        if let Err(d) = check_plan_valid(schema, &config_value, &response.planned, provider_addr, addr) {
             self.diags.push(d.with_subject(resource.decl_span));
             return None;
         }
@@ -638,7 +651,7 @@ impl Planner<'_> {
                     return None;
                 }
             };
-            if let Err(d) = check_plan_valid(schema, &config_value, &planned, &provider_addr, addr) {
+            if let Err(d) = check_plan_valid(schema, &config_value, &planned, provider_addr, addr) {
                 self.diags.push(d.with_subject(resource.decl_span));
                 return None;
             }

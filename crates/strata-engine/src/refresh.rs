@@ -132,7 +132,9 @@ pub(crate) async fn refresh_one(
     if !refresh {
         return Refreshed { stored, answer: None, problem: None };
     }
-    hook.event(Event::RefreshStart { addr: addr.clone() });
+    if hook.wants_refresh_starts() {
+        hook.event(Event::RefreshStart { addr: addr.clone() });
+    }
     let request = ReadRequest { type_name: type_name.clone(), current: stored.clone() };
     let limit = Limit::start(&job.resource.timeouts, TimeoutKind::Read, &job.provider_addr, addr);
     let answer = match limit.run(provider.read(request)).await {

@@ -200,6 +200,10 @@ fn shared_module_instance(instance: &ModulePath, module: &ModulePath) -> ModuleP
 /// (`module.web[1].x.y`) or of the resource (`x.y[1]`). An instance of a resource no target
 /// names (one included as a dependency) always may.
 pub(crate) fn instance_targeted(options: &PlanOptions, addr: &ResourceInstanceAddr) -> bool {
+    // Asked for every instance of a plan: without targets, answer before copying anything.
+    if options.targets.is_empty() && options.target_instances.is_empty() && options.target_modules.is_empty() {
+        return true;
+    }
     let resource = addr.resource.to_static();
     // A resource target stands for all its instances unless it came with keyed instances of
     // the same resource (the CLI then passes those in `target_instances`).

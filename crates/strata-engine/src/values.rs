@@ -28,6 +28,18 @@ pub(crate) struct Values<'c> {
     /// The instances of each module call (keyed by the call's path in its calling module
     /// instance, without a key of its own), computed once.
     calls: BTreeMap<ModulePath, Instances>,
+    /// The last scope made only of resources' values, reused while none of them changes.
+    last_scope: Option<ResourceScope>,
+}
+
+/// A scope holding only managed resources' values. The resources of a fan-out all refer to
+/// the same root: copying its value into a new scope for each of them was a tenth of their
+/// plan. Setting any of its resources drops it.
+struct ResourceScope {
+    module: ModulePath,
+    /// The resources the references named, in their order (also those without a value yet).
+    resources: Vec<ResourceAddr>,
+    scope: Arc<BTreeMap<String, Value>>,
 }
 
 /// Instance keys, each with the names (`count`, `each`) its expressions see.
@@ -45,10 +57,18 @@ const MAX_DEPTH: usize = 64;
 
 impl<'c> Values<'c> {
     pub fn new(config: &'c Config, root_variables: BTreeMap<String, Value>) -> Values<'c> {
-        Values { config, root_variables, resources: BTreeMap::new(), memo: BTreeMap::new(), calls: BTreeMap::new() }
+        Values {
+            config,
+            root_variables,
+            resources: BTreeMap::new(),
+            memo: BTreeMap::new(),
+            calls: BTreeMap::new(),
+            last_scope: None,
+        }
     }
 
     pub fn set_resource(&mut self, module: &ModulePath, addr: &ResourceAddr, value: Value) {
+        self.forget_scope_of(module, addr);
         // Set twice per resource (unknown while it is planned, then its value): the keys are
         // copied only the first time.
         match self.resources.get_mut(module).and_then(|resources| resources.get_mut(addr)) {
@@ -61,6 +81,7 @@ impl<'c> Values<'c> {
     }
 
     pub fn take_resource(&mut self, module: &ModulePath, addr: &ResourceAddr) -> Option<Value> {
+        self.forget_scope_of(module, addr);
         self.resources.get_mut(module)?.remove(addr)
     }
 
@@ -78,6 +99,37 @@ impl<'c> Values<'c> {
         self.context_for(module, expr.file, &expr.references(), extra, 0)
     }
 
+    fn forget_scope_of(&mut self, module: &ModulePath, addr: &ResourceAddr) {
+        if self.last_scope.as_ref().is_some_and(|last| last.module == *module && last.resources.contains(addr)) {
+            self.last_scope = None;
+        }
+    }
+
+    /// The last resource-only scope, if `references` (those not in `extra`) name exactly its
+    /// resources, in the same order.
+    fn reuse_scope(
+        &self,
+        module: &ModulePath,
+        references: &[RawReference],
+        extra: &BTreeMap<String, Value>,
+    ) -> Option<Arc<BTreeMap<String, Value>>> {
+        let last = self.last_scope.as_ref().filter(|last| last.module == *module)?;
+        let mut named = last.resources.iter();
+        for reference in references.iter().filter(|r| !extra.contains_key(&r.root)) {
+            match resource_named(reference) {
+                Named::Resource(type_name, name) => {
+                    let resource = named.next()?;
+                    if resource.type_name != type_name || resource.name != name {
+                        return None;
+                    }
+                }
+                Named::Nothing => {}
+                Named::Other => return None,
+            }
+        }
+        named.next().is_none().then(|| last.scope.clone())
+    }
+
     /// A context for several expressions at once (a resource body).
     pub fn context_for(
         &mut self,
@@ -88,7 +140,18 @@ impl<'c> Values<'c> {
         depth: usize,
     ) -> Result<EvalContext, Diagnostic> {
         let node = self.node(module);
+        if let Some(scope) = self.reuse_scope(module, references, extra) {
+            return Ok(EvalContext {
+                file,
+                scope,
+                extra: extra.clone(),
+                functions: FunctionContext { base_dir: node.module.dir.clone() },
+            });
+        }
         let mut scope: BTreeMap<String, Value> = BTreeMap::new();
+        // Whether only managed resources are named (then the scope can be reused), and which.
+        let mut only_resources = true;
+        let mut named_resources = Vec::new();
         for reference in references {
             if extra.contains_key(&reference.root) {
                 continue;
@@ -133,12 +196,20 @@ impl<'c> Values<'c> {
                     if let Some(value) = self.resource(module, &addr).cloned() {
                         insert(&mut scope, type_name, &first, value);
                     }
+                    named_resources.push(addr);
+                    continue;
                 }
             }
+            only_resources &= matches!(resource_named(reference), Named::Nothing);
+        }
+        let scope = Arc::new(scope);
+        if only_resources {
+            self.last_scope =
+                Some(ResourceScope { module: module.clone(), resources: named_resources, scope: scope.clone() });
         }
         Ok(EvalContext {
             file,
-            scope: Arc::new(scope),
+            scope,
             extra: extra.clone(),
             functions: FunctionContext { base_dir: node.module.dir.clone() },
         })
@@ -298,6 +369,25 @@ impl<'c> Values<'c> {
     }
 }
 
+/// What a reference puts in a scope, for [`Values::reuse_scope`].
+enum Named<'r> {
+    /// A managed resource's value: type and name.
+    Resource(&'r str, &'r str),
+    /// Nothing (`count`, `each`, `self`, or no attribute after the root).
+    Nothing,
+    /// Anything else (variables, locals, modules, paths, data sources).
+    Other,
+}
+
+fn resource_named(reference: &RawReference) -> Named<'_> {
+    let Some(first) = reference.step(0) else { return Named::Nothing };
+    match reference.root.as_str() {
+        "count" | "each" | "self" => Named::Nothing,
+        "var" | "local" | "module" | "path" | "data" => Named::Other,
+        type_name => Named::Resource(type_name, first),
+    }
+}
+
 fn insert(scope: &mut BTreeMap<String, Value>, root: &str, name: &str, value: Value) {
     let entry = scope.entry(root.to_owned()).or_insert_with(|| Value::Map(BTreeMap::new()));
     if let Value::Map(entries) = entry {
@@ -333,97 +423,121 @@ pub(crate) fn resource_dependencies(
     module: &ModulePath,
     resource: &strata_config::Resource,
 ) -> BTreeSet<strata_addrs::AbsResourceAddr> {
-    let mut exprs: Vec<ExprRef<'_>> = strata_config::body_expressions(resource);
-    exprs.extend(
-        resource
-            .count
-            .iter()
-            .chain(&resource.for_each)
-            .chain(&resource.depends_on)
-            .chain(&resource.lifecycle.replace_triggered_by)
-            .map(ExprRef::from),
-    );
+    resource_dependencies_from(config, module, resource, &resource_references(resource))
+}
+
+/// [`resource_dependencies`] given the resource's [`resource_references`], which planning has
+/// already found (finding them is a walk over the body with a copy of every reference).
+pub(crate) fn resource_dependencies_from(
+    config: &Config,
+    module: &ModulePath,
+    resource: &strata_config::Resource,
+    references: &[RawReference],
+) -> BTreeSet<strata_addrs::AbsResourceAddr> {
     let module = module.to_static();
-    let mut found = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<(ModulePath, ExprRef<'_>)> = exprs.into_iter().map(|e| (module.clone(), e)).collect();
+    let mut walk = DependencyWalk { config, found: BTreeSet::new(), seen: BTreeSet::new(), stack: Vec::new() };
+    for expr in resource.depends_on.iter().chain(&resource.lifecycle.replace_triggered_by) {
+        walk.stack.push((module.clone(), expr.borrowed()));
+    }
     // The calls of every enclosing module: their count, for_each and depends_on.
     let mut inner = module.clone();
     while let Some((parent_path, step)) = inner.parent() {
         if let Some(call) = config.module(&parent_path).and_then(|p| p.module.module_calls.get(&step.name)) {
             for expr in call.count.iter().chain(&call.for_each).chain(&call.depends_on) {
-                stack.push((parent_path.clone(), expr.borrowed()));
+                walk.stack.push((parent_path.clone(), expr.borrowed()));
             }
         }
         inner = parent_path;
     }
+    if let Some(node) = config.module(&module) {
+        for reference in references {
+            walk.follow(node, &module, reference);
+        }
+    }
     let mut steps = 0;
-    while let Some((path, expr)) = stack.pop() {
+    while let Some((path, expr)) = walk.stack.pop() {
         steps += 1;
         if steps > 100_000 {
             break;
         }
         let Some(node) = config.module(&path) else { continue };
         for reference in expr.references() {
-            let Some(first) = reference.step(0) else { continue };
-            // Locals, variables and modules lead further; each is followed once. (A resource
-            // reference ends here, and `found` is a set: no key needed, which saves building
-            // one per reference.)
-            if matches!(reference.root.as_str(), "local" | "var" | "module") {
-                let key = format!("{path}|{}|{first}|{}", reference.root, reference.step(1).unwrap_or(""));
-                if !seen.insert(key) {
-                    continue;
+            walk.follow(node, &path, &reference);
+        }
+    }
+    walk.found
+}
+
+/// The state of [`resource_dependencies_from`]'s walk through locals, variables and modules.
+struct DependencyWalk<'c> {
+    config: &'c Config,
+    found: BTreeSet<strata_addrs::AbsResourceAddr>,
+    seen: BTreeSet<String>,
+    stack: Vec<(ModulePath, ExprRef<'c>)>,
+}
+
+impl<'c> DependencyWalk<'c> {
+    /// One reference made in module `path` (`node`): a resource is found; a local, variable or
+    /// module leads to more expressions.
+    fn follow(&mut self, node: &'c ModuleNode, path: &ModulePath, reference: &RawReference) {
+        let config = self.config;
+        let Some(first) = reference.step(0) else { return };
+        // Locals, variables and modules lead further; each is followed once. (A resource
+        // reference ends here, and `found` is a set: no key needed, which saves building
+        // one per reference.)
+        if matches!(reference.root.as_str(), "local" | "var" | "module") {
+            let key = format!("{path}|{}|{first}|{}", reference.root, reference.step(1).unwrap_or(""));
+            if !self.seen.insert(key) {
+                return;
+            }
+        }
+        match reference.root.as_str() {
+            "local" => {
+                if let Some(local) = node.module.locals.get(first) {
+                    self.stack.push((path.clone(), local.expr.borrowed()));
                 }
             }
-            match reference.root.as_str() {
-                "local" => {
-                    if let Some(local) = node.module.locals.get(first) {
-                        stack.push((path.clone(), local.expr.borrowed()));
-                    }
+            "var" if !path.is_root() => {
+                let Some((parent_path, step)) = path.parent() else { return };
+                if let Some((input, _)) = config
+                    .module(&parent_path)
+                    .and_then(|p| p.module.module_calls.get(&step.name))
+                    .and_then(|c| c.inputs.get(first))
+                {
+                    self.stack.push((parent_path, input.borrowed()));
                 }
-                "var" if !path.is_root() => {
-                    let Some((parent_path, step)) = path.parent() else { continue };
-                    if let Some((input, _)) = config
-                        .module(&parent_path)
-                        .and_then(|p| p.module.module_calls.get(&step.name))
-                        .and_then(|c| c.inputs.get(first))
-                    {
-                        stack.push((parent_path, input.borrowed()));
+            }
+            "module" => {
+                let child = path.child(first);
+                if let Some(child_node) = config.module(&child) {
+                    for output in child_node.module.outputs.values() {
+                        self.stack.push((child.clone(), output.value.borrowed()));
                     }
-                }
-                "module" => {
-                    let child = path.child(first);
-                    if let Some(child_node) = config.module(&child) {
-                        for output in child_node.module.outputs.values() {
-                            stack.push((child.clone(), output.value.borrowed()));
-                        }
-                        for descendant in child_node.walk() {
-                            for child_resource in descendant.module.resources.keys() {
-                                found.insert(strata_addrs::AbsResourceAddr {
-                                    module: descendant.path.clone(),
-                                    resource: child_resource.clone(),
-                                });
-                            }
+                    for descendant in child_node.walk() {
+                        for child_resource in descendant.module.resources.keys() {
+                            self.found.insert(strata_addrs::AbsResourceAddr {
+                                module: descendant.path.clone(),
+                                resource: child_resource.clone(),
+                            });
                         }
                     }
                 }
-                "data" => {
-                    if let Some(name) = reference.step(1) {
-                        let addr = ResourceAddr::data(first, name);
-                        if node.module.resources.contains_key(&addr) {
-                            found.insert(strata_addrs::AbsResourceAddr { module: path.clone(), resource: addr });
-                        }
-                    }
-                }
-                "var" | "path" | "count" | "each" | "self" => {}
-                type_name => {
-                    let addr = ResourceAddr::managed(type_name, first);
+            }
+            "data" => {
+                if let Some(name) = reference.step(1) {
+                    let addr = ResourceAddr::data(first, name);
                     if node.module.resources.contains_key(&addr) {
-                        found.insert(strata_addrs::AbsResourceAddr { module: path.clone(), resource: addr });
+                        self.found.insert(strata_addrs::AbsResourceAddr { module: path.clone(), resource: addr });
                     }
+                }
+            }
+            "var" | "path" | "count" | "each" | "self" => {}
+            type_name => {
+                let addr = ResourceAddr::managed(type_name, first);
+                if node.module.resources.contains_key(&addr) {
+                    self.found.insert(strata_addrs::AbsResourceAddr { module: path.clone(), resource: addr });
                 }
             }
         }
     }
-    found
 }
