@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // Before anything sizeable is allocated: see the crate's docs for why and what it costs.
+    // With STRATA_HUGE_PAGES=1 only, before anything sizeable is allocated: see the crate's
+    // docs for when it pays.
     strata_heap::use_huge_pages();
     let cli = cli::Cli::parse();
     let printer = printer::Printer::new(cli.no_color);

@@ -1,4 +1,5 @@
-//! The C heap of the `strata` process, backed by transparent huge pages.
+//! The C heap of the `strata` process, backed by transparent huge pages — on request
+//! (`STRATA_HUGE_PAGES=1`), because whether it pays depends on the host.
 //!
 //! A plan is a short run that builds tens of megabytes of small objects and exits. Measured on
 //! a no-op plan of 1,000 resources, a quarter of its time was the kernel faulting in fresh heap
@@ -7,9 +8,15 @@
 //! from the environment at process start. [`use_huge_pages`] does the same from inside, once,
 //! first thing in `main`: it makes the heap grow in large steps, grows it once, and advises
 //! the kernel to back the new range with huge pages (`madvise(MADV_HUGEPAGE)`, honoured when
-//! `/sys/kernel/mm/transparent_hugepage/enabled` is `always` or `madvise`). Faults drop about
-//! threefold; the peak resident size grows by at most a huge page or so per 2 MiB in use at
-//! the heap's end.
+//! `/sys/kernel/mm/transparent_hugepage/enabled` is `always` or `madvise`).
+//!
+//! Why it is off by default: on the VM this project is measured on, the hypervisor takes back
+//! free memory in 2 MiB blocks (virtio-balloon free page reporting), and a huge page made of
+//! such a block costs ~4.6 ms to fault in instead of ~0.1 ms (24 MiB touched: 1.1 ms with huge
+//! pages just freed, 55 ms with reported ones, 8 ms with 4 KiB pages). So the same plan took
+//! 15 ms or 40 ms with huge pages, depending on what ran before, and a steady 21 ms without.
+//! Where huge pages are cheap (bare metal, VMs without free page reporting) it cuts a plan by
+//! about a quarter, for ~2 MiB more peak memory.
 //!
 //! Growing the heap reserves address space, not memory: pages count only once touched. The
 //! heap is not trimmed back to the system while the process runs, so the advised range stays
@@ -26,7 +33,7 @@ const GROWTH: usize = 64 << 20;
 pub enum Outcome {
     /// This many bytes of heap were advised.
     Advised(usize),
-    /// Not Linux with glibc, or `STRATA_HUGE_PAGES=0`.
+    /// Not asked for (`STRATA_HUGE_PAGES` is not `1`), or not Linux with glibc.
     Off,
     /// The heap did not grow where expected (glibc fell back to mapped memory, or the kernel
     /// refused): nothing changed but the growth step.
@@ -34,9 +41,9 @@ pub enum Outcome {
 }
 
 /// Call once, first thing in `main` (on the main thread: other threads allocate from heaps of
-/// their own, which this leaves alone). `STRATA_HUGE_PAGES=0` turns it off (for comparisons).
+/// their own, which this leaves alone). Does something only with `STRATA_HUGE_PAGES=1`.
 pub fn use_huge_pages() -> Outcome {
-    if std::env::var_os("STRATA_HUGE_PAGES").is_some_and(|v| v == "0") {
+    if std::env::var_os("STRATA_HUGE_PAGES").is_none_or(|v| v != "1") {
         return Outcome::Off;
     }
     advise()

@@ -17,7 +17,19 @@ fn main() {
         assert_eq!(strata_heap::use_huge_pages(), strata_heap::Outcome::Off);
         return;
     }
-    check();
+    if args.iter().any(|a| a == "--on-child") {
+        check();
+        return;
+    }
+    // Off unless asked for; asked for, in a child with STRATA_HUGE_PAGES=1 (setting the
+    // variable here would need `unsafe`).
+    assert_eq!(strata_heap::use_huge_pages(), strata_heap::Outcome::Off);
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--on-child")
+        .env("STRATA_HUGE_PAGES", "1")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the child with STRATA_HUGE_PAGES=1: {status}");
     println!("test {NAME} ... ok");
 }
 
@@ -44,7 +56,7 @@ fn check() {
     // Memory from the advised heap holds what is written to it.
     let blocks: Vec<Vec<u64>> = (0..1000u64).map(|i| vec![i; 512]).collect();
     assert!(blocks.iter().zip(0u64..).all(|(block, i)| block.iter().all(|&x| x == i)));
-    // STRATA_HUGE_PAGES=0 turns it off.
+    // Any other value leaves it off.
     let status = std::process::Command::new(std::env::current_exe().unwrap())
         .arg("--off-child")
         .env("STRATA_HUGE_PAGES", "0")
