@@ -104,7 +104,7 @@ pub(super) fn decode(module: &mut Module, file: FileId, mut block: Block, mode: 
         );
         return;
     }
-    module.resources.insert(addr, resource);
+    module.resources.insert(addr, Box::new(resource));
 }
 
 /// `depends_on = [a.b, module.c]`: the list elements, each kept as an expression.
