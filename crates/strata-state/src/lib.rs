@@ -64,7 +64,7 @@ pub use format::{
 };
 pub use instance::{InstanceState, InstanceStatus};
 pub use intent::Intent;
-pub use journal::load;
+pub use journal::{ReadAhead, load};
 pub use key::StateKey;
 pub use key_error::KeyError;
 pub use key_source::{KEY_ENV, KEY_FILE, KeySource, key_file_for, with_key_source};

@@ -7,7 +7,34 @@ use std::time::Duration;
 use strata_backend_pg::{PgBackend, PgLock};
 use strata_config::Config;
 use strata_diagnostics::Diagnostic;
-use strata_state::{LockError, LockInfo, State, StateBackend, StateLock, StateStore};
+use strata_state::{LockError, LockInfo, ReadAhead, State, StateBackend, StateLock, StateStore};
+
+/// The local state's file when the configuration names no other.
+pub const DEFAULT_LOCAL_STATE: &str = "strata.state.json";
+
+/// Starts reading the default local state on the second core while the configuration loads
+/// (see [`ReadAhead`]); most configurations keep their state there. What was read is used
+/// only if the configuration's backend is that file and the file is unchanged once locked.
+///
+/// `None` when there is no such file, or when loading the configuration would not take long
+/// enough to hide the read: then the main thread would only wait for the second one, and the
+/// thread, the read under the lock and the comparison cost more than they save (measured: a
+/// no-op plan of one resource with `count = 999` was 8 % slower read ahead, one of 1,000
+/// resources 8 % faster). Loading takes ~70 ns per byte of configuration and parsing the
+/// state ~4 ns per byte, so reading ahead pays when the root module's `.hcl` files are more
+/// than a sixteenth of the state's size.
+pub fn read_ahead_default_state() -> Option<ReadAhead> {
+    let path = std::path::Path::new(DEFAULT_LOCAL_STATE);
+    let state_bytes = std::fs::metadata(path).ok()?.len();
+    let config_bytes: u64 = std::fs::read_dir(".")
+        .ok()?
+        .flatten()
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "hcl"))
+        .filter_map(|entry| entry.metadata().ok())
+        .map(|metadata| metadata.len())
+        .sum();
+    (config_bytes.saturating_mul(16) >= state_bytes).then(|| ReadAhead::start(path))
+}
 
 #[derive(Clone, Debug)]
 pub enum BackendConfig {
@@ -26,7 +53,7 @@ impl BackendConfig {
                 schema: setting("schema").unwrap_or_else(|| strata_backend_pg::DEFAULT_SCHEMA.to_owned()),
             },
             _ => {
-                BackendConfig::Local(setting("path").map_or_else(|| PathBuf::from("strata.state.json"), PathBuf::from))
+                BackendConfig::Local(setting("path").map_or_else(|| PathBuf::from(DEFAULT_LOCAL_STATE), PathBuf::from))
             }
         }
     }
@@ -114,13 +141,17 @@ pub async fn open_read(
     backend: &BackendConfig,
     operation: &str,
     timeout: Duration,
+    read_ahead: Option<ReadAhead>,
 ) -> Result<(Guard, State), Diagnostic> {
     match backend {
         BackendConfig::Local(path) => {
             let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
             let lock = StateLock::acquire(path, LockInfo::new(operation, who), timeout).map_err(lock_diagnostic)?;
-            let (state, _) =
-                strata_state::load(path).map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
+            let loaded = match read_ahead.filter(|ahead| ahead.path() == path) {
+                Some(ahead) => ahead.load(),
+                None => strata_state::load(path),
+            };
+            let (state, _) = loaded.map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?;
             Ok((Guard::Local(Box::new(lock)), state))
         }
         BackendConfig::Pg { .. } => open(backend, operation, timeout).await.map(|(guard, _, state)| (guard, state)),

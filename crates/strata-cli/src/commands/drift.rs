@@ -9,12 +9,16 @@ use crate::cli::DriftArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &DriftArgs, printer: &Printer) -> u8 {
+    let read_ahead = super::backend::read_ahead_default_state();
     let Some(run) = prepare::prepare_printed(&args.run, args.json, printer) else { return 1 };
-    let Some(plan) =
-        super::plan::make_plan(&run, &args.run, PlanMode::RefreshOnly, "drift", args.parallelism, args.json, printer)
-    else {
-        return 1;
+    let how = super::plan::Planning {
+        mode: PlanMode::RefreshOnly,
+        operation: "drift",
+        parallelism: args.parallelism,
+        json: args.json,
     };
+    let plan = super::plan::make_plan(&run, &args.run, how, printer, read_ahead);
+    let Some(plan) = plan else { return 1 };
     if args.json {
         let text = serde_json::to_string_pretty(&strata_plan::drift::report(&plan)).unwrap_or_default();
         printer.data(&format!("{text}\n"));

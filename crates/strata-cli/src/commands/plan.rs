@@ -9,6 +9,7 @@ use crate::cli::PlanArgs;
 use crate::printer::Printer;
 
 pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
+    let read_ahead = super::backend::read_ahead_default_state();
     let Some(run) = run::prepare_printed(&args.run, args.json, printer) else { return 1 };
     let mode = if args.destroy {
         PlanMode::Destroy
@@ -17,7 +18,9 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     } else {
         PlanMode::Normal
     };
-    let Some(plan) = make_plan(&run, &args.run, mode, "plan", args.parallelism, args.json, printer) else { return 1 };
+    let how = Planning { mode, operation: "plan", parallelism: args.parallelism, json: args.json };
+    let plan = make_plan(&run, &args.run, how, printer, read_ahead);
+    let Some(plan) = plan else { return 1 };
     if let Some(path) = &args.out {
         let file = strata_plan::file::PlanFile {
             plan: plan.clone(),
@@ -50,17 +53,26 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> u8 {
     code
 }
 
+/// What a command asks of [`make_plan`].
+pub(crate) struct Planning<'a> {
+    pub mode: PlanMode,
+    /// Named in the lock's holder information (`plan`, `drift`).
+    pub operation: &'a str,
+    pub parallelism: usize,
+    /// Errors also as JSON on stdout.
+    pub json: bool,
+}
+
 /// Locks the state, reads it and plans; prints diagnostics (also as JSON on stdout with
 /// `json`) and returns `None` on error.
 pub(crate) fn make_plan(
     run: &Run,
     args: &crate::cli::RunArgs,
-    mode: PlanMode,
-    operation: &str,
-    parallelism: usize,
-    json: bool,
+    how: Planning<'_>,
     printer: &Printer,
+    read_ahead: Option<strata_state::ReadAhead>,
 ) -> Option<strata_plan::Plan> {
+    let Planning { mode, operation, parallelism, json } = how;
     // With --json a failed plan still answers on stdout in JSON: validate's document.
     let report = |diags: &strata_diagnostics::Diagnostics| {
         if json && diags.has_errors() {
@@ -82,7 +94,7 @@ pub(crate) fn make_plan(
     let opened = if no_state {
         Ok(None)
     } else {
-        runtime.block_on(super::backend::open_read(&run.backend, operation, timeout)).map(Some)
+        runtime.block_on(super::backend::open_read(&run.backend, operation, timeout, read_ahead)).map(Some)
     };
     let (guard, state) = match opened {
         Ok(Some((guard, state))) => (Some(guard), state),

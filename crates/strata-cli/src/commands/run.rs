@@ -75,7 +75,7 @@ pub fn configured_backend() -> BackendConfig {
     let mut files = SourceFiles::new();
     match strata_config::load(std::path::Path::new("."), &mut files) {
         (Some(config), _) => BackendConfig::from_config(&config),
-        (None, _) => BackendConfig::Local(PathBuf::from("strata.state.json")),
+        (None, _) => BackendConfig::Local(PathBuf::from(super::backend::DEFAULT_LOCAL_STATE)),
     }
 }
 

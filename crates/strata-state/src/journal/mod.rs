@@ -7,11 +7,13 @@
 //! dropped with a [`StateWarning`]. Anything else wrong is an error, because guessing could
 //! forget a resource.
 
+mod read_ahead;
 mod record;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
+pub use read_ahead::ReadAhead;
 pub(crate) use record::{JOURNAL_VERSION, header_line};
 pub(crate) use writer::{Request, Writer};
 
@@ -48,12 +50,29 @@ pub(crate) struct Loaded {
 }
 
 pub(crate) fn load_parts(path: &Path, keys: &KeySource) -> Result<Loaded, StateError> {
+    let files = read_files(path)?;
+    parse_parts(path, keys, &files)
+}
+
+/// The bytes of a state's snapshot and journal, `None` for a file that does not exist.
+#[derive(PartialEq, Eq)]
+pub(crate) struct StateBytes {
+    snapshot: Option<Vec<u8>>,
+    journal: Option<Vec<u8>>,
+}
+
+pub(crate) fn read_files(path: &Path) -> Result<StateBytes, StateError> {
+    Ok(StateBytes { snapshot: read_if_exists(path)?, journal: read_if_exists(&sibling(path, ".journal"))? })
+}
+
+/// [`load_parts`] from bytes already read.
+pub(crate) fn parse_parts(path: &Path, keys: &KeySource, read: &StateBytes) -> Result<Loaded, StateError> {
     let journal_path = sibling(path, ".journal");
-    let snapshot = read_if_exists(path)?;
-    let journal = read_if_exists(&journal_path)?;
+    let snapshot = read.snapshot.as_deref();
+    let journal = read.journal.as_deref();
     let snapshot_exists = snapshot.is_some();
     let (mut state, snapshot_version) = match snapshot {
-        Some(bytes) => read_snapshot(&bytes, path, keys).map(|(state, version)| (state, Some(version)))?,
+        Some(bytes) => read_snapshot(bytes, path, keys).map(|(state, version)| (state, Some(version)))?,
         None if journal.as_ref().is_some_and(|bytes| !bytes.is_empty()) => {
             return Err(StateError::JournalWithoutSnapshot { journal: journal_path, snapshot: path.to_owned() });
         }
@@ -63,7 +82,7 @@ pub(crate) fn load_parts(path: &Path, keys: &KeySource) -> Result<Loaded, StateE
     let bytes = journal.unwrap_or_default();
     let mut warnings = Vec::new();
     let files = Files { journal: &journal_path, snapshot: path, keys };
-    let (journal_valid_len, journal_version) = replay(&mut state, &bytes, &files, &mut warnings)?;
+    let (journal_valid_len, journal_version) = replay(&mut state, bytes, &files, &mut warnings)?;
     Ok(Loaded {
         state,
         warnings,
