@@ -22,7 +22,7 @@ pub(crate) struct Values<'c> {
     /// Root variable values, already converted and marked.
     pub root_variables: BTreeMap<String, Value>,
     /// Per module, per resource: an object (no count/for_each), a list (count) or a map (for_each).
-    pub resources: BTreeMap<ModulePath, BTreeMap<ResourceAddr, Value>>,
+    resources: BTreeMap<ModulePath, BTreeMap<ResourceAddr, Value>>,
     /// Wholly known locals, outputs and module variables, computed once.
     memo: BTreeMap<(ModulePath, Kind, String), Value>,
     /// The instances of each module call (keyed by the call's path in its calling module
@@ -539,5 +539,80 @@ impl<'c> DependencyWalk<'c> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.hcl"),
+            r#"
+variable "v" {
+  default = "z"
+}
+resource "strata_data" "a" {
+  input = "x"
+}
+resource "strata_data" "b" {
+  input = strata_data.a.id
+}
+resource "strata_data" "c" {
+  input = strata_data.a.output
+}
+resource "strata_data" "d" {
+  input = "${var.v}-${strata_data.a.id}"
+}
+"#,
+        )
+        .unwrap();
+        let mut files = strata_diagnostics::SourceFiles::new();
+        let (config, diags) = strata_config::load(dir.path(), &mut files);
+        assert!(!diags.has_errors(), "{diags:?}");
+        config.unwrap()
+    }
+
+    fn object(id: &str) -> Value {
+        Value::map([("id".to_owned(), Value::from(id)), ("output".to_owned(), Value::from(id))])
+    }
+
+    /// Resources referring to the same resources share one scope until one of those is set
+    /// again; setting another resource keeps it; a scope with a variable is not kept.
+    #[test]
+    fn a_resource_only_scope_is_reused_until_one_of_its_resources_changes() {
+        let config = config();
+        let root = ModulePath::root();
+        let resource =
+            |name: &str| config.root.module.resources.get(&ResourceAddr::managed("strata_data", name)).unwrap();
+        let context = |values: &mut Values<'_>, name: &str| {
+            let r = resource(name);
+            values.context_for(&root, r.body.file, &resource_references(r), &BTreeMap::new(), 0).unwrap()
+        };
+        let a = ResourceAddr::managed("strata_data", "a");
+        let mut values = Values::new(&config, BTreeMap::from([("v".to_owned(), Value::from("z"))]));
+        values.set_resource(&root, &a, object("1"));
+
+        let b = context(&mut values, "b");
+        let c = context(&mut values, "c");
+        assert!(Arc::ptr_eq(&b.scope, &c.scope), "b and c name the same resource: one scope");
+        assert_eq!(c.eval(&resource("c").body.body.get_attribute("input").unwrap().value).unwrap(), Value::from("1"));
+
+        values.set_resource(&root, &ResourceAddr::managed("strata_data", "b"), object("b"));
+        assert!(Arc::ptr_eq(&c.scope, &context(&mut values, "c").scope), "b is not in the scope");
+
+        let d = context(&mut values, "d");
+        assert!(!Arc::ptr_eq(&c.scope, &d.scope));
+        assert_eq!(d.eval(&resource("d").body.body.get_attribute("input").unwrap().value).unwrap(), Value::from("z-1"));
+        assert!(Arc::ptr_eq(&c.scope, &context(&mut values, "c").scope), "a scope with a variable is not kept");
+
+        values.set_resource(&root, &a, object("2"));
+        let c2 = context(&mut values, "c");
+        assert!(!Arc::ptr_eq(&c.scope, &c2.scope), "a changed: a new scope");
+        assert_eq!(c2.eval(&resource("c").body.body.get_attribute("input").unwrap().value).unwrap(), Value::from("2"));
+        assert!(values.take_resource(&root, &a).is_some());
+        assert!(!Arc::ptr_eq(&c2.scope, &context(&mut values, "c").scope), "a taken: a new scope");
     }
 }
