@@ -71,8 +71,11 @@ fn advise() -> Outcome {
         let after = libc::sbrk(0) as usize;
         libc::free(block);
         let page = 4096;
-        let start = (before + page - 1) & !(page - 1);
-        if block.is_null() || before == usize::MAX || after <= start {
+        // (sbrk answers usize::MAX, i.e. (void*)-1, when it fails.)
+        let Some(start) = before.checked_add(page - 1).map(|end| end & !(page - 1)) else {
+            return Outcome::Unavailable;
+        };
+        if block.is_null() || after == usize::MAX || after <= start {
             return Outcome::Unavailable;
         }
         let length = after - start;
