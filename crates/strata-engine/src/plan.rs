@@ -491,7 +491,8 @@ impl Planner<'_> {
                     resource,
                     &schema.block,
                     &module,
-                    (&provider_addr, &provider),
+                    &provider_addr,
+                    &provider,
                     prior.as_ref(),
                     config_value,
                 )
@@ -580,7 +581,8 @@ impl Planner<'_> {
         resource: &Resource,
         schema: &BlockSchema,
         module: &ModulePath,
-        (provider_addr, provider): (&ProviderConfigAddr, &std::sync::Arc<dyn strata_provider::Provider>),
+        provider_addr: &ProviderConfigAddr,
+        provider: &std::sync::Arc<dyn strata_provider::Provider>,
         prior: Option<&Value>,
         mut config_value: Value,
     ) -> Option<(Action, Option<Value>, Vec<String>, Option<ActionReason>)> {

@@ -139,15 +139,27 @@ impl<'c> Values<'c> {
         extra: &BTreeMap<String, Value>,
         depth: usize,
     ) -> Result<EvalContext, Diagnostic> {
+        let scope = match self.reuse_scope(module, references, extra) {
+            Some(scope) => scope,
+            None => self.build_scope(module, references, extra, depth)?,
+        };
+        Ok(EvalContext {
+            file,
+            scope,
+            extra: extra.clone(),
+            functions: FunctionContext { base_dir: self.node(module).module.dir.clone() },
+        })
+    }
+
+    /// The scope `references` need, made anew; kept for reuse when it holds only resources.
+    fn build_scope(
+        &mut self,
+        module: &ModulePath,
+        references: &[RawReference],
+        extra: &BTreeMap<String, Value>,
+        depth: usize,
+    ) -> Result<Arc<BTreeMap<String, Value>>, Diagnostic> {
         let node = self.node(module);
-        if let Some(scope) = self.reuse_scope(module, references, extra) {
-            return Ok(EvalContext {
-                file,
-                scope,
-                extra: extra.clone(),
-                functions: FunctionContext { base_dir: node.module.dir.clone() },
-            });
-        }
         let mut scope: BTreeMap<String, Value> = BTreeMap::new();
         // Whether only managed resources are named (then the scope can be reused), and which.
         let mut only_resources = true;
@@ -207,12 +219,7 @@ impl<'c> Values<'c> {
             self.last_scope =
                 Some(ResourceScope { module: module.clone(), resources: named_resources, scope: scope.clone() });
         }
-        Ok(EvalContext {
-            file,
-            scope,
-            extra: extra.clone(),
-            functions: FunctionContext { base_dir: node.module.dir.clone() },
-        })
+        Ok(scope)
     }
 
     fn node(&self, module: &ModulePath) -> &'c ModuleNode {
