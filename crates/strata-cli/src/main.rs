@@ -11,9 +11,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // With STRATA_HUGE_PAGES=1 only, before anything sizeable is allocated: see the crate's
-    // docs for when it pays.
-    strata_heap::use_huge_pages();
+    // Before anything sizeable is allocated: fresh heap memory populated on the second core,
+    // or (STRATA_HUGE_PAGES=1) backed by huge pages; see the crate's docs for why.
+    if strata_heap::use_huge_pages() == strata_heap::Outcome::Off {
+        strata_heap::prefault_heap();
+    }
     let cli = cli::Cli::parse();
     let printer = printer::Printer::new(cli.no_color);
     if let Some(dir) = &cli.chdir

@@ -1,92 +1,42 @@
-//! The C heap of the `strata` process, backed by transparent huge pages — on request
-//! (`STRATA_HUGE_PAGES=1`), because whether it pays depends on the host.
+//! The C heap of the `strata` process: making fresh memory cheap for the main thread.
 //!
 //! A plan is a short run that builds tens of megabytes of small objects and exits. Measured on
 //! a no-op plan of 1,000 resources, a quarter of its time was the kernel faulting in fresh heap
-//! memory one 4 KiB page at a time (3,700 faults). glibc can back its heap with transparent
-//! huge pages itself (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`), but reads that setting only
-//! from the environment at process start. [`use_huge_pages`] does the same from inside, once,
-//! first thing in `main`: it makes the heap grow in large steps, grows it once, and advises
-//! the kernel to back the new range with huge pages (`madvise(MADV_HUGEPAGE)`, honoured when
-//! `/sys/kernel/mm/transparent_hugepage/enabled` is `always` or `madvise`).
+//! memory one 4 KiB page at a time (~2,500 faults on the main thread at ~1.3 µs each). Two
+//! ways to take that off the main thread, one chosen first thing in `main`:
 //!
-//! Why it is off by default: on the VM this project is measured on, the hypervisor takes back
-//! free memory in 2 MiB blocks (virtio-balloon free page reporting), and a huge page made of
-//! such a block costs ~4.6 ms to fault in instead of ~0.1 ms (24 MiB touched: 1.1 ms with huge
-//! pages just freed, 55 ms with reported ones, 8 ms with 4 KiB pages). So the same plan took
-//! 15 ms or 40 ms with huge pages, depending on what ran before, and a steady 21 ms without.
-//! Where huge pages are cheap (bare metal, VMs without free page reporting) it cuts a plan by
-//! about a quarter, for ~2 MiB more peak memory.
+//! - [`prefault_heap`] (the default): a helper thread populates each stretch of heap the
+//!   allocator claims (`madvise(MADV_POPULATE_WRITE)`) before the main thread gets there, so
+//!   the faults are taken on the second core. Same memory, same pages; a plan of 1,000
+//!   resources goes from ~15 to ~12.5 ms. `STRATA_PREFAULT=0` turns it off (for measuring).
+//! - [`use_huge_pages`] (`STRATA_HUGE_PAGES=1`): the heap backed by transparent huge pages,
+//!   which pays where huge pages are cheap and costs where they are not (see its module).
 //!
-//! Growing the heap reserves address space, not memory: pages count only once touched. The
-//! heap is not trimmed back to the system while the process runs, so the advised range stays
-//! one piece; the memory is returned at exit.
-//!
-//! On anything but Linux with glibc this does nothing.
+//! Both change only how the kernel backs memory, never its contents, and both are only for
+//! the main thread's heap (glibc's main arena, grown with `brk`): other threads allocate from
+//! heaps of their own. This crate holds the workspace's only unsafe code, the libc calls.
+//! On anything but Linux with glibc both do nothing.
 
-/// How far the heap grows at a time: address space only, touched pages are what count.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const GROWTH: usize = 64 << 20;
+mod huge_pages;
+mod prefault;
+
+pub use huge_pages::use_huge_pages;
+pub use prefault::prefault_heap;
 
 /// What happened, for `strata`'s tests and for whoever measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// This many bytes of heap were advised.
+    /// This many bytes of heap were advised for huge pages.
     Advised(usize),
-    /// Not asked for (`STRATA_HUGE_PAGES` is not `1`), or not Linux with glibc.
+    /// The helper thread that populates the heap runs.
+    Prefaulting,
+    /// Not asked for (or turned off), or not Linux with glibc.
     Off,
-    /// The heap did not grow where expected (glibc fell back to mapped memory, or the kernel
-    /// refused): nothing changed but the growth step.
+    /// The kernel or the allocator did not cooperate: nothing changed but allocator settings.
     Unavailable,
 }
 
-/// Call once, first thing in `main` (on the main thread: other threads allocate from heaps of
-/// their own, which this leaves alone). Does something only with `STRATA_HUGE_PAGES=1`.
-pub fn use_huge_pages() -> Outcome {
-    if std::env::var_os("STRATA_HUGE_PAGES").is_none_or(|v| v != "1") {
-        return Outcome::Off;
-    }
-    advise()
-}
-
+/// The page size the ranges given to the kernel are aligned to (x86-64 and aarch64 Linux
+/// use 4 KiB base pages; a larger real page size only makes a range cover whole pages).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
-fn advise() -> Outcome {
-    // SAFETY: `mallopt` only sets allocator parameters; `sbrk(0)` only reads the current
-    // break; `malloc`/`free` are paired on a block nothing else sees; `madvise` is given a
-    // page-aligned range inside the heap the allocator owns, and MADV_HUGEPAGE changes how
-    // the kernel backs it, never its contents.
-    unsafe {
-        let growth = libc::c_int::try_from(GROWTH).unwrap_or(libc::c_int::MAX);
-        // Grow in large steps, never give memory back mid-run (that would cut the advised
-        // range), and serve blocks up to 4 MiB from the heap rather than from separate
-        // mappings, so large buffers also land in huge pages.
-        libc::mallopt(libc::M_TOP_PAD, growth);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
-        let before = libc::sbrk(0) as usize;
-        // A block larger than what is left at the heap's top makes it grow by GROWTH now.
-        // (`black_box`: an allocation nothing reads would otherwise be optimised away.)
-        let block = std::hint::black_box(libc::malloc(1 << 20));
-        let after = libc::sbrk(0) as usize;
-        libc::free(block);
-        let page = 4096;
-        // (sbrk answers usize::MAX, i.e. (void*)-1, when it fails.)
-        let Some(start) = before.checked_add(page - 1).map(|end| end & !(page - 1)) else {
-            return Outcome::Unavailable;
-        };
-        if block.is_null() || after == usize::MAX || after <= start {
-            return Outcome::Unavailable;
-        }
-        let length = after - start;
-        if libc::madvise(start as *mut libc::c_void, length, libc::MADV_HUGEPAGE) != 0 {
-            return Outcome::Unavailable;
-        }
-        Outcome::Advised(length)
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn advise() -> Outcome {
-    Outcome::Off
-}
+const PAGE: usize = 4096;
