@@ -72,7 +72,7 @@ fn parse(expr: &Expression, file: FileId, in_object: bool) -> Result<(Type, Opti
                             let (ty, optional) = parse(value.expr(), file, true)?;
                             attrs.insert(name, optional.unwrap_or(ObjectAttr { ty, optional: false, default: None }));
                         }
-                        Ok((Type::Object(attrs), None))
+                        Ok((Type::Object(std::sync::Arc::new(attrs)), None))
                     }
                     _ => Err(invalid(expr, "The object() type constructor takes an object of attribute types.".into())),
                 },

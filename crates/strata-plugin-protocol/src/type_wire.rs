@@ -72,7 +72,7 @@ pub(crate) fn type_from_json(json: &Json) -> Result<Type, String> {
                         };
                         attrs.insert(name.clone(), attr);
                     }
-                    Ok(Type::Object(attrs))
+                    Ok(Type::Object(std::sync::Arc::new(attrs)))
                 }
                 other => Err(format!("unknown type kind {other:?}")),
             }

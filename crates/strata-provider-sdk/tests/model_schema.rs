@@ -133,10 +133,10 @@ fn check(name: &str, derived: BlockSchema, expected: BlockSchema) {
 
 #[test]
 fn derived_schemas_equal_the_hand_written_ones() {
-    let address = Type::Object(BTreeMap::from([
+    let address = Type::Object(std::sync::Arc::new(BTreeMap::from([
         ("street".to_owned(), ObjectAttr { ty: Type::String, optional: false, default: None }),
         ("number".to_owned(), ObjectAttr { ty: Type::Number, optional: true, default: None }),
-    ]));
+    ])));
     let node_group = with_block(
         BlockSchema::new()
             .attribute("role", A::required(Type::String, "").force_new().allowed(&["CORE", "TASK"]))

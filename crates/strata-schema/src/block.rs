@@ -146,7 +146,7 @@ impl BlockSchema {
             };
             attrs.insert(name.clone(), ObjectAttr { ty, optional: true, default: None });
         }
-        Type::Object(attrs)
+        Type::Object(std::sync::Arc::new(attrs))
     }
 
     /// Names of everything that may be written in the block (for suggestions).

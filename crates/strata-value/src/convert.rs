@@ -75,7 +75,7 @@ fn convert_at(value: &Value, target: &Type, path: &mut String) -> Result<Value, 
         }
         (Value::Map(entries), Type::Object(attrs)) => {
             let mut out = BTreeMap::new();
-            for (name, attr) in attrs {
+            for (name, attr) in attrs.iter() {
                 match entries.get(name) {
                     Some(v) if !(v.is_null() && attr.optional) => {
                         out.insert(
@@ -156,7 +156,7 @@ mod tests {
         check(Value::from(true), Type::list(Type::String), Err("a list of string required, but have a bool"));
         check(Value::Unknown(Type::Any), Type::Number, Ok(Value::Unknown(Type::Number)));
         check(Value::from("s").mark_sensitive(), Type::String, Ok(Value::from("s").mark_sensitive()));
-        let object = Type::Object(
+        let object = Type::Object(std::sync::Arc::new(
             [
                 ("a".to_owned(), crate::ObjectAttr { ty: Type::Number, optional: false, default: None }),
                 (
@@ -166,7 +166,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
-        );
+        ));
         check(
             Value::map([("a".to_owned(), Value::from("1"))]),
             object.clone(),

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::Value;
 
@@ -23,7 +24,9 @@ pub enum Type {
     List(Box<Type>),
     Set(Box<Type>),
     Map(Box<Type>),
-    Object(BTreeMap<String, ObjectAttr>),
+    /// Shared: schemas hand out one object type per resource type, and a scope of unknown
+    /// resources holds it once per resource.
+    Object(Arc<BTreeMap<String, ObjectAttr>>),
     Tuple(Vec<Type>),
     /// Any type (`any` in a constraint; the type of `null` and of unknowns we cannot type).
     Any,
@@ -42,7 +45,9 @@ impl Type {
 
     /// Object type whose attributes are all required.
     pub fn object(attrs: impl IntoIterator<Item = (String, Type)>) -> Type {
-        Type::Object(attrs.into_iter().map(|(k, ty)| (k, ObjectAttr { ty, optional: false, default: None })).collect())
+        Type::Object(Arc::new(
+            attrs.into_iter().map(|(k, ty)| (k, ObjectAttr { ty, optional: false, default: None })).collect(),
+        ))
     }
 
     /// The type of a value: lists of one element type are `list(T)`, others `tuple([...])`;
