@@ -49,8 +49,10 @@ impl fmt::Display for GraphNode {
 pub struct DependencyGraph {
     pub graph: DiGraph<GraphNode, ()>,
     index: HashMap<GraphNode, NodeIndex>,
-    /// Where each node is declared, for diagnostics.
-    pub spans: HashMap<GraphNode, Option<Span>>,
+    /// Where each node is declared, for diagnostics; by node index, so a node is copied
+    /// once for the graph and once for the index and not a third time here (the graph is
+    /// built while validation runs, and for 5,000 resources often finishes after it).
+    spans: Vec<Option<Span>>,
 }
 
 impl DependencyGraph {
@@ -59,9 +61,14 @@ impl DependencyGraph {
             return i;
         }
         let i = self.graph.add_node(node.clone());
-        self.index.insert(node.clone(), i);
-        self.spans.insert(node, span);
+        self.index.insert(node, i);
+        self.spans.push(span);
         i
+    }
+
+    /// Where a node is declared.
+    pub fn span(&self, node: &GraphNode) -> Option<Span> {
+        self.get(node).and_then(|i| self.spans.get(i.index()).copied().flatten())
     }
 
     fn edge(&mut self, from: &GraphNode, to: &GraphNode) {

@@ -44,6 +44,11 @@ pub struct PlanOptions {
     pub exclude_modules: Vec<ModulePath>,
     /// Provider calls in flight at once while refreshing (`--parallelism`, default 10).
     pub parallelism: usize,
+    /// False when the process exits right after planning: the planner's working memory (the
+    /// value of every resource, the instances it visited, the refresh answers) is then left to
+    /// the OS, which reclaims it at once, instead of freed value by value, which took 6 % of
+    /// a no-op plan of 5,000 resources. Default true.
+    pub free_working_memory: bool,
 }
 
 impl Default for PlanOptions {
@@ -58,6 +63,7 @@ impl Default for PlanOptions {
             target_modules: Vec::new(),
             exclude_modules: Vec::new(),
             parallelism: 10,
+            free_working_memory: true,
         }
     }
 }
@@ -120,7 +126,12 @@ pub async fn plan(
             planner.diags.extend(found);
         }
     }
-    let Planner { mut diags, changes, drift, .. } = planner;
+    let mut diags = std::mem::take(&mut planner.diags);
+    let changes = std::mem::take(&mut planner.changes);
+    let drift = std::mem::take(&mut planner.drift);
+    if !options.free_working_memory {
+        std::mem::forget(planner);
+    }
     diags.sort_and_dedup();
     if diags.has_errors() {
         return (None, diags);

@@ -222,6 +222,7 @@ impl Selection {
             target_instances: self.targets.instances,
             target_modules: self.targets.modules,
             parallelism,
+            free_working_memory: true,
         }
     }
 }

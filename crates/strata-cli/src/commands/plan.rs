@@ -105,7 +105,11 @@ pub(crate) fn make_plan(
         }
     };
     let options = match super::Selection::parse(&args.replace, &args.target, &args.exclude) {
-        Ok(selection) => selection.plan_options(mode, args.refresh, parallelism),
+        // The process exits after this plan (see `leak_at_exit`).
+        Ok(selection) => strata_engine::PlanOptions {
+            free_working_memory: false,
+            ..selection.plan_options(mode, args.refresh, parallelism)
+        },
         Err(d) => {
             report(&d.into());
             return None;

@@ -43,7 +43,7 @@ pub fn validate(
                 "Cycle in references",
                 format!("These declarations refer to each other in a circle: {}.", path.join(" → ")),
             )
-            .with_subject(cycle.first().and_then(|n| graph.spans.get(n).copied().flatten()))
+            .with_subject(cycle.first().and_then(|n| graph.span(n)))
             .with_hint("break the cycle by removing one of the references"),
         );
     }
