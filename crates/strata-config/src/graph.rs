@@ -4,10 +4,12 @@
 //! module; an edge `a → b` means `a` refers to `b`. Validation reads its cycles; `strata graph`
 //! prints it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::FxHashMap;
 use strata_addrs::{AbsResourceAddr, ModulePath, ResourceAddr, ResourceMode};
 use strata_diagnostics::Span;
 use strata_eval::RawReference;
@@ -48,7 +50,7 @@ impl fmt::Display for GraphNode {
 #[derive(Debug, Default)]
 pub struct DependencyGraph {
     pub graph: DiGraph<GraphNode, ()>,
-    index: HashMap<GraphNode, NodeIndex>,
+    index: FxHashMap<GraphNode, NodeIndex>,
     /// Where each node is declared, for diagnostics; by node index, so a node is copied
     /// once for the graph and once for the index and not a third time here (the graph is
     /// built while validation runs, and for 5,000 resources often finishes after it).
@@ -56,14 +58,25 @@ pub struct DependencyGraph {
 }
 
 impl DependencyGraph {
-    fn node(&mut self, node: GraphNode, span: Option<Span>) -> NodeIndex {
-        if let Some(&i) = self.index.get(&node) {
-            return i;
+    /// An empty graph with room for `nodes` nodes.
+    fn with_capacity(nodes: usize) -> DependencyGraph {
+        DependencyGraph {
+            graph: DiGraph::with_capacity(nodes, nodes),
+            index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
+            spans: Vec::with_capacity(nodes),
         }
-        let i = self.graph.add_node(node.clone());
-        self.index.insert(node, i);
-        self.spans.push(span);
-        i
+    }
+
+    fn node(&mut self, node: GraphNode, span: Option<Span>) -> NodeIndex {
+        match self.index.entry(node) {
+            Entry::Occupied(existing) => *existing.get(),
+            Entry::Vacant(vacant) => {
+                let i = self.graph.add_node(vacant.key().clone());
+                vacant.insert(i);
+                self.spans.push(span);
+                i
+            }
+        }
     }
 
     /// Where a node is declared.
@@ -163,19 +176,34 @@ pub fn dependency_graph(config: &Config) -> std::sync::Arc<DependencyGraph> {
     config.graph.get_or_init(|| std::sync::Arc::new(build(config))).clone()
 }
 
+/// Managed resources' nodes by module, type and name, borrowed from the configuration while
+/// the graph is built: a reference such as `strata_data.root.id` is looked up without making
+/// a node to hash (5,000 resources that each refer to one root spent most of the graph's time
+/// copying names for that).
+type ManagedIndex<'c> = FxHashMap<(&'c ModulePath, &'c str, &'c str), NodeIndex>;
+
 fn build(config: &Config) -> DependencyGraph {
-    let mut graph = DependencyGraph::default();
     let modules = config.root.walk();
+    // Sized up front: growing the graph and its index rehashed every node several times.
+    let nodes = modules
+        .iter()
+        .map(|m| {
+            let m = &m.module;
+            m.variables.len() + m.locals.len() + m.outputs.len() + m.resources.len() + m.module_calls.len()
+        })
+        .sum();
+    let mut graph = DependencyGraph::with_capacity(nodes);
+    let mut managed = ManagedIndex::with_capacity_and_hasher(nodes, Default::default());
     for node in &modules {
-        add_nodes(&mut graph, node);
+        add_nodes(&mut graph, &mut managed, node);
     }
     for node in &modules {
-        add_edges(&mut graph, node);
+        add_edges(&mut graph, &managed, node);
     }
     graph
 }
 
-fn add_nodes(graph: &mut DependencyGraph, node: &ModuleNode) {
+fn add_nodes<'c>(graph: &mut DependencyGraph, managed: &mut ManagedIndex<'c>, node: &'c ModuleNode) {
     let path = &node.path;
     let module = &node.module;
     for (name, v) in &module.variables {
@@ -188,43 +216,84 @@ fn add_nodes(graph: &mut DependencyGraph, node: &ModuleNode) {
         graph.node(GraphNode::Output(path.clone(), name.clone()), o.decl_span);
     }
     for (addr, r) in &module.resources {
-        graph.node(GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() }), r.decl_span);
+        let index = graph
+            .node(GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() }), r.decl_span);
+        if addr.mode == ResourceMode::Managed {
+            managed.insert((path, addr.type_name.as_str(), addr.name.as_str()), index);
+        }
     }
     for (name, c) in &module.module_calls {
         graph.node(GraphNode::ModuleCall(path.clone(), name.clone()), c.decl_span);
     }
 }
 
-fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
+/// Edges from `from` to every declaration the references (made in `node`) name.
+fn add_references(
+    graph: &mut DependencyGraph,
+    managed: &ManagedIndex<'_>,
+    node: &ModuleNode,
+    from: NodeIndex,
+    references: &[RawReference],
+) {
+    for reference in references {
+        if let Some(&to) = managed_target(&node.path, reference).and_then(|key| managed.get(&key)) {
+            graph.graph.update_edge(from, to, ());
+            continue;
+        }
+        let Some(to) = target(&node.path, reference) else { continue };
+        // A module as a whole (`module.web`, `module.web[*].name`, a `for` over it):
+        // every output of it, since its value is made of them.
+        if let GraphNode::ModuleCall(_, name) = &to
+            && let Some(child) = node.children.get(name)
+        {
+            for output in child.module.outputs.keys() {
+                if let Some(output) = graph.get(&GraphNode::Output(child.path.clone(), output.clone())) {
+                    graph.graph.update_edge(from, output, ());
+                }
+            }
+        }
+        if let Some(to) = graph.get(&to) {
+            graph.graph.update_edge(from, to, ());
+        }
+    }
+}
+
+/// The key of the managed resource a reference names, when it names one (`TYPE.NAME...`).
+fn managed_target<'r, 'p>(
+    path: &'p ModulePath,
+    reference: &'r RawReference,
+) -> Option<(&'p ModulePath, &'r str, &'r str)> {
+    match reference.root.as_str() {
+        "var" | "local" | "module" | "data" | "count" | "each" | "path" | "self" => None,
+        type_name => Some((path, type_name, reference.step(0)?)),
+    }
+}
+
+fn add_edges(graph: &mut DependencyGraph, managed: &ManagedIndex<'_>, node: &ModuleNode) {
     let path = &node.path;
     let module = &node.module;
-    let add = |graph: &mut DependencyGraph, from: GraphNode, exprs: Vec<ExprRef<'_>>| {
+    let add = |graph: &mut DependencyGraph, from: &GraphNode, exprs: &[ExprRef<'_>]| {
+        let Some(from) = graph.get(from) else { return };
         for expr in exprs {
-            for reference in expr.references() {
-                let Some(to) = target(path, &reference) else { continue };
-                // A module as a whole (`module.web`, `module.web[*].name`, a `for` over it):
-                // every output of it, since its value is made of them.
-                if let GraphNode::ModuleCall(_, name) = &to
-                    && let Some(child) = node.children.get(name)
-                {
-                    for output in child.module.outputs.keys() {
-                        graph.edge(&from, &GraphNode::Output(child.path.clone(), output.clone()));
-                    }
-                }
-                graph.edge(&from, &to);
-            }
+            add_references(graph, managed, node, from, &expr.references());
         }
     };
     for (name, local) in &module.locals {
-        add(graph, GraphNode::Local(path.clone(), name.clone()), vec![local.expr.borrowed()]);
+        add(graph, &GraphNode::Local(path.clone(), name.clone()), &[local.expr.borrowed()]);
     }
     for (name, output) in &module.outputs {
         let mut exprs = vec![output.value.borrowed()];
         exprs.extend(output.depends_on.iter().map(ExprRef::from));
-        add(graph, GraphNode::Output(path.clone(), name.clone()), exprs);
+        add(graph, &GraphNode::Output(path.clone(), name.clone()), &exprs);
     }
     for (addr, resource) in &module.resources {
-        let from = GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() });
+        let from = match addr.mode {
+            ResourceMode::Managed => managed.get(&(path, addr.type_name.as_str(), addr.name.as_str())).copied(),
+            ResourceMode::Data => {
+                graph.get(&GraphNode::Resource(AbsResourceAddr { module: path.clone(), resource: addr.clone() }))
+            }
+        };
+        let Some(from) = from else { continue };
         // replace_triggered_by orders too: the trigger's change must be known first.
         let mut exprs: Vec<ExprRef<'_>> = resource
             .count
@@ -235,7 +304,9 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
             .map(ExprRef::from)
             .collect();
         exprs.extend(crate::validate::body_expressions(resource));
-        add(graph, from, exprs);
+        for expr in &exprs {
+            add_references(graph, managed, node, from, &expr.references());
+        }
     }
     for (name, call) in &module.module_calls {
         let from = GraphNode::ModuleCall(path.clone(), name.clone());
@@ -248,7 +319,7 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
             .chain(&call.depends_on)
             .map(ExprRef::from)
             .collect();
-        add(graph, from.clone(), exprs);
+        add(graph, &from, &exprs);
         // The child's variables take the call's inputs. References to the child's outputs
         // point at the outputs themselves (see `target`), so a child output that depends on a
         // child input is not mistaken for a cycle through the call.
@@ -267,7 +338,7 @@ fn add_edges(graph: &mut DependencyGraph, node: &ModuleNode) {
                         module: descendant.path.clone(),
                         resource: addr.clone(),
                     });
-                    add(graph, resource, repetition.clone());
+                    add(graph, &resource, &repetition);
                 }
             }
         }
