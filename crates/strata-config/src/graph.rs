@@ -177,9 +177,8 @@ pub fn dependency_graph(config: &Config) -> std::sync::Arc<DependencyGraph> {
 }
 
 /// Managed resources' nodes by module, type and name, borrowed from the configuration while
-/// the graph is built: a reference such as `strata_data.root.id` is looked up without making
-/// a node to hash (5,000 resources that each refer to one root spent most of the graph's time
-/// copying names for that).
+/// the graph is built: a reference such as `strata_data.root.id` is looked up without copying
+/// its names into a node to hash (once per reference: 5,000 for a fan-out of 5,000).
 type ManagedIndex<'c> = FxHashMap<(&'c ModulePath, &'c str, &'c str), NodeIndex>;
 
 fn build(config: &Config) -> DependencyGraph {

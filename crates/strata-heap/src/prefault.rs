@@ -84,7 +84,7 @@ fn follow_the_break(first: usize) {
             wait = FIRST_WAIT;
             continue;
         }
-        // The heap shrank (something called malloc_trim): follow it down.
+        // Nothing new; or the heap shrank (something called malloc_trim): follow it down.
         populated = end;
         let elapsed = began.elapsed();
         if elapsed > LIFETIME {

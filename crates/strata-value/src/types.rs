@@ -24,8 +24,8 @@ pub enum Type {
     List(Box<Type>),
     Set(Box<Type>),
     Map(Box<Type>),
-    /// Shared: schemas hand out one object type per resource type, and a scope of unknown
-    /// resources holds it once per resource.
+    /// Shared, so copies are cheap: a validation scope holds its resource type's object type
+    /// once per resource.
     Object(Arc<BTreeMap<String, ObjectAttr>>),
     Tuple(Vec<Type>),
     /// Any type (`any` in a constraint; the type of `null` and of unknowns we cannot type).
