@@ -42,18 +42,12 @@ pub fn use_huge_pages() -> Outcome {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
 fn advise() -> Outcome {
-    // SAFETY: `mallopt` only sets allocator parameters; `sbrk(0)` only reads the current
-    // break; `malloc`/`free` are paired on a block nothing else sees; `madvise` is given a
-    // page-aligned range inside the heap the allocator owns, and MADV_HUGEPAGE changes how
-    // the kernel backs it, never its contents.
+    // Grow in large steps, never give memory back mid-run, large buffers from the heap too.
+    crate::keep_the_heap_whole(GROWTH);
+    // SAFETY: `sbrk(0)` only reads the current break; `malloc`/`free` are paired on a block
+    // nothing else sees; `madvise` is given a page-aligned range inside the heap the
+    // allocator owns, and MADV_HUGEPAGE changes how the kernel backs it, never its contents.
     unsafe {
-        let growth = libc::c_int::try_from(GROWTH).unwrap_or(libc::c_int::MAX);
-        // Grow in large steps, never give memory back mid-run (that would cut the advised
-        // range), and serve blocks up to 4 MiB from the heap rather than from separate
-        // mappings, so large buffers also land in huge pages.
-        libc::mallopt(libc::M_TOP_PAD, growth);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
         let before = libc::sbrk(0) as usize;
         // A block larger than what is left at the heap's top makes it grow by GROWTH now.
         // (`black_box`: an allocation nothing reads would otherwise be optimised away.)

@@ -40,3 +40,20 @@ pub enum Outcome {
 /// use 4 KiB base pages; a larger real page size only makes a range cover whole pages).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const PAGE: usize = 4096;
+
+/// The allocator settings both ways need: the heap grows in steps of `top_pad` beyond each
+/// request, is never trimmed mid-run (a trimmed stretch would be faulted in again, and would
+/// cut an advised range), and serves blocks up to 4 MiB itself rather than from mappings of
+/// their own (so large buffers, such as a state file read whole, are covered too).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn keep_the_heap_whole(top_pad: usize) {
+    let top_pad = libc::c_int::try_from(top_pad).unwrap_or(libc::c_int::MAX);
+    // SAFETY: `mallopt` only sets allocator parameters, here to values in range (the largest
+    // trim threshold means "never").
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, top_pad);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+    }
+}

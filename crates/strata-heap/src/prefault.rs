@@ -31,10 +31,6 @@ const PAD: usize = 2 << 20;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const CHUNK: usize = 256 << 10;
 
-/// Blocks at least this large get mappings of their own (glibc's default is 128 KiB).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const MMAP_THRESHOLD: libc::c_int = 4 << 20;
-
 /// Call once, first thing in `main`, on the main thread. Off with `STRATA_PREFAULT=0`.
 pub fn prefault_heap() -> Outcome {
     if std::env::var_os("STRATA_PREFAULT").is_some_and(|v| v == "0") {
@@ -44,15 +40,8 @@ pub fn prefault_heap() -> Outcome {
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
 fn start() -> Outcome {
-    // SAFETY: `mallopt` only sets allocator parameters (values in range: a pad and a
-    // threshold that fit a c_int, and the largest trim threshold, meaning "never").
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, PAD as libc::c_int);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-    }
+    crate::keep_the_heap_whole(PAD);
     let Some(first) = current_break() else { return Outcome::Unavailable };
     let helper = std::thread::Builder::new().name("strata-prefault".into()).stack_size(64 << 10);
     match helper.spawn(move || follow_the_break(first)) {

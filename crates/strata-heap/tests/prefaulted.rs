@@ -4,26 +4,17 @@
 
 mod common;
 
-const NAME: &str = "the_main_heap_is_populated_ahead_of_the_main_thread";
-
 fn main() {
-    if common::listed(NAME) {
-        return;
-    }
-    let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == "--off-child") {
-        assert_eq!(strata_heap::prefault_heap(), strata_heap::Outcome::Off);
-        return;
-    }
-    if args.iter().any(|a| a == "--on-child") {
-        check();
-        return;
-    }
     // On by default (in a child, so this process's heap stays as it was), off with
     // STRATA_PREFAULT=0.
-    common::child("--on-child", "STRATA_PREFAULT", "1");
-    common::child("--off-child", "STRATA_PREFAULT", "0");
-    common::passed(NAME);
+    common::run(
+        "the_main_heap_is_populated_ahead_of_the_main_thread",
+        "STRATA_PREFAULT",
+        "1",
+        || {},
+        check,
+        || assert_eq!(strata_heap::prefault_heap(), strata_heap::Outcome::Off),
+    );
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

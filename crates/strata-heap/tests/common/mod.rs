@@ -1,4 +1,4 @@
-//! What both tests read: the process's mappings from /proc/self/smaps, and the harness
+//! What both tests share: the process's mappings from /proc/self/smaps, and the harness
 //! protocol nextest speaks (these tests run their checks on the main thread, whose heap is
 //! the one under test, so they have no libtest harness).
 
@@ -35,27 +35,36 @@ pub fn mappings() -> Vec<Mapping> {
     all
 }
 
-/// Answers `--list` as libtest does and returns true, or returns false to run.
+/// The test `name` as a harness of its own: answers `--list` as libtest does; otherwise runs
+/// `parent` here, then this binary again as two children, `on` with `variable=on_value` and
+/// `off` with `variable=0` (children, because setting the variable here would need `unsafe`,
+/// and so each starts with a heap untouched by the other), and reports the test passed.
 #[allow(clippy::print_stdout)] // The harness protocol is lines on stdout.
-pub fn listed(name: &str) -> bool {
+pub fn run(name: &str, variable: &str, on_value: &str, parent: fn(), on: fn(), off: fn()) {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
         if !args.iter().any(|a| a == "--ignored") {
             println!("{name}: test");
         }
-        return true;
+        return;
     }
-    false
-}
-
-#[allow(clippy::print_stdout)]
-pub fn passed(name: &str) {
+    if args.iter().any(|a| a == "--off-child") {
+        off();
+        return;
+    }
+    if args.iter().any(|a| a == "--on-child") {
+        on();
+        return;
+    }
+    parent();
+    child("--on-child", variable, on_value);
+    child("--off-child", variable, "0");
     println!("test {name} ... ok");
 }
 
 /// Runs this test binary again with `arg` and the environment variable `variable=value`; it
-/// must succeed. (Children, because setting the variable here would need `unsafe`.)
-pub fn child(arg: &str, variable: &str, value: &str) {
+/// must succeed.
+fn child(arg: &str, variable: &str, value: &str) {
     let status =
         std::process::Command::new(std::env::current_exe().unwrap()).arg(arg).env(variable, value).status().unwrap();
     assert!(status.success(), "{arg} with {variable}={value}: {status}");
