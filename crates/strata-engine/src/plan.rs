@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use petgraph::algo::toposort;
+use rustc_hash::{FxHashMap, FxHashSet};
 use strata_addrs::{AbsResourceAddr, InstanceKey, ModulePath, ProviderConfigAddr, ResourceInstanceAddr, ResourceMode};
 use strata_config::{Config, GraphNode, Resource};
 use strata_diagnostics::{Diagnostic, Diagnostics};
@@ -93,11 +94,11 @@ pub async fn plan(
         diags: Diagnostics::new(),
         changes: Vec::new(),
         drift: Vec::new(),
-        visited: BTreeSet::new(),
+        visited: FxHashSet::default(),
         visited_modules: BTreeSet::new(),
         actions: BTreeMap::new(),
         priors: BTreeMap::new(),
-        refreshed: std::collections::HashMap::new(),
+        refreshed: FxHashMap::default(),
         targeting: crate::targeting::Targeting::default(),
     };
     planner.targeting = crate::targeting::targeting(config, state, options);
@@ -154,6 +155,13 @@ pub async fn plan(
     (Some(plan), diags)
 }
 
+/// An instance's prior object.
+struct Prior {
+    value: Value,
+    /// Stored as tainted: replaced whatever the configuration says.
+    tainted: bool,
+}
+
 struct Planner<'a> {
     config: &'a Config,
     schemas: &'a dyn SchemaSource,
@@ -165,8 +173,9 @@ struct Planner<'a> {
     diags: Diagnostics,
     changes: Vec<ResourceChange>,
     drift: Vec<ResourceChange>,
-    /// Instances the configuration still has.
-    visited: BTreeSet<ResourceInstanceAddr>,
+    /// Instances the configuration still has. Hashed: one insert per instance and one lookup
+    /// per stored instance, never walked in order.
+    visited: FxHashSet<ResourceInstanceAddr>,
     /// Module instances the configuration still has.
     visited_modules: BTreeSet<ModulePath>,
     /// Planned action per resource that changes, for `replace_triggered_by`.
@@ -174,7 +183,7 @@ struct Planner<'a> {
     /// Objects adopted by reconciliation of interrupted creates and by `import` blocks.
     priors: BTreeMap<ResourceInstanceAddr, Value>,
     /// Refresh answers gathered concurrently before the walk (`refresh.rs`).
-    refreshed: std::collections::HashMap<&'a ResourceInstanceAddr, crate::refresh::Refreshed>,
+    refreshed: FxHashMap<&'a ResourceInstanceAddr, crate::refresh::Refreshed>,
     /// With `--target`/`--exclude`: the resources and instances this plan may change.
     targeting: crate::targeting::Targeting,
 }
@@ -496,9 +505,12 @@ impl Planner<'_> {
             }
 
             let prior = self.prior(&addr, resource, &provider_addr).await;
+            let tainted = prior.as_ref().is_some_and(|p| p.tainted);
+            let prior = prior.map(|p| p.value);
             let (action, after, replace_paths, reason) = match self
                 .decide(
                     &addr,
+                    tainted,
                     resource,
                     &schema.block,
                     &module,
@@ -550,27 +562,28 @@ impl Planner<'_> {
         addr: &ResourceInstanceAddr,
         resource: &Resource,
         provider_addr: &ProviderConfigAddr,
-    ) -> Option<Value> {
+    ) -> Option<Prior> {
         if let Some(adopted) = self.priors.get(addr) {
-            return Some(adopted.clone());
+            return Some(Prior { value: adopted.clone(), tainted: false });
         }
-        let instance = self.state.resources.get(addr)?;
         // Normally refreshed ahead, concurrently; an object the prefetch did not cover is
         // refreshed here.
         let refreshed = match self.refreshed.remove(addr) {
             Some(refreshed) => refreshed,
             None => {
+                let instance = self.state.resources.get(addr)?;
                 let job = crate::refresh::Job { addr, instance, resource, provider_addr: provider_addr.clone() };
                 crate::refresh::refresh_one(&job, self.schemas, self.providers, self.options.refresh, self.hook).await
             }
         };
+        let tainted = refreshed.tainted;
         let stored = refreshed.stored;
         if let Some(problem) = refreshed.problem {
             self.diags.push(problem);
-            return Some(stored);
+            return Some(Prior { value: stored, tainted });
         }
-        let Some(answer) = refreshed.answer else { return Some(stored) };
-        match answer {
+        let Some(answer) = refreshed.answer else { return Some(Prior { value: stored, tainted }) };
+        let value = match answer {
             Ok(current) => {
                 if !current.as_ref().is_some_and(|current| same_object(current, &stored)) {
                     let action = if current.is_some() { Action::Update } else { Action::Delete };
@@ -582,13 +595,15 @@ impl Planner<'_> {
                 self.diags.push(d);
                 Some(stored)
             }
-        }
+        };
+        value.map(|value| Prior { value, tainted })
     }
 
     #[allow(clippy::too_many_arguments)]
     async fn decide(
         &mut self,
         addr: &ResourceInstanceAddr,
+        tainted: bool,
         resource: &Resource,
         schema: &BlockSchema,
         module: &ModulePath,
@@ -627,7 +642,6 @@ impl Planner<'_> {
         let Some(prior) = prior else {
             return Some((Action::Create, Some(response.planned), Vec::new(), None));
         };
-        let tainted = self.state.resources.get(addr).is_some_and(|i| i.status == strata_state::InstanceStatus::Tainted);
         let mut reason = if tainted {
             Some(ActionReason::Tainted)
         } else if self.options.replace.contains(addr) {

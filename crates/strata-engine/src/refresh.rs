@@ -7,7 +7,9 @@
 //! needs nothing but the stored object, so there is no reason to pay its round trips one after
 //! another, as a sequential walk would.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -28,6 +30,9 @@ use crate::timeouts::{Limit, TimeoutKind};
 /// One object's refresh: the stored value (upgraded) and what the provider said of it.
 pub(crate) struct Refreshed {
     pub stored: Value,
+    /// The stored object is tainted: planning replaces it (read here so that planning does not
+    /// look the instance up in state again).
+    pub tainted: bool,
     /// `None` when refresh is off or the upgrade failed.
     pub answer: Option<Result<Option<Value>, Diagnostic>>,
     /// A failed state upgrade.
@@ -74,7 +79,7 @@ pub(crate) async fn refresh_all<'a>(
     refresh: bool,
     parallelism: usize,
     hook: &dyn Hook,
-) -> HashMap<&'a ResourceInstanceAddr, Refreshed> {
+) -> FxHashMap<&'a ResourceInstanceAddr, Refreshed> {
     let overall = Semaphore::new(parallelism.max(1));
     let mut running = FuturesUnordered::new();
     for job in jobs {
@@ -91,7 +96,7 @@ pub(crate) async fn refresh_all<'a>(
         });
     }
     // Keyed by the state's own addresses, borrowed: nothing is copied per object.
-    let mut out = HashMap::with_capacity(running.len());
+    let mut out = FxHashMap::with_capacity_and_hasher(running.len(), Default::default());
     while let Some((addr, refreshed)) = running.next().await {
         out.insert(addr, refreshed);
     }
@@ -110,9 +115,10 @@ pub(crate) async fn refresh_one(
     let addr = job.addr;
     let type_name = &addr.resource.resource.type_name;
     let mut stored = strata_state::decode_value(&job.instance.attributes, &job.instance.sensitive_paths);
+    let tainted = job.instance.status == strata_state::InstanceStatus::Tainted;
     let Some(provider) = providers.get(&job.provider_addr).cloned() else {
         // The planning walk reports the missing provider.
-        return Refreshed { stored, answer: None, problem: None };
+        return Refreshed { stored, tainted, answer: None, problem: None };
     };
     let current_version = schemas.resource(type_name).map_or(0, |s| s.version);
     if job.instance.schema_version < current_version {
@@ -125,12 +131,12 @@ pub(crate) async fn refresh_one(
             Ok(upgraded) => stored = upgraded,
             Err(e) => {
                 let problem = provider_error("Failed to upgrade state", addr, &e);
-                return Refreshed { stored, answer: None, problem: Some(problem) };
+                return Refreshed { stored, tainted, answer: None, problem: Some(problem) };
             }
         }
     }
     if !refresh {
-        return Refreshed { stored, answer: None, problem: None };
+        return Refreshed { stored, tainted, answer: None, problem: None };
     }
     if hook.wants_refresh_starts() {
         hook.event(Event::RefreshStart { addr: addr.clone() });
@@ -142,5 +148,5 @@ pub(crate) async fn refresh_one(
         Ok(Err(e)) => Err(provider_error("Failed to refresh", addr, &e)),
         Err(d) => Err(d),
     };
-    Refreshed { stored, answer: Some(answer), problem: None }
+    Refreshed { stored, tainted, answer: Some(answer), problem: None }
 }

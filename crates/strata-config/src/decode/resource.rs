@@ -93,18 +93,17 @@ pub(super) fn decode(module: &mut Module, file: FileId, mut block: Block, mode: 
         );
     }
 
-    if let Some(previous) = module.resources.get(&addr) {
+    if module.resources.insert(Box::new(resource)).is_err() {
+        let previous = module.resources.get(&addr).and_then(|p| p.decl_span);
         diags.push(
             Diagnostic::error(
                 if mode == ResourceMode::Managed { "Duplicate resource configuration" } else { "Duplicate data configuration" },
                 format!("A {kind} block for {addr} was already declared. Resource names must be unique per type in each module."),
             )
             .with_subject(decl_span)
-            .with_context(previous.decl_span),
+            .with_context(previous),
         );
-        return;
     }
-    module.resources.insert(addr, Box::new(resource));
 }
 
 /// `depends_on = [a.b, module.c]`: the list elements, each kept as an expression.

@@ -186,7 +186,7 @@ data "strata_file" "d" {
         );
         assert!(diags.is_empty(), "{diags:?}");
         let resources = &config.root.module.resources;
-        let a = &resources[&ResourceAddr::managed("strata_data", "a")];
+        let a = resources.get(&ResourceAddr::managed("strata_data", "a")).unwrap();
         assert_eq!(a.timeouts.create, Some(Duration::from_secs(2)));
         assert_eq!(a.timeouts.read, Some(Duration::from_secs(90)));
         assert_eq!((a.timeouts.update, a.timeouts.delete), (None, None));

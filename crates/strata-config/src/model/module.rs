@@ -3,10 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use strata_addrs::ResourceAddr;
 use strata_diagnostics::Span;
 
-use crate::{Expr, ModuleCall, Output, ProviderConfig, Resource, Settings, Variable};
+use crate::{Expr, ModuleCall, Output, ProviderConfig, Resources, Settings, Variable};
 
 /// A `locals` entry.
 #[derive(Clone, Debug)]
@@ -25,9 +24,7 @@ pub struct Module {
     pub locals: BTreeMap<String, Local>,
     pub outputs: BTreeMap<String, Output>,
     pub providers: Vec<ProviderConfig>,
-    /// Boxed: a resource is 1.2 KB, and a map of them moved that much per entry shifted on
-    /// every insert (resources come in file order, not address order): 5 % of a plan of 1,000.
-    pub resources: BTreeMap<ResourceAddr, Box<Resource>>,
+    pub resources: Resources,
     pub module_calls: BTreeMap<String, ModuleCall>,
     /// `moved { from = ..., to = ... }`: renames recorded in configuration.
     pub moved: Vec<Moved>,
