@@ -60,7 +60,7 @@ pub(super) struct Entry<T> {
 pub(super) struct InstanceEntry {
     #[serde(with = "crate::serde_addr::one")]
     address: ResourceInstanceAddr,
-    #[serde(with = "crate::serde_addr::one")]
+    #[serde(with = "crate::serde_addr::repeated")]
     provider: strata_addrs::ProviderConfigAddr,
     #[serde(default)]
     schema_version: u64,
