@@ -44,10 +44,12 @@ pub(crate) mod repeated {
     }
 }
 
+/// An address type, the last text of that type parsed, and its address.
+type LastParsed = (std::any::TypeId, String, Box<dyn std::any::Any>);
+
 thread_local! {
-    /// Per address type: the last text [`Remembered`] parsed and its address.
-    static LAST_PARSED: std::cell::RefCell<Vec<(std::any::TypeId, String, Box<dyn std::any::Any>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// What [`Remembered`] parsed last, per address type.
+    static LAST_PARSED: std::cell::RefCell<Vec<LastParsed>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 struct Remembered<T>(std::marker::PhantomData<T>);
