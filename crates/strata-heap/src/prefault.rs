@@ -12,6 +12,8 @@
 //! 14.9 → 12.5 ms; of 5,000 resources 81 → 70 ms. Peak memory +1.6 MiB and +7 MiB: the pad
 //! the helper may populate and not be used, and a heap that is never trimmed.
 //!
+//! The helper runs at idle priority, on what the other threads leave of the second core.
+//!
 //! Two allocator settings make it work: the heap is never trimmed mid-run (a trimmed stretch
 //! would be faulted in again, on the main thread), and blocks up to 4 MiB come from the heap
 //! rather than from mappings of their own (a state file read whole is then populated too,
@@ -59,6 +61,7 @@ fn follow_the_break(first: usize) {
     const ROUNDS: usize = 1_000_000;
     const LIFETIME: Duration = Duration::from_secs(600);
     const FIRST_WAIT: Duration = Duration::from_micros(20);
+    idle_priority();
     let began = Instant::now();
     let mut populated = first;
     let mut wait = FIRST_WAIT;
@@ -84,6 +87,20 @@ fn follow_the_break(first: usize) {
         std::thread::sleep(wait);
         wait = (wait * 2).min(most);
     }
+}
+
+/// Runs this thread only on a core with nothing else to do (SCHED_IDLE): while a command
+/// loads, the second core reads the state and builds the dependency graph, which the main
+/// thread then waits for, and the helper taking its turns there delayed them. Measured on the
+/// no-op plan of the 5,000-resource fan-out (interleaved runs): 57.5 → 55.4 ms. The helper
+/// still gets a sliver of a busy machine, so it never stops altogether.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn idle_priority() {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: sets the calling thread's (pid 0) scheduling policy; `param` is valid for the
+    // call. A refusal leaves the thread at normal priority, which works too.
+    unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
 }
 
 /// The program break rounded down to a page: the end of the main heap.
