@@ -24,7 +24,7 @@ pub(crate) struct Values<'c> {
     pub root_variables: BTreeMap<String, Value>,
     /// Per module, per resource: an object (no count/for_each), a list (count) or a map (for_each).
     /// Hashed, never walked in order: set twice and read at least once per resource, a
-    /// B-tree's string comparisons were a tenth of a no-op plan of 5,000 resources.
+    /// B-tree's string comparisons were 6 % of the instructions of a no-op plan of 5,000.
     resources: FxHashMap<ModulePath, FxHashMap<ResourceAddr, Value>>,
     /// Wholly known locals, outputs and module variables, computed once.
     memo: BTreeMap<(ModulePath, Kind, String), Value>,

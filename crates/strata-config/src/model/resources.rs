@@ -71,7 +71,7 @@ impl Resources {
         self.values().map(|r| (&r.addr, r))
     }
 
-    /// Every address, in order.
+    /// Every address, in address order.
     pub fn keys(&self) -> impl Iterator<Item = &ResourceAddr> {
         self.values().map(|r| &r.addr)
     }
