@@ -226,20 +226,20 @@ fn add_nodes<'c>(graph: &mut DependencyGraph, managed: &mut ManagedIndex<'c>, no
     }
 }
 
-/// Edges from `from` to every declaration the references (made in `node`) name.
+/// Edges from `from` to every declaration the expressions (in `node`) refer to.
 fn add_references(
     graph: &mut DependencyGraph,
     managed: &ManagedIndex<'_>,
     node: &ModuleNode,
     from: NodeIndex,
-    references: &[RawReference],
+    exprs: &[ExprRef<'_>],
 ) {
-    for reference in references {
-        if let Some(&to) = managed_target(&node.path, reference).and_then(|key| managed.get(&key)) {
+    for reference in exprs.iter().flat_map(ExprRef::references) {
+        if let Some(&to) = managed_target(&node.path, &reference).and_then(|key| managed.get(&key)) {
             graph.graph.update_edge(from, to, ());
             continue;
         }
-        let Some(to) = target(&node.path, reference) else { continue };
+        let Some(to) = target(&node.path, &reference) else { continue };
         // A module as a whole (`module.web`, `module.web[*].name`, a `for` over it):
         // every output of it, since its value is made of them.
         if let GraphNode::ModuleCall(_, name) = &to
@@ -272,9 +272,8 @@ fn add_edges(graph: &mut DependencyGraph, managed: &ManagedIndex<'_>, node: &Mod
     let path = &node.path;
     let module = &node.module;
     let add = |graph: &mut DependencyGraph, from: &GraphNode, exprs: &[ExprRef<'_>]| {
-        let Some(from) = graph.get(from) else { return };
-        for expr in exprs {
-            add_references(graph, managed, node, from, &expr.references());
+        if let Some(from) = graph.get(from) {
+            add_references(graph, managed, node, from, exprs);
         }
     };
     for (name, local) in &module.locals {
@@ -303,9 +302,7 @@ fn add_edges(graph: &mut DependencyGraph, managed: &ManagedIndex<'_>, node: &Mod
             .map(ExprRef::from)
             .collect();
         exprs.extend(crate::validate::body_expressions(resource));
-        for expr in &exprs {
-            add_references(graph, managed, node, from, &expr.references());
-        }
+        add_references(graph, managed, node, from, &exprs);
     }
     for (name, call) in &module.module_calls {
         let from = GraphNode::ModuleCall(path.clone(), name.clone());
